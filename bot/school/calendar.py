@@ -1,0 +1,142 @@
+"""The school calendar: working days, bank holidays, terms, closures and working hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from bot.school.config import BankHolidays, Closure, SchoolConfig, Term
+
+_SUBDIVISION = {
+    BankHolidays.ENGLAND: "ENG",
+    BankHolidays.WALES: "WLS",
+    BankHolidays.SCOTLAND: "SCT",
+    BankHolidays.NORTHERN_IRELAND: "NIR",
+}
+
+#: How far ahead to look for the next working morning before giving up (a long summer holiday).
+_SEARCH_DAYS = 400
+
+
+class SchoolCalendar:
+    """Answers "is this a school day?" and does working-hours arithmetic in the school's zone.
+
+    A school day is a working weekday, in a term, not a bank holiday and not a closure.
+    With no terms configured, every working weekday counts as in term.
+    """
+
+    def __init__(self, config: SchoolConfig) -> None:
+        self.zone = ZoneInfo(config.time_zone)
+        self.working_weekdays = config.working_weekdays
+        self.day_start: time = config.working_hours.start
+        self.day_end: time = config.working_hours.end
+        self.terms: tuple[Term, ...] = tuple(sorted(config.terms, key=lambda term: term.start))
+        self.closures: tuple[Closure, ...] = config.closures
+        self._region = config.bank_holidays
+
+    @cached_property
+    def _bank_holidays(self) -> holidays.HolidayBase:
+        if self._region is BankHolidays.NONE:
+            return holidays.HolidayBase()
+        # Years are filled in on first look-up, so the calendar never goes stale.
+        return holidays.country_holidays("GB", subdiv=_SUBDIVISION[self._region])
+
+    # --- what kind of day is it ------------------------------------------------------------
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+    def is_weekend(self, day: date) -> bool:
+        """True on a day the school does not normally work (Saturday and Sunday by default)."""
+        return day.weekday() not in self.working_weekdays
+
+    def bank_holiday_name(self, day: date) -> str | None:
+        name = self._bank_holidays.get(day)
+        return str(name) if name else None
+
+    def is_bank_holiday(self, day: date) -> bool:
+        return self.bank_holiday_name(day) is not None
+
+    def term_of(self, day: date) -> Term | None:
+        return next((term for term in self.terms if term.start <= day <= term.end), None)
+
+    def is_in_term(self, day: date) -> bool:
+        return not self.terms or self.term_of(day) is not None
+
+    def closure_on(self, day: date) -> Closure | None:
+        return next((c for c in self.closures if c.start <= day <= c.last), None)
+
+    def is_school_day(self, day: date) -> bool:
+        return (
+            not self.is_weekend(day)
+            and self.is_in_term(day)
+            and not self.is_bank_holiday(day)
+            and self.closure_on(day) is None
+        )
+
+    def term_end_after(self, day: date) -> date | None:
+        """The last day of the term (or half-term) that `day` falls in, or of the next one."""
+        term = self.term_of(day) or next((t for t in self.terms if t.start > day), None)
+        return term.end if term else None
+
+    def school_days(self, first: date, last: date) -> Iterator[date]:
+        day = first
+        while day <= last:
+            if self.is_school_day(day):
+                yield day
+            day += timedelta(days=1)
+
+    # --- working hours ---------------------------------------------------------------------
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(day, self.day_start, self.zone),
+            datetime.combine(day, self.day_end, self.zone),
+        )
+
+    def _working_windows(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """The working windows that end after `moment`, in order, clipped to start at it."""
+        day = self.local_date(moment)
+        for _ in range(_SEARCH_DAYS):
+            if self.is_school_day(day):
+                start, end = self._window(day)
+                if end > moment:
+                    yield max(start, moment), end
+            day += timedelta(days=1)
+
+    def is_working_time(self, moment: datetime) -> bool:
+        day = self.local_date(moment)
+        if not self.is_school_day(day):
+            return False
+        start, end = self._window(day)
+        return start <= moment < end
+
+    def next_working_morning(self, moment: datetime) -> datetime:
+        """The start of the first school day that begins after `moment`."""
+        day = self.local_date(moment)
+        for _ in range(_SEARCH_DAYS):
+            start, _end = self._window(day)
+            if self.is_school_day(day) and start > moment:
+                return start
+            day += timedelta(days=1)
+        raise ValueError("no school day in the coming year: check the term dates")
+
+    def deliver_at(self, moment: datetime) -> datetime:
+        """When a message caused at `moment` may be delivered: now in working hours, else next morning.
+
+        WFH policy 4: nobody is expected to correspond outside their working hours.
+        """
+        return moment if self.is_working_time(moment) else self.next_working_morning(moment)
+
+    def add_working_hours(self, moment: datetime, hours: float) -> datetime:
+        """The moment `hours` working hours after `moment` (time outside working hours is skipped)."""
+        remaining = timedelta(hours=hours)
+        for start, end in self._working_windows(moment):
+            if start + remaining <= end:
+                return start + remaining
+            remaining -= end - start
+        raise ValueError("not enough school days in the coming year: check the term dates")

@@ -1,0 +1,194 @@
+"""The shape of a school's configuration file (school.yaml), as pydantic models."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Role(StrEnum):
+    """The posts a school names a holder for."""
+
+    HEADTEACHER = "headteacher"
+    DEPUTY = "deputy"
+    IT_TECHNICIAN = "it_technician"
+    DSL = "dsl"
+    SENDCO = "sendco"
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
+
+
+#: An approval step: a role holder, or the requester's own line manager.
+LINE_MANAGER = "line_manager"
+ApproverStep = Literal[
+    "line_manager", "headteacher", "deputy", "it_technician", "dsl", "sendco", "chair_of_governors"
+]
+
+
+def _check_email(value: str) -> str:
+    value = value.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an email address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+
+
+class Strict(BaseModel):
+    """Configuration sections: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StaffEntry(Strict):
+    """One member of staff in the directory."""
+
+    name: str = Field(min_length=1)
+    email: Email
+    job_title: str = ""
+    line_manager: Email | None = None
+    slack_user_id: str | None = None
+    teams_user_id: str | None = None
+
+
+class Term(Strict):
+    """A term or half-term: staff work school days between these dates."""
+
+    name: str
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Term:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Closure(Strict):
+    """Days the school is closed inside a term (a snow day, a polling day)."""
+
+    start: date
+    end: date | None = None
+    reason: str = ""
+
+    @property
+    def last(self) -> date:
+        return self.end or self.start
+
+
+class WorkingHours(Strict):
+    start: time = time(8, 0)
+    end: time = time(17, 0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Roles(Strict):
+    """Who holds each post, by email; a role may be left empty."""
+
+    headteacher: Email
+    deputy: Email | None = None
+    it_technician: Email | None = None
+    dsl: Email | None = None
+    sendco: Email | None = None
+    chair_of_governors: Email | None = None
+
+
+class PolicyReference(Strict):
+    """A policy section the approver should see, by document title and section number."""
+
+    document: str
+    section: str
+
+    @field_validator("section", mode="before")
+    @classmethod
+    def _section_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int | float) else value
+
+
+class RequestTypeConfig(Strict):
+    """A kind of request a school runs, with its form and approval chain."""
+
+    label: str
+    form: Literal["wfh", "equipment_loan"]
+    chain: tuple[ApproverStep, ...] = Field(min_length=1)
+    #: Who takes a step that would fall to the requester themselves (the headteacher's own request).
+    instead_of_self: Literal["deputy", "chair_of_governors"] = "chair_of_governors"
+    policy: tuple[PolicyReference, ...] = ()
+    #: On approval the requester must accept the loan agreement before it counts as issued.
+    agreement: bool = False
+    #: Roles told once the request is approved (and, with `agreement`, accepted).
+    tell_roles: tuple[Role, ...] = ()
+
+
+class Delegate(Strict):
+    """While an approver is away, another person decides in their place."""
+
+    approver: Email
+    delegate: Email
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Delegate:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        if self.approver == self.delegate:
+            raise ValueError("an approver cannot delegate to themselves")
+        return self
+
+
+class BankHolidays(StrEnum):
+    ENGLAND = "england"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+    NONE = "none"
+
+
+class SchoolConfig(Strict):
+    """A whole school.yaml file."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    time_zone: str = "Europe/London"
+    bank_holidays: BankHolidays = BankHolidays.ENGLAND
+    working_days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = (
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    )
+    working_hours: WorkingHours = WorkingHours()
+    terms: tuple[Term, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    roles: Roles
+    reminder_after_working_hours: float = Field(default=8, gt=0)
+    request_types: dict[str, RequestTypeConfig] = Field(min_length=1)
+    delegates: tuple[Delegate, ...] = ()
+    staff: tuple[StaffEntry, ...] = Field(min_length=1)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(f"unknown time zone '{value}' (e.g. Europe/London)")
+        return value
+
+    @property
+    def working_weekdays(self) -> frozenset[int]:
+        return frozenset(_WEEKDAYS.index(day) for day in self.working_days)

@@ -1,0 +1,118 @@
+"""Load a school folder: its school.yaml checked field by field, its directory and calendar."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.errors import ConfigError, ConfigProblem
+from bot.school.calendar import SchoolCalendar
+from bot.school.config import Role, SchoolConfig
+from bot.school.directory import Directory, build_staff, check_directory
+from bot.school.yaml_lines import Location, find_line, format_location, load_yaml_with_lines
+
+#: The file in a school folder that holds its configuration and staff directory.
+SCHOOL_FILE = "school.yaml"
+
+
+@dataclass(frozen=True)
+class School:
+    """One school as the bot runs it: configuration, directory and calendar."""
+
+    config: SchoolConfig
+    directory: Directory
+    calendar: SchoolCalendar
+    file: Path
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    @property
+    def folder(self) -> Path:
+        return self.file.parent
+
+
+def demo_school_folder() -> Path:
+    """The bundled demo school (its policies and school.yaml)."""
+    return Path(__file__).resolve().parent.parent.parent / "policy_text" / "demo"
+
+
+def default_school_folder() -> Path:
+    """`STAFFROOM_POLICIES` when set (the school folder holds policies and configuration), else the demo."""
+    configured = os.environ.get("STAFFROOM_POLICIES")
+    return Path(configured) if configured else demo_school_folder()
+
+
+def _describe(error: ErrorDetails) -> str:
+    location = error["loc"]
+    if error["type"] == "extra_forbidden":
+        name = str(location[-1]) if location else "?"
+        if len(location) == 2 and location[0] == "roles":
+            known = ", ".join(role.value for role in Role)
+            return f"unknown role '{name}' (known roles: {known})"
+        return f"unknown field '{name}'"
+    if error["type"] == "missing":
+        return "is required"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _problems_from(
+    file: Path, lines: dict[Location, int], error: ValidationError
+) -> list[ConfigProblem]:
+    problems = []
+    for detail in error.errors():
+        # pydantic adds the union member or tag it tried; those are not places in the file.
+        location: Location = tuple(
+            part for part in detail["loc"] if isinstance(part, int) or "[" not in str(part)
+        )
+        problems.append(
+            ConfigProblem(file, find_line(lines, location), format_location(location), _describe(detail))
+        )
+    return problems
+
+
+def parse_school(file: Path, text: str) -> School:
+    """Validate the text of a school.yaml; raise `ConfigError` naming file, line and field."""
+    try:
+        data, lines = load_yaml_with_lines(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise ConfigError([ConfigProblem(file, line, "", f"not valid YAML: {error}")]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([ConfigProblem(file, 1, "", "expected 'key: value' settings")])
+    try:
+        config = SchoolConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_problems_from(file, lines, error)) from None
+    staff = build_staff(config.staff)
+    faults = check_directory(staff, config.roles, config.delegates)
+    if faults:
+        raise ConfigError(
+            [
+                ConfigProblem(file, find_line(lines, f.location), format_location(f.location), f.message)
+                for f in faults
+            ]
+        )
+    roles = {Role(name): email for name, email in config.roles.model_dump().items() if email}
+    directory = Directory(staff, roles, config.delegates)
+    return School(config, directory, SchoolCalendar(config), file)
+
+
+def load_school(folder: Path | None = None) -> School:
+    """Load `folder`/school.yaml (default: `default_school_folder()`)."""
+    folder = folder if folder is not None else default_school_folder()
+    file = folder / SCHOOL_FILE if folder.is_dir() else folder
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ConfigError([ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([ConfigProblem(file, 0, "", "unreadable encoding: save as UTF-8")]) from None
+    return parse_school(file, text)

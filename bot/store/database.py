@@ -1,0 +1,123 @@
+"""Where the data lives: the database URL, the async engine, sessions and schema upgrades.
+
+The default is a SQLite file in the data folder (`STAFFROOM_DATA_DIR`, default `./data`,
+created on first run), upgraded automatically when opened. `DATABASE_URL`
+(`postgresql+asyncpg://…`) chooses PostgreSQL instead; run `staffroom db upgrade` there
+before starting, or pass `upgrade=True`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import StorageError
+
+SQLITE_FILE = "staffroom.sqlite3"
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def resolve_database_url(url: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """The URL to use: `url`, else `DATABASE_URL`, else a SQLite file in the data folder."""
+    env = os.environ if environ is None else environ
+    chosen = url or env.get("DATABASE_URL")
+    if chosen:
+        # Hosting platforms hand out postgres:// URLs; the async driver is what we speak.
+        for prefix in ("postgres://", "postgresql://"):
+            if chosen.startswith(prefix):
+                chosen = "postgresql+asyncpg://" + chosen[len(prefix) :]
+        try:
+            driver = make_url(chosen).drivername
+        except ArgumentError:
+            raise StorageError("DATABASE_URL is not a database URL") from None
+        if driver not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise StorageError(
+                f"unsupported database driver '{driver}': use postgresql+asyncpg:// or sqlite+aiosqlite://"
+            )
+        return chosen
+    folder = Path(env.get("STAFFROOM_DATA_DIR") or "data")
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{(folder / SQLITE_FILE).resolve()}"
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for `url`, with SQLite set up for several connections at once."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(_alembic_config(connection), "head")
+
+
+async def upgrade_schema(engine: AsyncEngine) -> None:
+    """Bring the schema up to the newest migration (safe to run every start)."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade)
+
+
+class Database:
+    """An engine and its session factory; open one per process and share it."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only."""
+        async with self._sessions() as session:
+            yield session
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_database(url: str | None = None, *, upgrade: bool | None = None) -> Database:
+    """Open the database named by `resolve_database_url`; SQLite is upgraded unless told not to."""
+    resolved = resolve_database_url(url)
+    engine = create_engine(resolved)
+    if upgrade if upgrade is not None else resolved.startswith("sqlite"):
+        try:
+            await upgrade_schema(engine)
+        except Exception:
+            await engine.dispose()
+            raise
+    return Database(engine)
