@@ -1,0 +1,1 @@
+"""Staffroom's conversation core: it acts on what `intents` understood."""

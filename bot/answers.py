@@ -1,0 +1,118 @@
+"""Policy answers: the router's passages turned into a short, quoted, cited reply.
+
+Only policy text is ever quoted, verbatim; the assistant's own words are
+limited to saying where a quote comes from, that the policies don't cover
+something, and who to ask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.messages import Block, QuoteBlock, TextBlock
+from intents.policy_library import Citation, Passage
+from intents.routing import Intent, Match, Routing
+
+#: The longest answer text; the evaluation and chat clients both expect short answers.
+MAX_ANSWER_CHARS = 1200
+#: Other passages are quoted too when they score at least this share of the best.
+ALSO_QUOTE_RATIO = 0.8
+#: Another policy is named ("also covered in") when it scores at least this share of the best.
+ALSO_NAME_RATIO = 0.7
+MAX_QUOTES = 3
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Consecutive passages of one list or section, quoted together under one citation."""
+
+    citation: Citation
+    lead: tuple[str, ...]
+    bodies: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        if not self.lead:
+            return "\n\n".join(self.bodies)
+        lines = [self.lead[0], *(f"• {item}" for item in self.lead[1:])]
+        lines += [f"• {body}" for body in self.bodies]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PolicyAnswer:
+    """What the assistant says to a policy question, before any platform renders it."""
+
+    answered: bool
+    text: str
+    blocks: tuple[Block, ...]
+    citations: tuple[Citation, ...] = field(default=())
+
+
+def _group_quotes(passages: list[Passage]) -> list[Quote]:
+    quotes: list[Quote] = []
+    for passage in passages:
+        last = quotes[-1] if quotes else None
+        if last is not None and last.citation == passage.citation and last.lead == passage.lead and last.lead:
+            quotes[-1] = Quote(last.citation, last.lead, (*last.bodies, passage.body))
+        else:
+            quotes.append(Quote(passage.citation, passage.lead, (passage.body,)))
+    return quotes
+
+
+def _render(quotes: list[Quote], also: list[Citation]) -> str:
+    parts = [f"{quote.citation}:\n{quote.text}" for quote in quotes]
+    if also:
+        parts.append("Also covered in: " + "; ".join(str(c) for c in also) + ".")
+    return "\n\n".join(parts)
+
+
+def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Citation]]:
+    """The passages to quote (best first, in reading order within a list) and policies to name."""
+    if not matches:
+        return [], []
+    best = matches[0]
+    chosen = [best.passage]
+    for match in matches[1:]:
+        if len(chosen) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
+            continue
+        candidate = [*chosen, match.passage]
+        if len(_render(_group_quotes(candidate), [])) <= MAX_ANSWER_CHARS - 200:
+            chosen.append(match.passage)
+    documents = {p.citation.document for p in chosen}
+    also: list[Citation] = []
+    for match in matches[1:]:
+        document = match.passage.citation.document
+        if document not in documents and match.score >= ALSO_NAME_RATIO * best.score:
+            also.append(match.passage.citation)
+            documents.add(document)
+    # The best passage's section first, in the policy's own order; then the others by rank.
+    primary = sorted((p for p in chosen if p.citation == best.passage.citation), key=lambda p: p.line)
+    return primary + [p for p in chosen if p.citation != best.passage.citation], also
+
+
+def compose_policy_answer(routing: Routing) -> PolicyAnswer:
+    """Quote the best passages with their citations, or say plainly the policies don't cover it."""
+    if routing.intent is not Intent.POLICY or not routing.matches:
+        return compose_decline(routing)
+    passages, also = choose_passages(routing.matches)
+    quotes = _group_quotes(passages)
+    text = _render(quotes, also)
+    while len(text) > MAX_ANSWER_CHARS and len(quotes) > 1:
+        quotes = quotes[:-1]
+        text = _render(quotes, also)
+    blocks: list[Block] = [QuoteBlock(text=q.text, citation=str(q.citation)) for q in quotes]
+    if also:
+        blocks.append(TextBlock(text="Also covered in: " + "; ".join(str(c) for c in also) + "."))
+    citations = tuple(dict.fromkeys([q.citation for q in quotes] + also))
+    return PolicyAnswer(True, text, tuple(blocks), citations)
+
+
+def compose_decline(routing: Routing) -> PolicyAnswer:
+    """No policy answers this: say so, name up to three nearby sections, point to a person."""
+    nearby = list(dict.fromkeys(m.passage.citation for m in routing.matches))[:3]
+    text = "I couldn't find this in the school's policies, so I can't answer it from them."
+    if nearby:
+        text += " The closest sections are: " + "; ".join(str(c) for c in nearby) + "."
+    text += " Your line manager is the best person to ask."
+    return PolicyAnswer(False, text, (TextBlock(text=text),), ())

@@ -1,0 +1,168 @@
+"""Neutral messages: what the core receives from, and says to, any chat platform.
+
+Adapters parse a platform payload into an `Event` and render a `Reply` into
+Block Kit, an Adaptive Card or terminal text. Nothing here names a platform's
+own vocabulary; the models are frozen so a reply can be shared and compared.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for every neutral message: immutable and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Person(Frozen):
+    """Who is talking, as the platform verified them (never as a payload claims)."""
+
+    platform: str
+    user_id: str
+    email: str | None = None
+    display_name: str | None = None
+    school: str | None = None
+
+
+class ConversationRef(Frozen):
+    """Enough to message a person later on the platform they used."""
+
+    platform: str
+    user_id: str
+    conversation_id: str
+    service_url: str | None = None
+    tenant_id: str | None = None
+    team_id: str | None = None
+
+
+class Message(Frozen):
+    """A person wrote something to the assistant."""
+
+    kind: Literal["message"] = "message"
+    person: Person
+    text: str
+    conversation: ConversationRef | None = None
+
+
+class Action(Frozen):
+    """A person pressed a button or submitted a form.
+
+    `action_id` names what to do; `value` names what it applies to (a request
+    id, say). Both are claims from the client: the core checks them against
+    the database and the verified `person` before doing anything.
+    """
+
+    kind: Literal["action"] = "action"
+    person: Person
+    action_id: str
+    value: str = ""
+    inputs: dict[str, str] = Field(default_factory=dict)
+    conversation: ConversationRef | None = None
+
+
+Event = Annotated[Message | Action, Field(discriminator="kind")]
+
+
+# --- what the assistant says -------------------------------------------------
+
+
+class TextBlock(Frozen):
+    """A paragraph of plain text (adapters escape it for their markup)."""
+
+    type: Literal["text"] = "text"
+    text: str
+
+
+class QuoteBlock(Frozen):
+    """A passage quoted verbatim from a policy, with its citation."""
+
+    type: Literal["quote"] = "quote"
+    text: str
+    citation: str
+
+
+class Field_(Frozen):
+    """One label/value pair in a `FieldsBlock`."""
+
+    label: str
+    value: str
+
+
+class FieldsBlock(Frozen):
+    """Short facts shown side by side: dates, status, who decided."""
+
+    type: Literal["fields"] = "fields"
+    fields: tuple[Field_, ...]
+
+
+class Button(Frozen):
+    """A button: `action_id` says what it does, `value` what it is about."""
+
+    label: str
+    action_id: str
+    value: str = ""
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+class ButtonsBlock(Frozen):
+    """A row of buttons."""
+
+    type: Literal["buttons"] = "buttons"
+    buttons: tuple[Button, ...]
+
+
+class Choice(Frozen):
+    """One option of a choice input."""
+
+    label: str
+    value: str
+
+
+class Input(Frozen):
+    """A form field: a date, a choice from a list, or free text."""
+
+    name: str
+    label: str
+    kind: Literal["date", "choice", "text"]
+    initial: str | None = None
+    choices: tuple[Choice, ...] = ()
+    optional: bool = False
+    max_length: int | None = None
+    min_date: date | None = None
+
+
+class FormBlock(Frozen):
+    """A form the person fills in and submits with `submit_action_id`."""
+
+    type: Literal["form"] = "form"
+    title: str
+    inputs: tuple[Input, ...]
+    submit_label: str
+    submit_action_id: str
+    value: str = ""
+
+
+Block = Annotated[
+    TextBlock | QuoteBlock | FieldsBlock | ButtonsBlock | FormBlock, Field(discriminator="type")
+]
+
+
+class Reply(Frozen):
+    """One message from the assistant: plain-text fallback plus structured blocks."""
+
+    text: str
+    blocks: tuple[Block, ...] = ()
+    ephemeral: bool = False
+
+
+class Notice(Frozen):
+    """A message for someone other than the person who caused it, delivered later."""
+
+    recipient_email: str
+    reply: Reply
+    reason: str

@@ -1,0 +1,145 @@
+"""The passage index: BM25-style scoring of a message against passages and their sections.
+
+Two levels, so each does what it is good at: a *section* is indexed by its
+heading and the school's keywords for it (staff name topics, not wordings),
+a *passage* by its own text. A message scores on a passage by the best match
+of each of its units at both levels. Its *coverage* is the share of the
+message's weight the passage (with its section) matches, so a message about
+something the policies never mention scores low however many common words it
+shares with them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from intents.policy_library import PolicyLibrary
+from intents.text import Analyzer, Unit
+from intents.topics import SectionKeywords
+
+_K1 = 1.2
+_B = 0.5
+#: Share of a unit's credit earned by matching only a part of a phrase.
+PARTIAL_CREDIT = 0.35
+#: How much coverage counts in ranking, beside the score itself.
+RANK_COVERAGE = 0.3
+#: How much a section match counts beside the passage's own text.
+SECTION_WEIGHT = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A passage's score for one message, and how much of the message it covers."""
+
+    index: int
+    score: float
+    coverage: float
+
+
+class _Postings:
+    """One inverted index with BM25 term weights over a list of feature bags."""
+
+    def __init__(self, bags: Sequence[Counter[str]]) -> None:
+        count = max(len(bags), 1)
+        average = sum(sum(b.values()) for b in bags) / count or 1.0
+        frequency: Counter[str] = Counter()
+        for bag in bags:
+            frequency.update(bag.keys())
+        self.idf = {f: math.log(1 + (count - df + 0.5) / (df + 0.5)) for f, df in frequency.items()}
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, bag in enumerate(bags):
+            norm = _K1 * (1 - _B + _B * sum(bag.values()) / average)
+            for feature, tf in bag.items():
+                self.postings[feature].append((index, self.idf[feature] * tf * (_K1 + 1) / (tf + norm)))
+
+    def best(self, features: Iterable[str], factor: float, into: dict[int, float]) -> None:
+        for feature in features:
+            for index, value in self.postings.get(feature, ()):
+                value *= factor
+                if value > into.get(index, 0.0):
+                    into[index] = value
+
+
+def _bag(units: Iterable[Unit], repeat: int = 1) -> Counter[str]:
+    bag: Counter[str] = Counter()
+    for unit in units:
+        for feature in unit.features | unit.partial:
+            bag[feature] += repeat
+    return bag
+
+
+class PassageIndex:
+    """Inverted indexes over one school's passages and sections."""
+
+    def __init__(self, library: PolicyLibrary, analyzer: Analyzer, keywords: SectionKeywords) -> None:
+        self.passages = library.passages
+        self.analyzer = analyzer
+        section_ids: dict[tuple[str, str, str], int] = {}
+        section_bags: list[Counter[str]] = []
+        self.section_of: list[int] = []
+        for section in library.sections():
+            key = (section.document, section.number, section.heading)
+            section_ids[key] = len(section_bags)
+            bag = _bag(analyzer.units(f"{section.heading} {section.parent_heading}"), 2)
+            bag.update(_bag(analyzer.units(section.document)))
+            for name in (section.number, section.heading):
+                for phrase in keywords.get((section.document, name), []):
+                    bag.update(_bag(analyzer.units(phrase)))
+            section_bags.append(bag)
+        passage_bags = []
+        for passage in self.passages:
+            citation = passage.citation
+            self.section_of.append(section_ids[(citation.document, citation.section, citation.heading)])
+            passage_bags.append(_bag(analyzer.units(passage.text)))
+        self.passage_postings = _Postings(passage_bags)
+        self.section_postings = _Postings(section_bags)
+        self.members: dict[int, list[int]] = defaultdict(list)
+        for index, owner in enumerate(self.section_of):
+            self.members[owner].append(index)
+        self.passage_features = [frozenset(b) for b in passage_bags]
+        self.section_features = [frozenset(b) for b in section_bags]
+
+    def weight(self, unit: Unit) -> float:
+        """How much a unit of a message matters: rare features more, unknown topic words most."""
+        if not unit.known or not (unit.features & self.passage_postings.idf.keys()
+                                  or unit.features & self.section_postings.idf.keys()):
+            return self.analyzer.unknown_weight(unit.surface)
+        weights = [self.passage_postings.idf[f] for f in unit.features if f in self.passage_postings.idf]
+        weights += [self.section_postings.idf[f] for f in unit.features if f in self.section_postings.idf]
+        return max(weights)
+
+    def _covers(self, index: int, unit: Unit) -> float:
+        features = self.passage_features[index] | self.section_features[self.section_of[index]]
+        if unit.features & features:
+            return 1.0
+        return PARTIAL_CREDIT if unit.partial & features else 0.0
+
+    def search(self, units: Sequence[Unit], limit: int = 8) -> list[Scored]:
+        """The best passages for a message's units, best first."""
+        weights = [self.weight(unit) for unit in units]
+        total_weight = sum(weights)
+        if not units or total_weight <= 0:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        for unit in units:
+            by_passage: dict[int, float] = {}
+            by_section: dict[int, float] = {}
+            self.passage_postings.best(unit.features, 1.0, by_passage)
+            self.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
+            self.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
+            self.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
+            for index, value in by_passage.items():
+                scores[index] += value
+            for section, value in by_section.items():
+                for index in self.members[section]:
+                    scores[index] += value
+        candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 3]
+        scored = []
+        for index in candidates:
+            covered = sum(w * self._covers(index, u) for u, w in zip(units, weights, strict=True))
+            scored.append(Scored(index, scores[index], covered / total_weight))
+        scored.sort(key=lambda s: s.score * (1 + RANK_COVERAGE * s.coverage), reverse=True)
+        return scored[:limit]

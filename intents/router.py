@@ -1,0 +1,185 @@
+"""The intent router: a staff message -> what they want, how sure we are, and the passages.
+
+Workflow intents (ask to work from home, check or cancel one's requests, help)
+are recognised from cue phrases in `intents/data/intents.yaml`; everything else
+is a policy question, answered when the best passage covers enough of what the
+message is about (see `passage_index`). Pure: no I/O after construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from intents.dates import parse_when
+from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
+from intents.passage_index import PassageIndex, Scored
+from intents.policy_library import PolicyLibrary, load_library
+from intents.reasons import parse_reason
+from intents.routing import Intent, Match, RequestSlots, Routing
+from intents.text import Analyzer, Unit, normalise
+from intents.topics import TOPICS_FILE_NAME, read_topics
+
+BUNDLED_CUES = Path(__file__).resolve().parent / "data" / "intents.yaml"
+SCHOOL_CUES_NAME = "intents.yaml"
+
+#: Below this confidence a policy question is declined rather than answered.
+ANSWER_THRESHOLD = 0.5
+WFH = "~work_from_home"
+SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy"})
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted({normalise(p) for p in phrases if normalise(p)}, key=len, reverse=True)
+    if not alternatives:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue phrases for the workflow intents."""
+
+    help_words: frozenset[str]
+    help_phrases: re.Pattern[str]
+    cancel: re.Pattern[str]
+    my_requests: re.Pattern[str]
+    ask: re.Pattern[str]
+    ask_near: re.Pattern[str]
+    rule_question: re.Pattern[str]
+    policy_words: re.Pattern[str]
+
+    @classmethod
+    def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
+        merged: dict[str, dict[str, list[str]]] = {}
+        for path in paths:
+            if not path.is_file():
+                continue
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for intent, fields in data.items():
+                for name, values in (fields or {}).items():
+                    merged.setdefault(intent, {}).setdefault(name, []).extend(values or [])
+
+        def get(intent: str, name: str) -> list[str]:
+            return [str(v) for v in merged.get(intent, {}).get(name, [])]
+
+        return cls(
+            help_words=frozenset(w for p in get("help", "words") for w in normalise(p).split()),
+            help_phrases=_phrase_pattern(get("help", "phrases")),
+            cancel=_phrase_pattern(get("cancel_request", "cues")),
+            my_requests=_phrase_pattern(get("my_requests", "cues")),
+            ask=_phrase_pattern(get("request_wfh", "ask")),
+            # The thing asked for comes within a few words of the ask: "can I please work from home".
+            ask_near=re.compile(
+                r"^\S+(?:\s+\S+){0,5}?\s+(?:" + _phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]).pattern + ")"
+            ),
+            rule_question=_phrase_pattern(get("request_wfh", "rule_question")),
+            policy_words=_phrase_pattern(get("request_wfh", "policy_words")),
+        )
+
+
+class Router:
+    """Routes one school's messages; build once, call `route` many times."""
+
+    def __init__(self, library: PolicyLibrary, analyzer: Analyzer, index: PassageIndex, cues: Cues) -> None:
+        self.library = library
+        self.analyzer = analyzer
+        self.index = index
+        self.cues = cues
+        self._dsl_passages = tuple(
+            i for i, passage in enumerate(library.passages)
+            if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features
+                   for u in analyzer.units(passage.body))
+        )
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Router:
+        """Load a school's policies, lexicon, section keywords and cues from its folder."""
+        library = load_library(folder)
+        lexicon = load_lexicon([folder / SCHOOL_LEXICON_NAME])
+        corpus_words = {w for p in library.passages for w in normalise(p.text).split()}
+        corpus_words |= {w for s in library.sections() for w in normalise(s.heading).split()}
+        analyzer = Analyzer(lexicon, corpus_words)
+        keywords, problems = read_topics(folder / TOPICS_FILE_NAME, library)
+        if problems:
+            from intents.policy_library import PolicyFileError
+
+            raise PolicyFileError(problems)
+        index = PassageIndex(library, analyzer, keywords)
+        wfh_group = next((g for g in lexicon.groups if "~" + "_".join(normalise(g[0]).split()) == WFH), [])
+        cues = Cues.load([BUNDLED_CUES, folder / SCHOOL_CUES_NAME], wfh_group)
+        return cls(library, analyzer, index, cues)
+
+    # -- routing -----------------------------------------------------------
+
+    def route(self, text: str, today: date) -> Routing:
+        """Work out what a message wants; `today` is the school's local date."""
+        plain = normalise(text)
+        if not plain:
+            return Routing(Intent.FALLBACK, 0.0)
+        units = self.analyzer.units(text, spellcheck=True)
+        ideas = {f for unit in units for f in unit.features}
+        when = parse_when(text, today)
+        about_requests = WFH in ideas or "request" in plain.split() or not when.is_empty
+
+        if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
+            return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
+        if self.cues.my_requests.search(plain):
+            return Routing(Intent.MY_REQUESTS, 0.9)
+        if WFH in ideas and self._asks_for_days(plain, when.is_empty):
+            reason, category = parse_reason(text)
+            slots = RequestSlots(when=when, reason=reason, reason_category=category)
+            return Routing(Intent.REQUEST_WFH, 0.9, matches=self._matches(units), slots=slots)
+        if self._is_help(plain, units):
+            return Routing(Intent.HELP, 0.9)
+        return self._route_policy(units, ideas)
+
+    def _asks_for_days(self, plain: str, no_days: bool) -> bool:
+        """Asking for days at home, not about the rules: "can I WFH Friday?", "I'd like to work from home"."""
+        if self.cues.rule_question.search(plain):
+            return not no_days and not self.cues.policy_words.search(plain)
+        if not no_days:
+            return True
+        return any(
+            self.cues.ask_near.search(plain[ask.start():]) for ask in self.cues.ask.finditer(plain)
+        )
+
+    def _is_help(self, plain: str, units: list[Unit]) -> bool:
+        if self.cues.help_phrases.search(plain) and len(units) <= 2:
+            return True
+        words = plain.split()
+        return all(w in self.cues.help_words or w in self.analyzer.stopwords for w in words) and any(
+            w in self.cues.help_words for w in words
+        )
+
+    def _matches(self, units: list[Unit], limit: int = 6) -> tuple[Match, ...]:
+        return tuple(self._match(s) for s in self.index.search(units, limit))
+
+    def _match(self, scored: Scored) -> Match:
+        return Match(self.library.passages[scored.index], confidence(scored))
+
+    def _route_policy(self, units: list[Unit], ideas: set[str]) -> Routing:
+        found = self.index.search(units, 6)
+        safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
+        matches = [self._match(s) for s in found]
+        best = matches[0].score if matches else 0.0
+        if safeguarding:
+            # Never answer a safeguarding question without pointing to the DSL.
+            have = {m.passage for m in matches}
+            dsl = [self.library.passages[i] for i in self._dsl_passages]
+            extra = [Match(p, best) for p in dsl[:1] if p not in have]
+            matches = matches[:1] + extra + matches[1:] if matches else extra
+            best = max(best, ANSWER_THRESHOLD)
+        intent = Intent.POLICY if best >= ANSWER_THRESHOLD else Intent.FALLBACK
+        return Routing(intent, round(best, 3), tuple(matches), safeguarding=safeguarding)
+
+
+def confidence(scored: Scored) -> float:
+    """0..1: mostly coverage of the message, damped when the match itself is thin."""
+    strength = min(1.0, scored.score / 4.0)
+    return scored.coverage * (0.6 + 0.4 * strength)

@@ -1,0 +1,188 @@
+"""Text analysis shared by messages and passages: words -> stems -> ideas.
+
+A message and a passage are both turned into *units*: a word, or a lexicon
+phrase ("line manager", "off sick"), each with the features it can match —
+its stems and the lexicon idea it belongs to. Messages are also spell-checked
+against the words the policies and lexicon know, with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+from spellchecker import SpellChecker
+
+from intents.lexicon import Lexicon
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_WORD = re.compile(r"[a-z0-9]+")
+_PHONE = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
+# "IT" in capitals is information technology, "it" is a pronoun.
+_IT_CAPS = re.compile(r"\bI\.?T\b|\bICT\b")
+
+#: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
+PHONE_NUMBER = "~phone"
+
+_stemmer = snowballstemmer.stemmer("english")
+
+#: Weights of words no policy mentions (see `Analyzer.unknown_weight`).
+TOPIC_WEIGHT = 4.0
+MAX_UNKNOWN_WEIGHT = 3.0
+MIN_UNKNOWN_WEIGHT = 0.5
+
+
+@lru_cache(maxsize=1)
+def english() -> SpellChecker:
+    """An English dictionary, so a real word we don't know is not "corrected" into one we do."""
+    return SpellChecker(distance=1)
+
+
+def english_rarity(word: str) -> float:
+    """How rare a word is in general English: about 1.3 for "the", 7 for the rarest known words."""
+    frequency = english().word_frequency
+    return math.log10(frequency.total_words / (frequency[word] + 1))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def normalise(text: str) -> str:
+    """Fold typography and case; keep words and numbers only."""
+    text = _IT_CAPS.sub(" ict ", text.translate(_QUOTES))
+    text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
+    text = text.lower().replace("'", "")
+    return " ".join(_WORD.findall(text))
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One thing a message or passage mentions, and the features it matches by."""
+
+    surface: str
+    features: frozenset[str]
+    known: bool
+    #: Stems of a phrase's own words: they match too, for part of the credit.
+    partial: frozenset[str] = frozenset()
+
+
+class Analyzer:
+    """Turns text into units, using one school's lexicon and vocabulary."""
+
+    def __init__(self, lexicon: Lexicon, corpus_words: Iterable[str]) -> None:
+        self.stopwords = {w for s in lexicon.stopwords for w in words(s)}
+        self.topic_words = {w for s in lexicon.topic_words for w in words(s)}
+        self.stopword_stems = {stem(w) for w in self.stopwords}
+        # phrase (tuple of stems) -> ideas; a word may belong to several groups.
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        self.longest_phrase = 1
+        vocabulary: set[str] = set(self.stopwords)
+        for group in lexicon.groups:
+            concept = "~" + "_".join(words(group[0]))
+            for entry in group:
+                entry_words = words(entry)
+                if not entry_words:
+                    continue
+                vocabulary.update(entry_words)
+                key = tuple(stem(w) for w in entry_words)
+                self.phrases.setdefault(key, set()).add(concept)
+                self.longest_phrase = max(self.longest_phrase, len(key))
+        self.phrases.setdefault(("phonenumb",), set()).add(PHONE_NUMBER)
+        for key, concepts in self.phrases.items():
+            if "~phone" in concepts:
+                concepts.add(PHONE_NUMBER)
+        vocabulary.update(corpus_words)
+        vocabulary.add("phonenumber")
+        self.vocabulary = frozenset(vocabulary)
+        self.vocabulary_stems = frozenset(stem(w) for w in vocabulary)
+        self._choices = sorted(w for w in vocabulary if len(w) >= 3 and not w.isdigit())
+        self._corrections: dict[str, str | None] = {}
+
+    # -- spelling ---------------------------------------------------------
+
+    def correct(self, word: str) -> str | None:
+        """The known word a misspelling stands for, or None when there is none."""
+        if word in self.vocabulary or stem(word) in self.vocabulary_stems:
+            return word
+        if word in self.topic_words:
+            return None
+        if word in self._corrections:
+            return self._corrections[word]
+        result: str | None = None
+        # "parking" is not a misspelling of "marking": leave real English words alone.
+        if len(word) >= 4 and not word.isdigit() and not english().known([word]):
+            cutoff = 80 if len(word) <= 5 else 84 if len(word) <= 7 else 80
+            best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is not None:
+                result = str(best[0])
+        self._corrections[word] = result
+        return result
+
+    def unknown_weight(self, surface: str) -> float:
+        """The weight of words no policy mentions: high for a topic, low for everyday words.
+
+        A message about pay or parking is about something the policies don't
+        cover; "proper" or "long" in a paraphrase is not a topic of its own.
+        """
+        parts = surface.split()
+        if any(w in self.topic_words for w in parts):
+            return TOPIC_WEIGHT
+        rarity = max((english_rarity(w) for w in parts), default=0.0)
+        return min(MAX_UNKNOWN_WEIGHT, max(MIN_UNKNOWN_WEIGHT, 1.3 * (rarity - 3.0)))
+
+    # -- units ------------------------------------------------------------
+
+    def units(self, text: str, *, spellcheck: bool = False) -> list[Unit]:
+        """The content units of a text; stopwords are dropped unless part of a phrase."""
+        raw = words(text)
+        tokens: list[tuple[str, bool]] = []
+        for word in raw:
+            known = True
+            if spellcheck:
+                corrected = self.correct(word)
+                if corrected is None:
+                    known = False
+                else:
+                    word = corrected
+            tokens.append((word, known))
+        stems = [stem(w) for w, _ in tokens]
+        units: list[Unit] = []
+        i = 0
+        while i < len(tokens):
+            matched = 0
+            for length in range(min(self.longest_phrase, len(tokens) - i), 0, -1):
+                concepts = self.phrases.get(tuple(stems[i : i + length]))
+                if concepts is None:
+                    continue
+                if length == 1 and tokens[i][0] in self.stopwords:
+                    break
+                content = {
+                    s for (w, _), s in zip(tokens[i : i + length], stems[i : i + length], strict=True)
+                    if w not in self.stopwords
+                }
+                surface = " ".join(w for w, _ in tokens[i : i + length])
+                if length == 1:
+                    units.append(Unit(surface, frozenset(content | concepts), True))
+                else:
+                    units.append(Unit(surface, frozenset(concepts), True, frozenset(content)))
+                matched = length
+                break
+            if matched:
+                i += matched
+                continue
+            word, known = tokens[i]
+            if word not in self.stopwords and stems[i] not in self.stopword_stems:
+                units.append(Unit(word, frozenset({stems[i]}), known))
+            i += 1
+        return units
