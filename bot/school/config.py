@@ -177,6 +177,8 @@ class SchoolConfig(Strict):
     terms: tuple[Term, ...] = ()
     closures: tuple[Closure, ...] = ()
     roles: Roles
+    #: Who a person missing from the directory should ask to be added.
+    directory_contact: str = "the school office"
     reminder_after_working_hours: float = Field(default=8, gt=0)
     request_types: dict[str, RequestTypeConfig] = Field(min_length=1)
     delegates: tuple[Delegate, ...] = ()

@@ -122,7 +122,9 @@ def check_directory(
             )
         elif member.line_manager == member.email:
             faults.append(
-                DirectoryFault(("staff", index, "line_manager"), "a person cannot manage themselves")
+                DirectoryFault(
+                    ("staff", index, "line_manager"), "a person cannot manage themselves"
+                )
             )
     faults.extend(_find_cycles(staff, seen))
     for role, holder in roles.model_dump().items():
@@ -135,7 +137,9 @@ def check_directory(
             email = getattr(entry, key)
             if email not in seen:
                 faults.append(
-                    DirectoryFault(("delegates", index, key), f"{email} is not in the staff directory")
+                    DirectoryFault(
+                        ("delegates", index, key), f"{email} is not in the staff directory"
+                    )
                 )
     return faults
 
@@ -150,7 +154,7 @@ def _find_cycles(staff: Sequence[StaffMember], index_of: dict[str, int]) -> list
         while current is not None and current not in path and current not in reported:
             path.append(current)
             current = manager.get(current)
-        if current is None or current in reported or current == member.email and len(path) == 1:
+        if current is None or current in reported or (current == member.email and len(path) == 1):
             continue
         cycle = path[path.index(current) :]
         if len(cycle) < 2:

@@ -72,7 +72,9 @@ def _problems_from(
             part for part in detail["loc"] if isinstance(part, int) or "[" not in str(part)
         )
         problems.append(
-            ConfigProblem(file, find_line(lines, location), format_location(location), _describe(detail))
+            ConfigProblem(
+                file, find_line(lines, location), format_location(location), _describe(detail)
+            )
         )
     return problems
 
@@ -96,7 +98,9 @@ def parse_school(file: Path, text: str) -> School:
     if faults:
         raise ConfigError(
             [
-                ConfigProblem(file, find_line(lines, f.location), format_location(f.location), f.message)
+                ConfigProblem(
+                    file, find_line(lines, f.location), format_location(f.location), f.message
+                )
                 for f in faults
             ]
         )
@@ -112,7 +116,11 @@ def load_school(folder: Path | None = None) -> School:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise ConfigError([ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]) from None
+        raise ConfigError(
+            [ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]
+        ) from None
     except UnicodeDecodeError:
-        raise ConfigError([ConfigProblem(file, 0, "", "unreadable encoding: save as UTF-8")]) from None
+        raise ConfigError(
+            [ConfigProblem(file, 0, "", "unreadable encoding: save as UTF-8")]
+        ) from None
     return parse_school(file, text)

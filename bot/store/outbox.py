@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Notice
+from bot.messages import Notice, Reply
 from bot.store.tables import OutboxRow
 
 
@@ -47,6 +47,8 @@ async def list_undelivered(session: AsyncSession, school_id: str | None = None) 
 
 def read_notice(row: OutboxRow) -> Notice:
     """The stored notice as the neutral model."""
-    from bot.messages import Reply
-
-    return Notice(recipient_email=row.recipient_email, reply=Reply.model_validate_json(row.reply), reason=row.reason)
+    return Notice(
+        recipient_email=row.recipient_email,
+        reply=Reply.model_validate_json(row.reply),
+        reason=row.reason,
+    )

@@ -1,0 +1,1 @@
+"""Requests and approvals: working from home, equipment loans, and their approval chains."""

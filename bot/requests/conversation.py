@@ -1,0 +1,110 @@
+"""The conversational side of requests, for the Assistant: forms, button actions, "my requests".
+
+Everything here starts from the verified `Person` and reads the request from the database;
+an `Action`'s value is only ever used to name which request (or request type) is meant.
+Notices for other people are written to the outbox by the workflow, not returned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.messages import Action, Person, Reply
+from bot.requests import cards
+from bot.requests.listing import render_my_requests
+from bot.requests.states import RequestEvent
+from bot.requests.workflow import RequestWorkflow
+from bot.school import StaffMember
+from intents.routing import RequestSlots
+
+_DECISION_EVENTS = {
+    cards.ENDORSE: RequestEvent.ENDORSE,
+    cards.APPROVE: RequestEvent.APPROVE,
+    cards.DECLINE_REASON: RequestEvent.DECLINE,
+}
+
+
+def is_request_action(action_id: str) -> bool:
+    """True for the action ids this module handles (so the Assistant can route to it)."""
+    return action_id in cards.ACTION_IDS
+
+
+class RequestConversation:
+    """Turns people's messages and clicks about requests into replies."""
+
+    def __init__(self, workflow: RequestWorkflow) -> None:
+        self.workflow = workflow
+        self.school = workflow.school
+
+    def identify(self, person: Person) -> StaffMember | None:
+        """The directory entry of a verified person (platform id first, then email)."""
+        return self.school.directory.find_person(person)
+
+    def render_not_in_directory(self, person: Person) -> Reply:
+        """What someone missing from the staff directory is told."""
+        who = self.school.config.directory_contact
+        address = f" under {person.email}" if person.email else ""
+        return cards.render_text(
+            f"I can't find you{address} in {self.school.config.name}'s staff directory, so I can't "
+            f"send requests for you yet. Please ask {who} to add you."
+        )
+
+    def _type_with_form(self, form: str) -> str | None:
+        return next(
+            (name for name, t in self.school.config.request_types.items() if t.form == form), None
+        )
+
+    def offer_wfh_form(self, person: Person, slots: RequestSlots | None, now: datetime) -> Reply:
+        """The "Request to work from home" form, pre-filled from what the router understood."""
+        member = self.identify(person)
+        if member is None:
+            return self.render_not_in_directory(person)
+        type_name = self._type_with_form("wfh")
+        if type_name is None:
+            return cards.render_text("This school does not take working-from-home requests here.")
+        return cards.render_wfh_form(
+            self.school, type_name, slots or RequestSlots(), self.workflow.today(now)
+        )
+
+    def offer_loan_form(self, person: Person, now: datetime) -> Reply:
+        """The equipment loan form (laptop, tablet, other, and why)."""
+        member = self.identify(person)
+        if member is None:
+            return self.render_not_in_directory(person)
+        type_name = self._type_with_form("equipment_loan")
+        if type_name is None:
+            return cards.render_text("This school does not take equipment loan requests here.")
+        label = self.school.config.request_types[type_name].label
+        return cards.render_loan_form(type_name, label, self.workflow.today(now))
+
+    async def show_my_requests(self, person: Person, now: datetime) -> Reply:
+        """The person's requests with Cancel buttons, and those awaiting their decision."""
+        member = self.identify(person)
+        if member is None:
+            return self.render_not_in_directory(person)
+        return await render_my_requests(self.workflow, member, now)
+
+    async def handle_action(self, action: Action, now: datetime) -> list[Reply]:
+        """Apply a button or form submission for the verified person; replies for them only."""
+        member = self.identify(action.person)
+        if member is None:
+            return [self.render_not_in_directory(action.person)]
+        if action.action_id == cards.SUBMIT:
+            return [await self.workflow.submit(member, action.value, action.inputs, now)]
+        if not is_request_action(action.action_id):
+            return [cards.render_text("I don't recognise that button.")]
+        try:
+            request_id = int(action.value)
+        except ValueError:
+            return [
+                cards.render_text("I can't find a request with that number that you can act on.")
+            ]
+        if action.action_id == cards.DECLINE:
+            return [await self.workflow.ask_decline_reason(member, request_id, now)]
+        if action.action_id == cards.CANCEL:
+            return [await self.workflow.cancel(member, request_id, now)]
+        if action.action_id == cards.ACCEPT_LOAN:
+            return [await self.workflow.accept_agreement(member, request_id, now)]
+        event = _DECISION_EVENTS[action.action_id]
+        reason = action.inputs.get("reason", "")
+        return [await self.workflow.decide(member, request_id, event, now, reason)]

@@ -1,0 +1,65 @@
+"""The policy clauses an approver sees, looked up in the school's policy library."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.errors import ConfigProblem
+from bot.messages import QuoteBlock
+from bot.school import School
+from bot.school.config import PolicyReference
+from intents.policy_library import Passage, PolicyLibrary
+
+
+def find_passages(library: PolicyLibrary, reference: PolicyReference) -> list[Passage]:
+    """The passages of one section, by document title and section number (never by wording)."""
+    return [
+        passage
+        for passage in library.passages
+        if passage.citation.document == reference.document
+        and passage.citation.section == reference.section
+    ]
+
+
+def quote_section(passages: Sequence[Passage]) -> QuoteBlock | None:
+    """One quote for a section: bullets that share an introducing line are quoted under it once."""
+    if not passages:
+        return None
+    lines: list[str] = []
+    previous_lead: tuple[str, ...] | None = None
+    for passage in passages:
+        if passage.lead and passage.lead == previous_lead:
+            lines.append(f"• {passage.body}")
+        else:
+            if lines:
+                lines.append("")
+            lines.append(passage.text)
+        previous_lead = passage.lead
+    return QuoteBlock(text="\n".join(lines), citation=str(passages[0].citation))
+
+
+def quote_policy(
+    library: PolicyLibrary | None, references: Sequence[PolicyReference]
+) -> tuple[QuoteBlock, ...]:
+    """Quotes for each referenced section that the library holds."""
+    if library is None:
+        return ()
+    quotes = (quote_section(find_passages(library, reference)) for reference in references)
+    return tuple(quote for quote in quotes if quote is not None)
+
+
+def check_policy_references(school: School, library: PolicyLibrary) -> list[ConfigProblem]:
+    """Request types pointing at a policy section the library does not have."""
+    problems = []
+    for name, request_type in school.config.request_types.items():
+        for index, reference in enumerate(request_type.policy):
+            if not find_passages(library, reference):
+                problems.append(
+                    ConfigProblem(
+                        school.file,
+                        0,
+                        f"request_types.{name}.policy[{index}]",
+                        f"no section {reference.section} in '{reference.document}'",
+                    )
+                )
+    return problems

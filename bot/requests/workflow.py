@@ -1,0 +1,393 @@
+"""The request workflow: submit, endorse, approve, decline, cancel, accept a loan agreement.
+
+Every method checks the verified staff member against the request as stored, never against
+what a button claimed. A refusal changes nothing; a change goes through `apply_transition`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Notice, Reply
+from bot.requests import cards
+from bot.requests.chains import NoApprover, may_decide, resolve_chain
+from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
+from bot.requests.drafts import MAX_NOTE_CHARS, Refusal, parse_draft
+from bot.requests.flags import flag_already_requested, flag_calendar
+from bot.requests.notices import (
+    notify_approved,
+    notify_approver,
+    notify_people,
+    notify_requester,
+    notify_roles,
+)
+from bot.requests.records import RequestRecord
+from bot.requests.states import (
+    RequestEvent,
+    RequestState,
+    Transition,
+    append_audit,
+    apply_transition,
+)
+from bot.school import School, StaffMember
+from bot.store.database import Database
+from bot.store.outbox import add_notices
+from bot.store.tables import RequestRow
+from intents.policy_library import PolicyLibrary
+
+DECISIONS = frozenset({RequestEvent.ENDORSE, RequestEvent.APPROVE, RequestEvent.DECLINE})
+_NOT_FOUND = "I can't find a request with that number that you can act on."
+
+
+class RequestWorkflow:
+    """One school's requests in one database; keep one per school per process."""
+
+    def __init__(
+        self, school: School, database: Database, library: PolicyLibrary | None = None
+    ) -> None:
+        self.school = school
+        self.database = database
+        self.library = library
+
+    def today(self, now: datetime) -> date:
+        return self.school.calendar.local_date(now)
+
+    async def load(self, session: AsyncSession, request_id: int) -> RequestRecord | None:
+        """The request as stored now, if it belongs to this school."""
+        row = await session.get(RequestRow, request_id, populate_existing=True)
+        return (
+            RequestRecord.from_row(row)
+            if row is not None and row.school_id == self.school.id
+            else None
+        )
+
+    async def _commit(
+        self,
+        session: AsyncSession,
+        request: RequestRecord,
+        event: RequestEvent,
+        actor_email: str,
+        now: datetime,
+        *,
+        note: str = "",
+        changes: Mapping[str, object] | None = None,
+        guards: tuple[ColumnElement[bool], ...] = (),
+        notices: list[Notice] | None = None,
+    ) -> bool:
+        transition = Transition(
+            request.id,
+            self.school.id,
+            event,
+            RequestState(request.state),
+            request.step,
+            actor_email,
+            note,
+        )
+        return await apply_transition(
+            session,
+            transition,
+            now=now,
+            changes=changes,
+            guards=guards,
+            notices=notices or [],
+            deliver_after=self.school.calendar.deliver_at(now),
+        )
+
+    # --- submit ----------------------------------------------------------------------------
+
+    async def submit(
+        self, member: StaffMember, type_name: str, inputs: Mapping[str, str], now: datetime
+    ) -> Reply:
+        """Check and store a new request, and queue the first approver's card."""
+        draft = parse_draft(self.school, type_name, inputs, self.today(now))
+        if isinstance(draft, Refusal):
+            return cards.render_text(draft.message)
+        chain = resolve_chain(self.school, self.school.config.request_types[type_name], member)
+        if isinstance(chain, NoApprover):
+            return cards.render_text(
+                f"I can't send this request: {chain.message}. Please ask the school office."
+            )
+        async with self.database.transaction() as session:
+            flags = flag_calendar(self.school, draft)
+            flags += await flag_already_requested(session, self.school, member.email, draft)
+            row = RequestRow(
+                school_id=self.school.id,
+                type=draft.type,
+                requester_email=member.email,
+                state=RequestState.PENDING.value,
+                step=0,
+                chain=chain,
+                start_date=draft.start,
+                end_date=draft.end,
+                weekday=draft.weekday,
+                details={**draft.details, "flags": flags},
+                note=draft.note,
+                created_at=now,
+                updated_at=now,
+                step_started_at=now,
+            )
+            session.add(row)
+            await session.flush()
+            request = RequestRecord.from_row(row)
+            append_audit(
+                session,
+                request_id=request.id,
+                school_id=self.school.id,
+                actor_email=member.email,
+                at=now,
+                event=RequestEvent.SUBMIT,
+                from_state=None,
+                to_state=RequestState.PENDING,
+                step=0,
+            )
+            add_notices(
+                session,
+                self.school.id,
+                notify_approver(self.school, self.library, request, self.today(now)),
+                now=now,
+                deliver_after=self.school.calendar.deliver_at(now),
+                request_id=request.id,
+            )
+        route = " then ".join(name_of(self.school, email) for email in chain)
+        return cards.render_status(
+            f"Request #{request.id} sent. It goes to {route}.",
+            describe_facts(self.school, request),
+            [cards.cancel_button(request.id)],
+        )
+
+    # --- decide ----------------------------------------------------------------------------
+
+    async def ask_decline_reason(
+        self, member: StaffMember, request_id: int, now: datetime
+    ) -> Reply:
+        """The decline form, if this person may decline the request now."""
+        async with self.database.reading() as session:
+            request = await self.load(session, request_id)
+            refusal = await self._check_decider(session, request, member, RequestEvent.DECLINE, now)
+        return refusal or cards.render_decline_form(request_id)
+
+    async def decide(
+        self,
+        member: StaffMember,
+        request_id: int,
+        event: RequestEvent,
+        now: datetime,
+        reason: str = "",
+    ) -> Reply:
+        """Endorse, approve or decline, exactly once, if `member` is the approver (or delegate) now."""
+        if event not in DECISIONS:
+            raise ValueError(f"{event} is not a decision")
+        reason = reason.strip()
+        if event is RequestEvent.DECLINE and not reason:
+            return cards.render_text(
+                "Please give a reason for declining; the requester will see it."
+            )
+        if len(reason) > MAX_NOTE_CHARS:
+            return cards.render_text(f"Please keep the reason to {MAX_NOTE_CHARS:,} characters.")
+        async with self.database.transaction() as session:
+            request = await self.load(session, request_id)
+            refusal = await self._check_decider(session, request, member, event, now)
+            if refusal is not None or request is None:
+                return refusal or cards.render_text(_NOT_FOUND)
+            after, notices = self._decision_outcome(request, member, event, now, reason)
+            changes = (
+                {"step": after.step, "step_started_at": now}
+                if event is RequestEvent.ENDORSE
+                else {
+                    "decided_by": member.email,
+                    "decided_at": now,
+                }
+            )
+            applied = await self._commit(
+                session,
+                request,
+                event,
+                member.email,
+                now,
+                note=reason,
+                changes=changes,
+                notices=notices,
+            )
+        if not applied:
+            return await self._explain_taken(request_id, now)
+        verb = {RequestEvent.ENDORSE: "endorsed", RequestEvent.APPROVE: "approved"}.get(
+            event, "declined"
+        )
+        return cards.render_status(
+            f"You {verb} request #{request.id}. {name_of(self.school, request.requester_email)} will be told.",
+            describe_facts(self.school, after),
+        )
+
+    def _decision_outcome(
+        self,
+        request: RequestRecord,
+        member: StaffMember,
+        event: RequestEvent,
+        now: datetime,
+        reason: str,
+    ) -> tuple[RequestRecord, list[Notice]]:
+        """The request as it will be after the decision, and who hears of it."""
+        if event is RequestEvent.ENDORSE:
+            after = dataclasses.replace(request, step=request.step + 1, step_started_at=now)
+            return after, [
+                *notify_approver(self.school, self.library, after, self.today(now)),
+                notify_requester(
+                    self.school,
+                    after,
+                    f"{member.name} endorsed your request #{request.id}.",
+                    "request.endorsed",
+                ),
+            ]
+        state = RequestState.APPROVED if event is RequestEvent.APPROVE else RequestState.DECLINED
+        after = dataclasses.replace(
+            request, state=state.value, decided_by=member.email, decided_at=now
+        )
+        earlier = notify_people(
+            request.chain[: request.step],
+            f"{member.name} {state.value} request #{request.id}.",
+            f"request.{state}",
+        )
+        if state is RequestState.APPROVED:
+            return after, [*notify_approved(self.school, after, member.name), *earlier]
+        headline = f"{member.name} declined your request #{request.id}. Reason: {reason}"
+        return after, [notify_requester(self.school, after, headline, "request.declined"), *earlier]
+
+    def _is_involved(self, request: RequestRecord, email: str, day: date) -> bool:
+        if email == request.requester_email:
+            return True
+        return any(may_decide(self.school, approver, email, day) for approver in request.chain)
+
+    async def _check_decider(
+        self,
+        session: AsyncSession,
+        request: RequestRecord | None,
+        member: StaffMember,
+        event: RequestEvent,
+        now: datetime,
+    ) -> Reply | None:
+        """A refusal if `member` may not take `event` on `request` now; None when they may."""
+        day = self.today(now)
+        if request is None or not self._is_involved(request, member.email, day):
+            return cards.render_text(_NOT_FOUND)
+        if member.email == request.requester_email:
+            return cards.render_text(
+                "You can't decide your own request; it is with your approvers."
+            )
+        if request.state != RequestState.PENDING.value:
+            return cards.render_text(
+                describe_audit(self.school, request, await last_audit(session, request.id), now)
+            )
+        if may_decide(self.school, request.approver, member.email, day):
+            wrong_button = (event is RequestEvent.ENDORSE and request.is_final_step) or (
+                event is RequestEvent.APPROVE and not request.is_final_step
+            )
+            if not wrong_button:
+                return None
+            endorsed = await last_audit(session, request.id, RequestEvent.ENDORSE)
+            if event is RequestEvent.ENDORSE and endorsed is not None:
+                return cards.render_text(describe_audit(self.school, request, endorsed, now))
+            right = "Approve" if request.is_final_step else "Endorse"
+            return cards.render_text(
+                f"Request #{request.id} is at a different step now; use {right}."
+            )
+        for step in range(request.step):
+            if may_decide(self.school, request.chain[step], member.email, day):
+                endorsed = await last_audit(session, request.id, RequestEvent.ENDORSE, step)
+                return cards.render_text(describe_audit(self.school, request, endorsed, now))
+        waiting = name_of(self.school, request.approver)
+        return cards.render_text(f"Request #{request.id} is waiting for {waiting} first.")
+
+    async def _explain_taken(self, request_id: int, now: datetime) -> Reply:
+        """Someone else's click landed first: say who and when."""
+        async with self.database.reading() as session:
+            request = await self.load(session, request_id)
+            if request is None:
+                return cards.render_text(_NOT_FOUND)
+            audit = await last_audit(session, request.id)
+        return cards.render_text(describe_audit(self.school, request, audit, now))
+
+    # --- requester's own actions ----------------------------------------------------------
+
+    async def cancel(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
+        """Withdraw a request: while pending, or once approved, before its first day."""
+        async with self.database.transaction() as session:
+            request = await self.load(session, request_id)
+            if request is None or not self._is_involved(request, member.email, self.today(now)):
+                return cards.render_text(_NOT_FOUND)
+            if member.email != request.requester_email:
+                return cards.render_text("Only the person who made a request can cancel it.")
+            state = RequestState(request.state)
+            if state is RequestState.APPROVED and self.today(now) >= request.start_date:
+                return cards.render_text(
+                    f"Request #{request.id} has already started, so it can't be cancelled here; "
+                    f"please speak to {name_of(self.school, request.decided_by or request.approver)}."
+                )
+            if state not in (RequestState.PENDING, RequestState.APPROVED):
+                audit = await last_audit(session, request.id)
+                return cards.render_text(
+                    describe_audit(self.school, request, audit, now) + " Nothing to cancel."
+                )
+            after = dataclasses.replace(request, state=RequestState.CANCELLED.value)
+            told = [request.approver] if state is RequestState.PENDING else list(request.chain)
+            headline = (
+                f"{name_of(self.school, request.requester_email)} cancelled request #{request.id}."
+            )
+            applied = await self._commit(
+                session,
+                request,
+                RequestEvent.CANCEL,
+                member.email,
+                now,
+                notices=notify_people(told, headline, "request.cancelled"),
+            )
+        if not applied:
+            return await self._explain_taken(request_id, now)
+        return cards.render_status(
+            f"Request #{request.id} is cancelled.", describe_facts(self.school, after)
+        )
+
+    async def accept_agreement(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
+        """The requester accepts the loan agreement and Acceptable Use Policy; the loan counts as issued."""
+        async with self.database.transaction() as session:
+            request = await self.load(session, request_id)
+            if request is None or member.email != request.requester_email:
+                return cards.render_text(_NOT_FOUND)
+            request_type = self.school.config.request_types.get(request.type)
+            if request_type is None or not request_type.agreement:
+                return cards.render_text(f"Request #{request.id} has no agreement to accept.")
+            if request.agreement_accepted_at is not None:
+                when = cards.format_time(self.school, request.agreement_accepted_at, now)
+                return cards.render_text(
+                    f"You already accepted the agreement for request #{request.id} at {when}."
+                )
+            if request.state != RequestState.APPROVED.value:
+                return cards.render_text(
+                    f"Request #{request.id} is {request.state}; there is nothing to accept."
+                )
+            after = dataclasses.replace(request, agreement_accepted_at=now)
+            requester = name_of(self.school, request.requester_email)
+            applied = await self._commit(
+                session,
+                request,
+                RequestEvent.ACCEPT_AGREEMENT,
+                member.email,
+                now,
+                changes={"agreement_accepted_at": now},
+                guards=(RequestRow.agreement_accepted_at.is_(None),),
+                notices=notify_roles(
+                    self.school,
+                    after,
+                    f"{requester} accepted the loan agreement: please issue request #{request.id}.",
+                ),
+            )
+        if not applied:
+            return await self._explain_taken(request_id, now)
+        return cards.render_status(
+            f"Thank you. The IT technician will arrange your equipment (request #{request.id}).",
+            describe_facts(self.school, after),
+        )
