@@ -8,6 +8,7 @@ from bot.errors import ConfigProblem
 from bot.messages import QuoteBlock
 from bot.school import School
 from bot.school.config import PolicyReference
+from bot.school.yaml_lines import find_line
 from intents.policy_library import Passage, PolicyLibrary
 
 
@@ -57,7 +58,7 @@ def check_policy_references(school: School, library: PolicyLibrary) -> list[Conf
                 problems.append(
                     ConfigProblem(
                         school.file,
-                        0,
+                        find_line(school.lines, ("request_types", name, "policy", index)),
                         f"request_types.{name}.policy[{index}]",
                         f"no section {reference.section} in '{reference.document}'",
                     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -28,6 +29,8 @@ class School:
     directory: Directory
     calendar: SchoolCalendar
     file: Path
+    #: The line of each key and list item in `file`, for later error messages.
+    lines: Mapping[Location, int] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -106,7 +109,7 @@ def parse_school(file: Path, text: str) -> School:
         )
     roles = {Role(name): email for name, email in config.roles.model_dump().items() if email}
     directory = Directory(staff, roles, config.delegates)
-    return School(config, directory, SchoolCalendar(config), file)
+    return School(config, directory, SchoolCalendar(config), file, lines)
 
 
 def load_school(folder: Path | None = None) -> School:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -37,7 +38,7 @@ def load_yaml_with_lines(text: str) -> tuple[Any, dict[Location, int]]:
         loader.dispose()
 
 
-def find_line(lines: dict[Location, int], location: Location) -> int:
+def find_line(lines: Mapping[Location, int], location: Location) -> int:
     """The line of `location`, or of its nearest recorded parent (0 when nothing is known)."""
     for length in range(len(location), -1, -1):
         line = lines.get(location[:length])

@@ -1,0 +1,233 @@
+"""`staffroom directory import staff.csv`: compare an MIS/HR export with the directory, then apply.
+
+The directory stays in the school's YAML file, next to the roles and approval chains that
+refer to it, so there is one place an IT person reads and one file to back up. Applying an
+import rewrites only the `staff:` list of that file (every other line and comment is kept
+as it was), and only after the resulting file has passed the same checks as at start-up.
+Platform user ids already in the directory are kept; people missing from the export are
+removed unless they hold a role (the chair of governors is rarely in the MIS), in which
+case they are kept and the difference says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ConfigError, ConfigProblem
+from bot.school.loading import School, parse_school
+
+#: Column headings accepted for each field (compared without case, spaces or underscores).
+_COLUMNS = {
+    "name": ("name", "fullname", "staffname"),
+    "email": ("email", "emailaddress", "workemail"),
+    "job_title": ("jobtitle", "title", "role", "post"),
+    "line_manager": ("linemanageremail", "linemanager", "manageremail", "manager"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRecord:
+    """One person as an import would leave them."""
+
+    name: str
+    email: str
+    job_title: str
+    line_manager: str | None
+    slack_user_id: str | None = None
+    teams_user_id: str | None = None
+    #: The line of the export it came from (0 when it came from the directory).
+    line: int = field(default=0, compare=False)
+
+    def as_yaml(self) -> dict[str, str]:
+        entry = {"name": self.name, "email": self.email, "job_title": self.job_title}
+        optional = {
+            "line_manager": self.line_manager,
+            "slack_user_id": self.slack_user_id,
+            "teams_user_id": self.teams_user_id,
+        }
+        entry.update({key: value for key, value in optional.items() if value})
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChange:
+    """One difference between the directory and the export."""
+
+    kind: str  # "add", "update", "remove" or "keep"
+    email: str
+    detail: str
+
+    def __str__(self) -> str:
+        sign = {"add": "+", "update": "~", "remove": "-", "keep": "="}[self.kind]
+        return f"{sign} {self.email}: {self.detail}"
+
+
+def _normalise(heading: str) -> str:
+    return "".join(ch for ch in heading.lower() if ch.isalnum())
+
+
+def read_staff_csv(path: Path) -> list[StaffRecord]:
+    """Read an export with name, email, job title and line manager email columns."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            [ConfigProblem(path, 0, "", f"cannot be read as UTF-8 text: {error}")]
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    headings = {_normalise(h): h for h in reader.fieldnames or []}
+    column: dict[str, str] = {}
+    for field, accepted in _COLUMNS.items():
+        found = next((headings[name] for name in accepted if name in headings), None)
+        if found is None and field in ("name", "email"):
+            raise ConfigError(
+                [ConfigProblem(path, 1, field, f"no '{field}' column in the heading row")]
+            )
+        if found is not None:
+            column[field] = found
+    records: list[StaffRecord] = []
+    problems: list[ConfigProblem] = []
+    for row in reader:
+        line = reader.line_num
+
+        def cell(field: str, row: dict[str, Any] = row) -> str:
+            return str(row.get(column.get(field, ""), "") or "").strip()
+
+        email = cell("email").lower()
+        if "@" not in email:
+            problems.append(
+                ConfigProblem(path, line, "email", f"'{email}' is not an email address")
+            )
+            continue
+        if not cell("name"):
+            problems.append(ConfigProblem(path, line, "name", "is empty"))
+            continue
+        manager = cell("line_manager").lower() or None
+        records.append(StaffRecord(cell("name"), email, cell("job_title"), manager, line=line))
+    if problems:
+        raise ConfigError(problems)
+    return records
+
+
+def diff_directory(
+    school: School, incoming: Sequence[StaffRecord]
+) -> tuple[list[StaffChange], list[StaffRecord]]:
+    """The changes an import would make, and the staff list it would leave."""
+    changes: list[StaffChange] = []
+    result: list[StaffRecord] = []
+    seen: set[str] = set()
+    for record in incoming:
+        seen.add(record.email)
+        current = school.directory.get(record.email)
+        if current is None:
+            changes.append(StaffChange("add", record.email, f"{record.name}, {record.job_title}"))
+            result.append(record)
+            continue
+        kept = StaffRecord(
+            record.name,
+            record.email,
+            record.job_title,
+            record.line_manager,
+            current.slack_user_id,
+            current.teams_user_id,
+            line=record.line,
+        )
+        differences = [
+            f"{label}: {before or '-'} -> {after or '-'}"
+            for label, before, after in (
+                ("name", current.name, kept.name),
+                ("job title", current.job_title, kept.job_title),
+                ("line manager", current.line_manager, kept.line_manager),
+            )
+            if (before or None) != (after or None)
+        ]
+        if differences:
+            changes.append(StaffChange("update", record.email, "; ".join(differences)))
+        result.append(kept)
+    for member in school.directory:
+        if member.email in seen:
+            continue
+        roles = school.directory.roles_of(member.email)
+        if roles:
+            held = ", ".join(role.value for role in roles)
+            changes.append(StaffChange("keep", member.email, f"not in the export but holds {held}"))
+            result.append(
+                StaffRecord(
+                    member.name,
+                    member.email,
+                    member.job_title,
+                    member.line_manager,
+                    member.slack_user_id,
+                    member.teams_user_id,
+                )
+            )
+        else:
+            changes.append(
+                StaffChange("remove", member.email, f"{member.name}, {member.job_title}")
+            )
+    return changes, result
+
+
+def check_line_managers(csv_path: Path, staff: Sequence[StaffRecord]) -> None:
+    """Refuse an import whose line managers are not in the resulting directory, with the CSV line."""
+    emails = {record.email for record in staff}
+    problems = [
+        ConfigProblem(
+            csv_path,
+            record.line,
+            "line_manager",
+            f"line manager {record.line_manager} is not in the export or the directory",
+        )
+        for record in staff
+        if record.line_manager and record.line_manager not in emails
+    ]
+    if problems:
+        raise ConfigError(problems)
+
+
+def _last_scalar(node: yaml.Node) -> yaml.Node:
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node
+
+
+def render_staff_file(text: str, staff: Sequence[StaffRecord]) -> str:
+    """The school file with only its `staff:` list replaced."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        raise ValueError("the school file is not a mapping")
+    entry = next(((k, v) for k, v in root.value if k.value == "staff"), None)
+    block = yaml.safe_dump(
+        [record.as_yaml() for record in staff], sort_keys=False, allow_unicode=True, width=1000
+    )
+    new = "staff:\n" + "".join(f"  {line}\n" for line in block.splitlines())
+    if entry is None:
+        return text.rstrip("\n") + "\n\n" + new
+    key, value = entry
+    start = text.rfind("\n", 0, key.start_mark.index) + 1
+    end_index = _last_scalar(value).end_mark.index
+    newline = text.find("\n", end_index)
+    end = len(text) if newline < 0 else newline + 1
+    return text[:start] + new + text[end:]
+
+
+def apply_staff(school: School, staff: Sequence[StaffRecord]) -> School:
+    """Write the new staff list into the school file, after checking the result loads."""
+    text = school.file.read_text(encoding="utf-8-sig")
+    updated = render_staff_file(text, staff)
+    checked = parse_school(school.file, updated)
+    handle, temporary = tempfile.mkstemp(dir=school.file.parent, prefix=".school-", suffix=".yaml")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(updated)
+    os.replace(temporary, school.file)
+    return checked
