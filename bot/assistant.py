@@ -1,0 +1,185 @@
+"""The conversation core: a neutral event in, neutral replies out.
+
+`Assistant.answer` turns one message into an `Answer` (pure: no database);
+`Assistant.handle` runs the whole conversation, including requests and
+approvals when a request workflow is attached. Nothing here knows Slack or
+Teams; adapters and the terminal render what it returns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer
+from bot.clock import Clock
+from bot.messages import Block, Button, ButtonsBlock, Reply, TextBlock
+from bot.requests.policy import quote_section
+from intents.policy_library import Citation, Passage
+from intents.router import Router
+from intents.routing import Intent, RequestSlots, Routing
+
+#: Longer messages are refused politely: nobody types a policy question this long.
+MAX_MESSAGE_CHARS = 4000
+
+HELP_TEXT = (
+    "I answer questions from the school's policies, quoting the policy and where it says it. "
+    "Try: \"who do I contact about IT?\" or \"do I have to answer parent emails in the evening?\". "
+    "You can also ask to work from home (\"can I work from home on Friday?\"), "
+    "and check or cancel your requests (\"what's happening with my request?\")."
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The assistant's reply to one message, with what it understood."""
+
+    question: str
+    intent: Intent
+    answered: bool
+    confidence: float
+    reply: Reply
+    citations: tuple[Citation, ...] = ()
+    slots: dict[str, Any] = field(default_factory=dict)
+    routing: Routing | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `staffroom ask --jsonl` prints, one object a line."""
+        return {
+            "question": self.question,
+            "intent": self.intent.value,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 3),
+            "text": self.reply.text,
+            "citations": [
+                {"document": c.document, "section": c.section, "heading": c.heading} for c in self.citations
+            ],
+            "slots": self.slots,
+        }
+
+
+def clean_message(text: str) -> str:
+    """Drop control characters and surrounding space; keep letters, emoji and new lines."""
+    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return "".join(kept).strip()
+
+
+def slots_to_json(slots: RequestSlots | None) -> dict[str, Any]:
+    if slots is None:
+        return {}
+    when = slots.when
+    result: dict[str, Any] = {"part_of_day": when.part_of_day.value}
+    if when.start is not None:
+        result["start"] = when.start.isoformat()
+    if when.end is not None:
+        result["end"] = when.end.isoformat()
+    if when.weekday is not None:
+        result["weekday"] = when.weekday
+    if when.until_term_end:
+        result["until_term_end"] = True
+    if when.text:
+        result["when_text"] = when.text
+    if slots.reason:
+        result["reason"] = slots.reason
+    if slots.reason_category is not None:
+        result["reason_category"] = slots.reason_category.value
+    return result
+
+
+class Assistant:
+    """One school's assistant: its router, its clock and (optionally) its request workflow."""
+
+    def __init__(
+        self, router: Router, clock: Clock, timezone: ZoneInfo, request_rules: Sequence[Passage] = ()
+    ) -> None:
+        self.router = router
+        self.clock = clock
+        self.timezone = timezone
+        #: The passages that govern working from home (from the school's request types).
+        self.request_rules = tuple(request_rules)
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.timezone).date()
+
+    # -- understanding one message --------------------------------------------
+
+    def answer(self, text: str) -> Answer:
+        """Answer one message from the policies; bad input gets a clear reply, never an error."""
+        question = clean_message(text)
+        refusal = self._refuse(question)
+        if refusal is not None:
+            return Answer(question[:200], Intent.FALLBACK, False, 0.0, Reply(text=refusal))
+        routing = self.router.route(question, self.today())
+        if routing.intent is Intent.POLICY:
+            policy = compose_policy_answer(routing)
+            reply = Reply(text=policy.text, blocks=policy.blocks)
+            return Answer(question, routing.intent, policy.answered, routing.confidence, reply,
+                          policy.citations, routing=routing)
+        if routing.intent is Intent.FALLBACK:
+            decline = compose_decline(routing)
+            return Answer(question, routing.intent, False, routing.confidence,
+                          Reply(text=decline.text, blocks=decline.blocks), routing=routing)
+        if routing.intent is Intent.HELP:
+            return Answer(question, routing.intent, False, routing.confidence,
+                          Reply(text=HELP_TEXT, blocks=(TextBlock(text=HELP_TEXT),)), routing=routing)
+        if routing.intent is Intent.REQUEST_WFH:
+            return self._answer_request(question, routing)
+        return self._answer_about_requests(question, routing)
+
+    @staticmethod
+    def _refuse(question: str) -> str | None:
+        if not question:
+            return "Send me a question about the school's policies, or type \"help\" to see what I can do."
+        if len(question) > MAX_MESSAGE_CHARS:
+            return (
+                f"That message is too long for me ({len(question):,} characters). "
+                f"Please ask in under {MAX_MESSAGE_CHARS:,} characters — one question at a time works best."
+            )
+        if not any(ch.isalnum() for ch in question):
+            return "I couldn't read a question in that message. Type \"help\" to see what I can do."
+        return None
+
+    def _answer_request(self, question: str, routing: Routing) -> Answer:
+        """"Can I work from home on Friday?": the rule that applies, and what happens next."""
+        rules = self.request_rules or tuple(m.passage for m in routing.matches[:2])
+        by_section: dict[Citation, list[Passage]] = {}
+        for passage in rules:
+            by_section.setdefault(passage.citation, []).append(passage)
+        quotes = [q for q in (quote_section(ps) for ps in by_section.values()) if q is not None]
+        when = routing.slots.when if routing.slots else None
+        asked = f" {when.text}" if when is not None and when.text else ""
+        next_step = (
+            f"To ask to work from home{asked}, send a request: your line manager and the "
+            "headteacher decide it, and I'll tell you the outcome."
+        )
+        # Quote whole sections while the answer stays short; name the rest.
+        quoted: list[QuoteBlock] = []
+        named: list[str] = []
+        for quote in quotes:
+            length = sum(len(q.text) + len(q.citation) + 4 for q in [*quoted, quote])
+            if length + len(next_step) + 120 <= MAX_ANSWER_CHARS:
+                quoted.append(quote)
+            else:
+                named.append(quote.citation)
+        if named:
+            next_step += " See also: " + "; ".join(named) + "."
+        quotes = quoted
+        blocks: list[Block] = [*quotes, TextBlock(text=next_step)]
+        blocks.append(ButtonsBlock(buttons=(Button(label="Request to work from home", action_id="request.start",
+                                                   value="wfh", style="primary"),)))
+        text = "\n\n".join([*(f"{q.citation}:\n{q.text}" for q in quotes), next_step])
+        return Answer(question, Intent.REQUEST_WFH, bool(quotes), routing.confidence,
+                      Reply(text=text, blocks=tuple(blocks)), tuple(by_section), slots_to_json(routing.slots),
+                      routing)
+
+    def _answer_about_requests(self, question: str, routing: Routing) -> Answer:
+        text = (
+            "I can show and cancel your requests when I'm connected to the school's request records: "
+            "ask me in Slack or Teams, or run `staffroom chat --as YOUR_EMAIL`."
+        )
+        return Answer(question, routing.intent, False, routing.confidence, Reply(text=text),
+                      slots=slots_to_json(routing.slots), routing=routing)

@@ -1,0 +1,87 @@
+"""`staffroom ask`, `ask --jsonl`, `chat` scripted on stdin and `policies check`, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policy_text import DEMO_SCHOOL_DIR
+
+
+def staffroom(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_ask_prints_a_quoted_cited_answer() -> None:
+    result = staffroom("ask", "who", "do", "I", "ring", "about", "network", "problems?")
+    assert result.returncode == 0
+    assert "Working from Home Policy · 8.2 IT support" in result.stdout
+    assert "01384 813920" in result.stdout
+
+
+def test_ask_jsonl_writes_one_object_a_line_in_the_evaluation_shape() -> None:
+    questions = ["who do I contact about IT?", "where do I park my car?", "can I wfh on Friday?", "help"]
+    result = staffroom("ask", "--jsonl", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in rows] == questions
+    for row in rows:
+        assert set(row) == {"question", "intent", "answered", "confidence", "text", "citations", "slots"}
+        assert len(row["text"]) <= 1200
+    it, parking, wfh, help_ = rows
+    assert it["intent"] == "policy" and it["answered"] and it["citations"]
+    assert it["citations"][0].keys() == {"document", "section", "heading"}
+    assert parking["intent"] == "fallback" and not parking["answered"]
+    assert "line manager" in parking["text"]
+    assert wfh["intent"] == "request_wfh" and "start" in wfh["slots"]
+    assert help_["intent"] == "help"
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["", "   ", "🙂", "\x00\x01binary\xff", "x" * 10_000, "<!channel> *bold* `code`"],
+)
+def test_bad_input_to_ask_gets_a_polite_answer_and_no_traceback(junk: str) -> None:
+    result = staffroom("ask", "--jsonl", stdin=junk.replace("\n", " ") + "\n")
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) <= 1
+    if rows and len(junk) > 4000:
+        assert "too long" in rows[0]["text"] and not rows[0]["answered"]
+
+
+def test_chat_reads_one_message_a_line_when_scripted() -> None:
+    result = staffroom("chat", stdin="hello\nis my laptop hard drive supposed to be encrypted?\n/quit\nignored\n")
+    assert result.returncode == 0
+    replies = [block for block in result.stdout.split("staffroom> ") if block.strip()]
+    assert len(replies) == 2
+    assert "hard drive is encrypted" in replies[1]
+
+
+def test_policies_check_passes_on_the_demo_school() -> None:
+    result = staffroom("policies", "check", str(DEMO_SCHOOL_DIR))
+    assert result.returncode == 0
+    assert "2 policies" in result.stdout
+
+
+def test_policies_check_names_file_and_line_and_fails(tmp_path: Path) -> None:
+    (tmp_path / "broken.md").write_text("---\ntitle: Broken\n---\n\n## 1. Aims\n\n## 2. Hours\n\nText\n")
+    result = staffroom("policies", "check", str(tmp_path))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'broken.md'}:5:" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_with_a_broken_policy_folder_says_so_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "broken.md").write_text("no front matter\n")
+    result = staffroom("ask", "--policies", str(tmp_path), "hello")
+    assert result.returncode == 2
+    assert "broken.md:1" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,107 @@
+"""The router: each intent, answers from the right section, declines, safeguarding, slots.
+
+Questions here are our own wording, not the evaluation's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from intents.router import Router
+from intents.routing import Intent, PartOfDay, ReasonCategory
+from policy_text import DEMO_SCHOOL_DIR
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router.from_folder(DEMO_SCHOOL_DIR)
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("the broadband keeps dropping at home, who sorts that out", "8.2 IT support"),
+        ("my back is killing me from sitting at the kitchen table all day", "8.3 Workstation safety"),
+        ("need to borrow an ipad to work at home", "8.1 Equipment"),
+        ("do i need to answer emails from parents at 9pm", "4 Working hours"),
+        ("minimum length for a pasword?", "9 Data protection"),
+        ("what should the SENCO be doing during a closure", "SENDCO"),
+        ("can our hlta do training online", "Teaching Assistants"),
+    ],
+)
+def test_policy_questions_find_their_section(router: Router, question: str, section: str) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.POLICY
+    citations = [f"{m.passage.citation.section} {m.passage.citation.heading}".strip() for m in routing.matches[:2]]
+    assert section in citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much is the staff car park permit",
+        "what's on the lunch menu today",
+        "when do we break up for christmas",
+        "is there a staff discount at the gym",
+    ],
+)
+def test_questions_the_policies_do_not_cover_are_declined(router: Router, question: str) -> None:
+    assert router.route(question, MONDAY).intent is Intent.FALLBACK
+
+
+def test_safeguarding_questions_always_include_the_dsl(router: Router) -> None:
+    routing = router.route("I'm worried about a pupil's welfare after a video call", MONDAY)
+    assert routing.safeguarding
+    assert any("DSL" in m.passage.text for m in routing.matches)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "part"),
+    [
+        ("can i wfh on friday morning", date(2026, 11, 27), PartOfDay.MORNING),
+        ("I'd like to work from home tomorrow", date(2026, 11, 24), PartOfDay.WHOLE_DAY),
+        ("request home working 14/12 afternoon", date(2026, 12, 14), PartOfDay.AFTERNOON),
+    ],
+)
+def test_requests_to_work_from_home_carry_their_dates(
+    router: Router, question: str, start: date, part: PartOfDay
+) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.REQUEST_WFH
+    assert routing.slots is not None
+    assert routing.slots.when.start == start and routing.slots.when.part_of_day is part
+
+
+def test_a_request_keeps_its_reason_and_category(router: Router) -> None:
+    routing = router.route("can I work from home on Thursday because I have reports to write", MONDAY)
+    assert routing.slots is not None
+    assert routing.slots.reason == "I have reports to write"
+    assert routing.slots.reason_category is ReasonCategory.SPECIFIC_TASK
+
+
+def test_a_question_about_the_rules_is_not_a_request(router: Router) -> None:
+    assert router.route("who approves working from home?", MONDAY).intent is Intent.POLICY
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("has my wfh request been approved yet?", Intent.MY_REQUESTS),
+        ("show my requests", Intent.MY_REQUESTS),
+        ("please cancel my work from home on friday", Intent.CANCEL_REQUEST),
+        ("hello", Intent.HELP),
+        ("what can you do?", Intent.HELP),
+    ],
+)
+def test_workflow_intents(router: Router, question: str, intent: Intent) -> None:
+    assert router.route(question, MONDAY).intent is intent
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "\x00\x01\x02", "a" * 10_000])
+def test_odd_input_routes_without_error(router: Router, text: str) -> None:
+    routing = router.route(text, MONDAY)
+    assert routing.intent in (Intent.FALLBACK, Intent.HELP, Intent.POLICY)
