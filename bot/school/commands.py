@@ -30,11 +30,11 @@ def import_directory(
         incoming = read_staff_csv(csv_path)
         changes, staff = diff_directory(school, incoming)
         check_line_managers(csv_path, staff)
-        if not changes:
-            print("The directory already matches the export; nothing to change.", file=out)
-            return 0
         for change in changes:
             print(change, file=out)
+        if all(change.kind == "keep" for change in changes):
+            print("The directory already matches the export; nothing to change.", file=out)
+            return 0
         counts = {
             kind: sum(c.kind == kind for c in changes) for kind in ("add", "update", "remove")
         }
