@@ -1,0 +1,122 @@
+"""Storage: where the database is, migrations, the append-only audit log, restarts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from bot.errors import StorageError
+from bot.requests.conversation import RequestConversation
+from bot.requests.workflow import RequestWorkflow
+from bot.school import School
+from bot.store.database import Database, create_engine, open_database, resolve_database_url
+from bot.store.tables import RequestRow
+from conftest import (
+    HEAD,
+    PHASE_LEADER,
+    TEACHER,
+    action,
+    create_scratch_database,
+    drop_scratch_database,
+    fetch_audit,
+    fetch_request,
+    postgres_base_url,
+    wfh_inputs,
+)
+from intents.policy_library import PolicyLibrary
+
+
+def test_default_is_a_sqlite_file_in_the_data_folder_created_on_first_run(tmp_path: Path) -> None:
+    folder = tmp_path / "nested" / "data"
+    url = resolve_database_url(environ={"STAFFROOM_DATA_DIR": str(folder)})
+    assert url == f"sqlite+aiosqlite:///{folder.resolve() / 'staffroom.sqlite3'}"
+    assert folder.is_dir()
+
+
+def test_database_url_wins_and_plain_postgres_urls_get_the_async_driver() -> None:
+    env = {"DATABASE_URL": "postgres://u@db:5432/staffroom", "STAFFROOM_DATA_DIR": "/nonexistent"}
+    assert resolve_database_url(environ=env) == "postgresql+asyncpg://u@db:5432/staffroom"
+    assert resolve_database_url("sqlite+aiosqlite:///x.db", environ=env) == "sqlite+aiosqlite:///x.db"
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url"])
+def test_unsupported_database_urls_are_refused(url: str) -> None:
+    with pytest.raises(StorageError):
+        resolve_database_url(url, environ={})
+
+
+async def test_opening_sqlite_creates_and_migrates_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("STAFFROOM_DATA_DIR", str(tmp_path / "data"))
+    database = await open_database()
+    try:
+        async with database.engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        assert {"requests", "audit_log", "outbox", "alembic_version"} <= tables
+    finally:
+        await database.close()
+    assert (tmp_path / "data" / "staffroom.sqlite3").is_file()
+    again = await open_database()  # upgrading an up-to-date database is harmless
+    await again.close()
+
+
+async def test_migrations_build_a_fresh_postgresql_database() -> None:
+    base = postgres_base_url()
+    url = await create_scratch_database(base)
+    try:
+        database = await open_database(url, upgrade=True)
+        async with database.engine.connect() as connection:
+            version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+        await database.close()
+        assert version == "0001"
+    finally:
+        await drop_scratch_database(base, url)
+
+
+async def test_audit_log_is_append_only(conversation: RequestConversation, database: Database) -> None:
+    now = datetime(2026, 11, 23, 9, 14, tzinfo=UTC)
+    await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), now)
+    for statement in ("UPDATE audit_log SET note = 'changed'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with database.transaction() as session:
+                await session.execute(text(statement))
+    assert len(await fetch_audit(database, 1)) == 1
+
+
+async def test_times_come_back_aware_in_utc_and_naive_times_are_refused(
+    conversation: RequestConversation, database: Database
+) -> None:
+    local = datetime(2026, 11, 23, 10, 14, tzinfo=timezone(timedelta(hours=1)))
+    await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), local)
+    stored = await fetch_request(database, 1)
+    assert stored.created_at == datetime(2026, 11, 23, 9, 14, tzinfo=UTC)
+    assert stored.created_at.tzinfo is not None
+    with pytest.raises(StatementError, match="naive"):
+        async with database.transaction() as session:
+            await session.execute(
+                RequestRow.__table__.update().values(updated_at=datetime(2026, 11, 23, 9, 0))
+            )
+
+
+async def test_requests_survive_a_restart(
+    database_url: str, database: Database, school: School, library: PolicyLibrary
+) -> None:
+    now = datetime(2026, 11, 23, 9, 14, tzinfo=UTC)
+    before = RequestConversation(RequestWorkflow(school, database, library))
+    await before.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), now)
+    await before.handle_action(action(PHASE_LEADER, "request.endorse", 1), now)
+    await database.close()
+
+    restarted = Database(create_engine(database_url))
+    try:
+        after = RequestConversation(RequestWorkflow(school, restarted, library))
+        [reply] = await after.handle_action(action(HEAD, "request.approve", 1), now)
+        assert reply.text.startswith("You approved request #1")
+        assert (await fetch_request(restarted, 1)).state == "approved"
+        assert [a.event for a in await fetch_audit(restarted, 1)] == ["submit", "endorse", "approve"]
+    finally:
+        await restarted.close()
