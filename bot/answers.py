@@ -109,10 +109,20 @@ def compose_policy_answer(routing: Routing) -> PolicyAnswer:
 
 
 def compose_decline(routing: Routing) -> PolicyAnswer:
-    """No policy answers this: say so, name up to three nearby sections, point to a person."""
+    """No policy answers this: say so, name up to three nearby sections, point to a person.
+
+    About safeguarding, the person is the DSL: the router puts the policy's
+    DSL passage first, and it is quoted so the reply never leaves that out.
+    """
     nearby = list(dict.fromkeys(m.passage.citation for m in routing.matches))[:3]
     text = "I couldn't find this in the school's policies, so I can't answer it from them."
     if nearby:
         text += " The closest sections are: " + "; ".join(str(c) for c in nearby) + "."
+    if routing.safeguarding and routing.matches:
+        dsl = routing.matches[0].passage
+        quote = QuoteBlock(text=dsl.body, citation=str(dsl.citation))
+        lead = text + " For safeguarding, the policy says who to go to:"
+        full = f"{lead}\n\n{dsl.citation}:\n{dsl.body}"
+        return PolicyAnswer(False, full, (TextBlock(text=lead), quote), (dsl.citation,))
     text += " Your line manager is the best person to ask."
     return PolicyAnswer(False, text, (TextBlock(text=text),), ())

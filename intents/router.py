@@ -19,7 +19,7 @@ import yaml
 from intents.dates import parse_when
 from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
 from intents.passage_index import PassageIndex, Scored
-from intents.policy_library import PolicyLibrary, load_library
+from intents.policy_library import Passage, PolicyLibrary, load_library
 from intents.reasons import parse_reason
 from intents.routing import Intent, Match, RequestSlots, Routing
 from intents.text import Analyzer, Unit, normalise
@@ -32,6 +32,8 @@ SCHOOL_CUES_NAME = "intents.yaml"
 ANSWER_THRESHOLD = 0.5
 WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy"})
+#: A telephone number or an email address in a passage.
+_CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -49,10 +51,17 @@ class Cues:
     help_phrases: re.Pattern[str]
     cancel: re.Pattern[str]
     my_requests: re.Pattern[str]
+    not_my_requests: re.Pattern[str]
     ask: re.Pattern[str]
-    ask_near: re.Pattern[str]
+    at_home: re.Pattern[str]
     rule_question: re.Pattern[str]
     policy_words: re.Pattern[str]
+    name_cues: re.Pattern[str]
+    roles: tuple[str, ...]
+    name_fillers: tuple[str, ...]
+    time_cues: re.Pattern[str]
+    time_words: re.Pattern[str]
+    contact_cues: re.Pattern[str]
 
     @classmethod
     def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
@@ -73,13 +82,17 @@ class Cues:
             help_phrases=_phrase_pattern(get("help", "phrases")),
             cancel=_phrase_pattern(get("cancel_request", "cues")),
             my_requests=_phrase_pattern(get("my_requests", "cues")),
+            not_my_requests=_phrase_pattern(get("my_requests", "not_if")),
             ask=_phrase_pattern(get("request_wfh", "ask")),
-            # The thing asked for comes within a few words of the ask: "can I please work from home".
-            ask_near=re.compile(
-                r"^\S+(?:\s+\S+){0,5}?\s+(?:" + _phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]).pattern + ")"
-            ),
+            at_home=_phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]),
             rule_question=_phrase_pattern(get("request_wfh", "rule_question")),
             policy_words=_phrase_pattern(get("request_wfh", "policy_words")),
+            name_cues=_phrase_pattern(get("detail", "name_cues")),
+            roles=tuple(get("detail", "roles")),
+            name_fillers=tuple(get("detail", "name_fillers")),
+            time_cues=_phrase_pattern(get("detail", "time_cues")),
+            time_words=_phrase_pattern(get("detail", "time_words")),
+            contact_cues=_phrase_pattern(get("detail", "contact_cues")),
         )
 
 
@@ -91,6 +104,10 @@ class Router:
         self.analyzer = analyzer
         self.index = index
         self.cues = cues
+        self._role_features = frozenset(f for role in cues.roles for u in analyzer.units(role) for f in u.features)
+        self._name_filler_features = frozenset(
+            f for filler in cues.name_fillers for u in analyzer.units(filler) for f in u.features
+        )
         self._dsl_passages = tuple(
             i for i, passage in enumerate(library.passages)
             if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features
@@ -129,15 +146,15 @@ class Router:
 
         if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
             return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
-        if self.cues.my_requests.search(plain):
+        if self.cues.my_requests.search(plain) and not self.cues.not_my_requests.search(plain):
             return Routing(Intent.MY_REQUESTS, 0.9)
-        if WFH in ideas and self._asks_for_days(plain, when.is_empty):
+        if (WFH in ideas or self.cues.at_home.search(plain)) and self._asks_for_days(plain, when.is_empty):
             reason, category = parse_reason(text)
             slots = RequestSlots(when=when, reason=reason, reason_category=category)
             return Routing(Intent.REQUEST_WFH, 0.9, matches=self._matches(units), slots=slots)
         if self._is_help(plain, units):
             return Routing(Intent.HELP, 0.9)
-        return self._route_policy(units, ideas)
+        return self._route_policy(plain, units, ideas)
 
     def _asks_for_days(self, plain: str, no_days: bool) -> bool:
         """Asking for days at home, not about the rules: "can I WFH Friday?", "I'd like to work from home"."""
@@ -145,9 +162,16 @@ class Router:
             return not no_days and not self.cues.policy_words.search(plain)
         if not no_days:
             return True
-        return any(
-            self.cues.ask_near.search(plain[ask.start():]) for ask in self.cues.ask.finditer(plain)
-        )
+        return any(self._asks_near(plain[ask.end():]) for ask in self.cues.ask.finditer(plain))
+
+    def _asks_near(self, rest: str) -> bool:
+        """The thing asked for follows the ask closely: "can I please work from home", not
+        "can I borrow a tablet to work from home" (that asks for the tablet)."""
+        home = self.cues.at_home.search(rest)
+        if home is None:
+            return False
+        between = [w for w in rest[: home.start()].split() if w not in self.analyzer.stopwords]
+        return len(between) <= 1
 
     def _is_help(self, plain: str, units: list[Unit]) -> bool:
         if self.cues.help_phrases.search(plain) and len(units) <= 2:
@@ -163,20 +187,48 @@ class Router:
     def _match(self, scored: Scored) -> Match:
         return Match(self.library.passages[scored.index], confidence(scored))
 
-    def _route_policy(self, units: list[Unit], ideas: set[str]) -> Routing:
+    def _asks_for_missing_detail(self, plain: str, units: list[Unit], best: Passage | None) -> bool:
+        """Whether the message asks for a name, date, time or contact detail the best passage lacks.
+
+        The policies name roles, not people ("who is our DSL?"), and give few
+        dates or numbers ("when is the next INSET day?", "what's the number
+        for the EAP?"): quoting a passage about the topic would not answer it.
+        """
+        if self.cues.name_cues.search(plain) and units and all(
+            u.features & self._role_features or u.features & self._name_filler_features for u in units
+        ):
+            return True
+        text = best.text if best is not None else ""
+        if self.cues.time_cues.search(plain) and not self.cues.time_words.search(normalise(text)):
+            return True
+        return bool(self.cues.contact_cues.search(plain)) and not _CONTACT_DETAIL.search(text)
+
+    def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
         found = self.index.search(units, 6)
         safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches else 0.0
+        if self._asks_for_missing_detail(plain, units, matches[0].passage if matches else None):
+            return self._decline(matches, safeguarding)
         if safeguarding:
             # Never answer a safeguarding question without pointing to the DSL.
-            have = {m.passage for m in matches}
-            dsl = [self.library.passages[i] for i in self._dsl_passages]
-            extra = [Match(p, best) for p in dsl[:1] if p not in have]
-            matches = matches[:1] + extra + matches[1:] if matches else extra
+            # Second at the latest, scored as the best, so the answer always quotes it.
+            dsl = [self.library.passages[i] for i in self._dsl_passages[:1]]
+            rest = [m for m in matches if m.passage not in dsl]
+            extra = [Match(p, best) for p in dsl]
+            matches = rest[:1] + extra + rest[1:] if matches and matches[0].passage not in dsl else extra + rest
             best = max(best, ANSWER_THRESHOLD)
         intent = Intent.POLICY if best >= ANSWER_THRESHOLD else Intent.FALLBACK
         return Routing(intent, round(best, 3), tuple(matches), safeguarding=safeguarding)
+
+    def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
+        """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""
+        if safeguarding:
+            dsl = [Match(self.library.passages[i], 0.0) for i in self._dsl_passages[:1]]
+            matches = dsl + [m for m in matches if m.passage not in {d.passage for d in dsl}]
+        confidence = matches[0].score if matches else 0.0
+        return Routing(Intent.FALLBACK, round(min(confidence, ANSWER_THRESHOLD / 2), 3), tuple(matches),
+                       safeguarding=safeguarding)
 
 
 def confidence(scored: Scored) -> float:

@@ -25,6 +25,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 _PHONE = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
 # "IT" in capitals is information technology, "it" is a pronoun.
 _IT_CAPS = re.compile(r"\bI\.?T\b|\bICT\b")
+# "SEND" in capitals is special educational needs, "send" is a verb.
+_SEND_CAPS = re.compile(r"\bSEND\b")
+# The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
+_WHOLE_WORD_SUFFIXES = ("ful", "fully")
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
 PHONE_NUMBER = "~phone"
@@ -32,7 +36,7 @@ PHONE_NUMBER = "~phone"
 _stemmer = snowballstemmer.stemmer("english")
 
 #: Weights of words no policy mentions (see `Analyzer.unknown_weight`).
-TOPIC_WEIGHT = 4.0
+TOPIC_WEIGHT = 6.0
 MAX_UNKNOWN_WEIGHT = 3.0
 MIN_UNKNOWN_WEIGHT = 0.5
 
@@ -51,12 +55,16 @@ def english_rarity(word: str) -> float:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """The word's stem, so "approve", "approved" and "approval" meet; "-ful" words keep their meaning."""
+    if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
+        return word.removesuffix("ly")
     return str(_stemmer.stemWord(word))
 
 
 def normalise(text: str) -> str:
     """Fold typography and case; keep words and numbers only."""
     text = _IT_CAPS.sub(" ict ", text.translate(_QUOTES))
+    text = _SEND_CAPS.sub(" sen ", text)
     text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
     text = text.lower().replace("'", "")
     return " ".join(_WORD.findall(text))
@@ -82,7 +90,12 @@ class Analyzer:
 
     def __init__(self, lexicon: Lexicon, corpus_words: Iterable[str]) -> None:
         self.stopwords = {w for s in lexicon.stopwords for w in words(s)}
-        self.topic_words = {w for s in lexicon.topic_words for w in words(s)}
+        # A one-word topic is matched as a word, a longer one ("parents evening") as a phrase.
+        self.topic_words = {w for s in lexicon.topic_words if len(words(s)) == 1 for w in words(s)}
+        self.topic_phrases = {
+            tuple(stem(w) for w in words(s)) for s in lexicon.topic_words if len(words(s)) > 1
+        }
+        self.longest_topic = max((len(p) for p in self.topic_phrases), default=0)
         self.stopword_stems = {stem(w) for w in self.stopwords}
         # phrase (tuple of stems) -> ideas; a word may belong to several groups.
         self.phrases: dict[tuple[str, ...], set[str]] = {}
@@ -99,7 +112,7 @@ class Analyzer:
                 self.phrases.setdefault(key, set()).add(concept)
                 self.longest_phrase = max(self.longest_phrase, len(key))
         self.phrases.setdefault(("phonenumb",), set()).add(PHONE_NUMBER)
-        for key, concepts in self.phrases.items():
+        for concepts in self.phrases.values():
             if "~phone" in concepts:
                 concepts.add(PHONE_NUMBER)
         vocabulary.update(corpus_words)
@@ -136,12 +149,19 @@ class Analyzer:
         cover; "proper" or "long" in a paraphrase is not a topic of its own.
         """
         parts = surface.split()
-        if any(w in self.topic_words for w in parts):
+        if any(w in self.topic_words for w in parts) or tuple(stem(w) for w in parts) in self.topic_phrases:
             return TOPIC_WEIGHT
         rarity = max((english_rarity(w) for w in parts), default=0.0)
         return min(MAX_UNKNOWN_WEIGHT, max(MIN_UNKNOWN_WEIGHT, 1.3 * (rarity - 3.0)))
 
     # -- units ------------------------------------------------------------
+
+    def _topic_phrase_at(self, stems: list[str], start: int) -> int:
+        """The length of the longest topic phrase starting at `start`, or 0."""
+        for length in range(min(self.longest_topic, len(stems) - start), 1, -1):
+            if tuple(stems[start : start + length]) in self.topic_phrases:
+                return length
+        return 0
 
     def units(self, text: str, *, spellcheck: bool = False) -> list[Unit]:
         """The content units of a text; stopwords are dropped unless part of a phrase."""
@@ -160,6 +180,13 @@ class Analyzer:
         units: list[Unit] = []
         i = 0
         while i < len(tokens):
+            topic = self._topic_phrase_at(stems, i)
+            if topic:
+                # One unit with its own feature: "parents evening" is not about parents or evenings.
+                surface = " ".join(w for w, _ in tokens[i : i + topic])
+                units.append(Unit(surface, frozenset({"_".join(stems[i : i + topic])}), True))
+                i += topic
+                continue
             matched = 0
             for length in range(min(self.longest_phrase, len(tokens) - i), 0, -1):
                 concepts = self.phrases.get(tuple(stems[i : i + length]))
