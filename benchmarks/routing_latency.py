@@ -27,7 +27,7 @@ from intents.router import Router
 from policy_text import DEMO_SCHOOL_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_QUESTIONS = [ROOT / "tests" / "data" / "questions_tune.jsonl", ROOT / "tests" / "data" / "questions_check.jsonl"]
+DEFAULT_QUESTIONS = [ROOT / "tests" / "data" / f"questions_{name}.jsonl" for name in ("tune", "check")]
 TODAY = date(2026, 11, 23)
 
 

@@ -8,6 +8,7 @@ Teams; adapters and the terminal render what it returns.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,14 +18,18 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer
 from bot.clock import Clock
-from bot.messages import Block, Button, ButtonsBlock, Reply, TextBlock
+from bot.messages import Action, Block, Button, ButtonsBlock, Message, QuoteBlock, Reply, TextBlock
+from bot.requests.conversation import RequestConversation
 from bot.requests.policy import quote_section
 from intents.policy_library import Citation, Passage
 from intents.router import Router
-from intents.routing import Intent, RequestSlots, Routing
+from intents.routing import Intent, PartOfDay, ReasonCategory, RequestSlots, Routing, WhenSlots
 
 #: Longer messages are refused politely: nobody types a policy question this long.
 MAX_MESSAGE_CHARS = 4000
+
+#: The button under a working-from-home answer that opens the request form.
+START_REQUEST = "request.start"
 
 HELP_TEXT = (
     "I answer questions from the school's policies, quoting the policy and where it says it. "
@@ -68,6 +73,27 @@ def clean_message(text: str) -> str:
     return "".join(kept).strip()
 
 
+def slots_from_json(value: str) -> RequestSlots:
+    """Pre-fill values from a button; anything unreadable just leaves the form blank."""
+    try:
+        data = json.loads(value) if value else {}
+        when = WhenSlots(
+            start=date.fromisoformat(data["start"]) if "start" in data else None,
+            end=date.fromisoformat(data["end"]) if "end" in data else None,
+            weekday=int(data["weekday"]) if "weekday" in data else None,
+            until_term_end=bool(data.get("until_term_end", False)),
+            part_of_day=PartOfDay(data.get("part_of_day", PartOfDay.WHOLE_DAY.value)),
+        )
+        category = data.get("reason_category")
+        return RequestSlots(
+            when=when,
+            reason=str(data["reason"])[:1000] if "reason" in data else None,
+            reason_category=ReasonCategory(category) if category else None,
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return RequestSlots()
+
+
 def slots_to_json(slots: RequestSlots | None) -> dict[str, Any]:
     if slots is None:
         return {}
@@ -94,11 +120,18 @@ class Assistant:
     """One school's assistant: its router, its clock and (optionally) its request workflow."""
 
     def __init__(
-        self, router: Router, clock: Clock, timezone: ZoneInfo, request_rules: Sequence[Passage] = ()
+        self,
+        router: Router,
+        clock: Clock,
+        timezone: ZoneInfo,
+        request_rules: Sequence[Passage] = (),
+        requests: RequestConversation | None = None,
     ) -> None:
         self.router = router
         self.clock = clock
         self.timezone = timezone
+        #: Requests and approvals, when the school's records are attached.
+        self.requests = requests
         #: The passages that govern working from home (from the school's request types).
         self.request_rules = tuple(request_rules)
 
@@ -169,12 +202,32 @@ class Assistant:
             next_step += " See also: " + "; ".join(named) + "."
         quotes = quoted
         blocks: list[Block] = [*quotes, TextBlock(text=next_step)]
-        blocks.append(ButtonsBlock(buttons=(Button(label="Request to work from home", action_id="request.start",
-                                                   value="wfh", style="primary"),)))
+        # The button carries only what to pre-fill the form with; who asks comes from the platform.
+        prefill = json.dumps(slots_to_json(routing.slots), sort_keys=True)
+        blocks.append(ButtonsBlock(buttons=(Button(label="Request to work from home", action_id=START_REQUEST,
+                                                   value=prefill, style="primary"),)))
         text = "\n\n".join([*(f"{q.citation}:\n{q.text}" for q in quotes), next_step])
         return Answer(question, Intent.REQUEST_WFH, bool(quotes), routing.confidence,
                       Reply(text=text, blocks=tuple(blocks)), tuple(by_section), slots_to_json(routing.slots),
                       routing)
+
+    # -- the whole conversation ------------------------------------------------
+
+    async def handle(self, event: Message | Action) -> list[Reply]:
+        """Replies to one event from a verified person; notices to others go to the outbox."""
+        now = self.clock.now()
+        if isinstance(event, Action):
+            if self.requests is None:
+                return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
+            if event.action_id == START_REQUEST:
+                return [self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)]
+            return await self.requests.handle_action(event, now)
+        answer = self.answer(event.text)
+        if self.requests is None or answer.routing is None:
+            return [answer.reply]
+        if answer.intent in (Intent.MY_REQUESTS, Intent.CANCEL_REQUEST):
+            return [await self.requests.show_my_requests(event.person, now)]
+        return [answer.reply]
 
     def _answer_about_requests(self, question: str, routing: Routing) -> Answer:
         text = (

@@ -1,43 +1,160 @@
-"""`staffroom chat`: a conversation in the terminal, or scripted one message a line."""
+"""`staffroom chat`: a conversation in the terminal, or scripted one message a line.
+
+Buttons are numbered choices: type the number to press one. A form asks for
+each field in turn (Enter keeps the value shown). `/as EMAIL` switches person,
+so one person can try request -> endorsement -> approval alone; messages the
+assistant has for the person you switch to are shown then.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from typing import TextIO
 
+from sqlalchemy import select
+
 from bot.assistant import Assistant
-from bot.messages import Button
+from bot.messages import Action, Button, FormBlock, Message, Person, Reply
+from bot.store.database import Database
+from bot.store.outbox import read_notice
+from bot.store.tables import OutboxRow
 from bot.terminal import render_reply
 
 PROMPT = "you> "
 GREETING = "Staffroom — ask about the school's policies. Type \"help\" for ideas, \"/quit\" to leave."
+TERMINAL = "terminal"
 
 
 def _enable_history() -> None:
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (importing it gives input() line editing and history)
-    except ImportError:
-        pass
 
 
-def run_chat(assistant: Assistant, stdin: TextIO, stdout: TextIO, person_email: str | None = None) -> int:
+def terminal_person(email: str) -> Person:
+    """Who the terminal user says they are (the terminal is trusted: it runs on the school's machine)."""
+    return Person(platform=TERMINAL, user_id=email.lower(), email=email.lower())
+
+
+async def collect_terminal_notices(database: Database, email: str, assistant: Assistant) -> list[Reply]:
+    """Messages waiting for this person, marked delivered: the terminal is where they read them."""
+    async with database.transaction() as session:
+        rows = list(
+            await session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.recipient_email == email, OutboxRow.delivered_at.is_(None))
+                .order_by(OutboxRow.id)
+            )
+        )
+        for row in rows:
+            row.delivered_at = assistant.clock.now()
+        return [read_notice(row).reply for row in rows]
+
+
+class TerminalChat:
+    """One terminal conversation: who is talking, and the choices last shown."""
+
+    def __init__(self, assistant: Assistant, database: Database | None, read: Callable[[str], str | None],
+                 stdout: TextIO, person_email: str | None) -> None:
+        self.assistant = assistant
+        self.database = database
+        self.read = read
+        self.stdout = stdout
+        self.person = terminal_person(person_email) if person_email else Person(platform=TERMINAL, user_id="guest")
+        self.choices: list[Button] = []
+        self.forms: dict[str, FormBlock] = {}
+
+    def say(self, replies: list[Reply]) -> None:
+        self.choices = []
+        self.forms = {}
+        for reply in replies:
+            for block in reply.blocks:
+                if isinstance(block, FormBlock):
+                    self.forms[block.submit_action_id] = block
+            print(f"staffroom> {render_reply(reply, self.choices)}\n", file=self.stdout, flush=True)
+
+    async def switch_to(self, email: str) -> None:
+        self.person = terminal_person(email)
+        requests = self.assistant.requests
+        member = requests.identify(self.person) if requests else None
+        who = f"{member.name} ({member.job_title})" if member else email
+        print(f"staffroom> You are now {who}.\n", file=self.stdout, flush=True)
+        await self.show_waiting()
+
+    async def show_waiting(self) -> None:
+        if self.database is None or not self.person.email:
+            return
+        notices = await collect_terminal_notices(self.database, self.person.email, self.assistant)
+        if notices:
+            self.say(notices)
+
+    def fill_form(self, form: FormBlock) -> dict[str, str] | None:
+        """Ask for each field; None when input ends midway."""
+        values: dict[str, str] = {}
+        for field in form.inputs:
+            options = ""
+            if field.choices:
+                options = " (" + ", ".join(f"{c.value}={c.label}" for c in field.choices) + ")"
+            shown = f" [{field.initial}]" if field.initial else ""
+            answer = self.read(f"  {field.label}{options}{shown}: ")
+            if answer is None:
+                return None
+            values[field.name] = answer.strip() or (field.initial or "")
+        return values
+
+    async def take(self, text: str) -> bool:
+        """Handle one line; False to stop."""
+        if text in ("/quit", "/exit"):
+            return False
+        if text.startswith("/as "):
+            await self.switch_to(text[4:].strip())
+            return True
+        if text.isdigit() and 1 <= int(text) <= len(self.choices):
+            button = self.choices[int(text) - 1]
+            inputs: dict[str, str] = {}
+            form = self.forms.get(button.action_id)
+            if form is not None:
+                filled = self.fill_form(form)
+                if filled is None:
+                    return False
+                inputs = filled
+            action = Action(person=self.person, action_id=button.action_id, value=button.value, inputs=inputs)
+            self.say(await self.assistant.handle(action))
+        else:
+            self.say(await self.assistant.handle(Message(person=self.person, text=text)))
+        await self.show_waiting()
+        return True
+
+
+async def run_chat(
+    assistant: Assistant, stdin: TextIO, stdout: TextIO, person_email: str | None = None,
+    database: Database | None = None,
+) -> int:
     """Talk until end of input or /quit. Interactive on a terminal; line by line otherwise."""
     interactive = stdin.isatty() and stdout.isatty()
+
+    def read(prompt: str) -> str | None:
+        if interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        line = stdin.readline()
+        return None if line == "" else line.rstrip("\n")
+
     if interactive:
         _enable_history()
         print(GREETING, file=stdout)
+    chat = TerminalChat(assistant, database, read, stdout, person_email)
+    if person_email:
+        await chat.switch_to(person_email)
     while True:
-        try:
-            line = input(PROMPT) if interactive else stdin.readline()
-        except EOFError:
-            break
-        if not interactive and line == "":
+        line = read(PROMPT)
+        if line is None:
             break
         text = line.strip()
-        if text in ("/quit", "/exit"):
-            break
-        if not interactive and not text:
+        if not text:
             continue
-        choices: list[Button] = []
-        reply = assistant.answer(text).reply
-        print(f"staffroom> {render_reply(reply, choices)}\n", file=stdout, flush=True)
+        if not await chat.take(text):
+            break
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -11,10 +12,15 @@ from zoneinfo import ZoneInfo
 
 from bot.assistant import Assistant
 from bot.clock import Clock, SystemClock
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
+from bot.requests.conversation import RequestConversation
+from bot.requests.policy import find_passages
+from bot.requests.workflow import RequestWorkflow
+from bot.school import School
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
+from bot.store.database import Database, open_database
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
-from intents.policy_library import PolicyFileError, check_policy_folder, load_library
+from intents.policy_library import Passage, PolicyFileError, check_policy_folder, load_library
 from intents.router import Router
 from intents.topics import TOPICS_FILE_NAME, read_topics
 
@@ -30,26 +36,47 @@ def policies_folder(argument: str | None) -> Path:
     return Path(argument) if argument else default_school_folder()
 
 
-def build_assistant(folder: Path, clock: Clock | None = None) -> Assistant:
+def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestConversation | None = None) -> Assistant:
     """The assistant for one school folder: its policies, and its school.yaml when there is one."""
+    router = load_router(folder)
+    school = load_school_if_configured(folder)
+    timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
+    rules: tuple[Passage, ...] = ()
+    wfh = school.config.request_types.get("wfh") if school else None
+    if wfh is not None:
+        rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref))
+    return Assistant(router, clock or SystemClock(), timezone, rules, requests)
+
+
+def load_router(folder: Path) -> Router:
     try:
-        router = Router.from_folder(folder)
+        return Router.from_folder(folder)
     except (PolicyFileError, LexiconError) as error:
         raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
-    timezone = ZoneInfo(DEFAULT_TIMEZONE)
-    rules = ()
-    if (folder / SCHOOL_FILE).is_file():
-        from bot.requests.policy import find_passages
 
-        try:
-            school = load_school(folder)
-        except ConfigError as error:
-            raise SetupError(f"The school configuration can't be used:\n{error}") from None
-        timezone = ZoneInfo(school.config.time_zone)
-        wfh = school.config.request_types.get("wfh")
-        if wfh is not None:
-            rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref))
-    return Assistant(router, clock or SystemClock(), timezone, rules)
+
+def load_school_if_configured(folder: Path) -> School | None:
+    if not (folder / SCHOOL_FILE).is_file():
+        return None
+    try:
+        return load_school(folder)
+    except ConfigError as error:
+        raise SetupError(f"The school configuration can't be used:\n{error}") from None
+
+
+async def open_assistant(folder: Path) -> tuple[Assistant, Database | None]:
+    """The assistant with the school's request records open (SQLite in `STAFFROOM_DATA_DIR`,
+    or the database `DATABASE_URL` names); call inside the event loop that will use it."""
+    school = load_school_if_configured(folder)
+    if school is None:
+        return build_assistant(folder), None
+    try:
+        database = await open_database()
+    except StorageError as error:
+        raise SetupError(f"The request records can't be opened: {error}") from None
+    library = load_router(folder).library
+    requests = RequestConversation(RequestWorkflow(school, database, library))
+    return build_assistant(folder, requests=requests), database
 
 
 # -- commands -------------------------------------------------------------------
@@ -72,10 +99,36 @@ def command_ask(args: argparse.Namespace) -> int:
 
 
 def command_chat(args: argparse.Namespace) -> int:
+    return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
+
+
+async def _chat(folder: Path, person_email: str | None) -> int:
     from bot.chat import run_chat
 
-    assistant = build_assistant(policies_folder(args.policies))
-    return run_chat(assistant, sys.stdin, sys.stdout, person_email=args.as_email)
+    assistant, database = await open_assistant(folder)
+    try:
+        return await run_chat(assistant, sys.stdin, sys.stdout, person_email, database)
+    finally:
+        if database is not None:
+            await database.close()
+
+
+def command_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store.commands import upgrade_database
+
+    return upgrade_database()
+
+
+def command_requests_list(args: argparse.Namespace) -> int:
+    from bot.requests.commands import list_requests
+
+    return list_requests(status=args.status, school=args.school)
+
+
+def command_directory_import(args: argparse.Namespace) -> int:
+    from bot.school.commands import import_directory
+
+    return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply)
 
 
 def command_policies_check(args: argparse.Namespace) -> int:
@@ -118,6 +171,27 @@ def make_parser() -> argparse.ArgumentParser:
     check = policy_commands.add_parser("check", help="validate every policy file, naming file and line")
     check.add_argument("folder", nargs="?", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     check.set_defaults(handler=command_policies_check)
+
+    db = commands.add_parser("db", help="the request database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply schema migrations (DATABASE_URL or SQLite)").set_defaults(
+        handler=command_db_upgrade
+    )
+
+    requests = commands.add_parser("requests", help="requests, for the office")
+    request_commands = requests.add_subparsers(dest="requests_command", required=True)
+    listing = request_commands.add_parser("list", help="print requests as a table")
+    listing.add_argument("--status", choices=["pending", "approved", "declined", "cancelled", "expired"])
+    listing.add_argument("--school", metavar="ID", help="only this school's requests")
+    listing.set_defaults(handler=command_requests_list)
+
+    directory = commands.add_parser("directory", help="the staff directory")
+    directory_commands = directory.add_subparsers(dest="directory_command", required=True)
+    importing = directory_commands.add_parser("import", help="compare a CSV export with the directory")
+    importing.add_argument("csv", help="CSV with name, email, job title, line manager email")
+    importing.add_argument("--apply", action="store_true", help="write the changes (default: only show them)")
+    importing.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+    importing.set_defaults(handler=command_directory_import)
     return parser
 
 

@@ -1,0 +1,59 @@
+"""The whole journey through `staffroom chat`, scripted on stdin: request, endorse, approve, told."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TEACHER = "s.carter@oakfield.example"
+LINE_MANAGER = "p.shah@oakfield.example"
+HEAD = "h.okafor@oakfield.example"
+
+
+def chat(data_dir: Path, script: list[str], as_email: str) -> str:
+    environment = {**os.environ, "STAFFROOM_DATA_DIR": str(data_dir)}
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--as", as_email],
+        input="\n".join(script) + "\n", capture_output=True, text=True, timeout=120, env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def test_request_endorse_approve_and_the_requester_is_told(tmp_path: Path) -> None:
+    out = chat(tmp_path, [
+        "can I work from home on Friday morning because of report writing?",
+        "1",                      # Request to work from home
+        "1", "", "", "", "", "", "quiet for reports",  # Send request: keep pre-filled values, add a note
+        f"/as {LINE_MANAGER}", "show my requests", "1",  # Endorse
+        f"/as {HEAD}", "show my requests", "1",          # Approve
+        f"/as {TEACHER}",
+    ], TEACHER)
+    assert "Request #1 sent. It goes to Priya Shah then Helen Okafor." in out
+    assert "You endorsed request #1." in out
+    assert "You approved request #1." in out
+    told = out.split("You are now Sam Carter", 2)[-1]
+    assert "Priya Shah endorsed your request #1." in told
+    assert "Helen Okafor approved your request #1." in told
+    assert "Fri 27 Nov 2026, morning" in out
+
+
+def test_state_survives_a_restart_and_a_second_approval_changes_nothing(tmp_path: Path) -> None:
+    chat(tmp_path, ["can I wfh next Tuesday?", "1", "1", "", "", "", "", "other", ""], TEACHER)
+    # A new process: the request is still there, waiting for the line manager.
+    out = chat(tmp_path, ["show my requests", "1"], LINE_MANAGER)
+    assert "You endorsed request #1." in out
+    out = chat(tmp_path, ["show my requests", "1"], HEAD)
+    assert "You approved request #1." in out
+    # The line manager's old screen: nothing is waiting now.
+    out = chat(tmp_path, ["show my requests"], LINE_MANAGER)
+    assert "Endorse" not in out
+
+
+def test_someone_not_in_the_directory_is_told_how_to_get_added(tmp_path: Path) -> None:
+    out = chat(tmp_path, ["can I work from home tomorrow?", "1"], "visitor@elsewhere.example")
+    assert "staff directory" in out
