@@ -163,6 +163,34 @@ class Analyzer:
                 return length
         return 0
 
+    def _longest_phrase_at(self, tokens: list[tuple[str, bool]], stems: list[str], start: int, limit: int) -> int:
+        """The length of the longest lexicon phrase at `start`, at most `limit` words, or 0."""
+        for length in range(min(limit, len(tokens) - start), 0, -1):
+            if tuple(stems[start : start + length]) in self.phrases:
+                return 0 if length == 1 and tokens[start][0] in self.stopwords else length
+        return 0
+
+    def _phrase_length_at(self, tokens: list[tuple[str, bool]], stems: list[str], start: int) -> int:
+        """The phrase to read at `start`, yielding to an overlapping phrase that is at least as long.
+
+        In "a day off", "day off" (absence) wins over "a day" (per day).
+        """
+        length = self._longest_phrase_at(tokens, stems, start, self.longest_phrase)
+        for later in range(start + 1, start + length):
+            other = self._longest_phrase_at(tokens, stems, later, self.longest_phrase)
+            if other >= length and later + other > start + length:
+                return self._longest_phrase_at(tokens, stems, start, later - start)
+        return length
+
+    def _phrase_unit(self, tokens: list[tuple[str, bool]], stems: list[str]) -> Unit:
+        """A lexicon phrase as one unit; a longer phrase's own words match for part of the credit."""
+        concepts = self.phrases[tuple(stems)]
+        content = {s for (w, _), s in zip(tokens, stems, strict=True) if w not in self.stopwords}
+        surface = " ".join(w for w, _ in tokens)
+        if len(tokens) == 1:
+            return Unit(surface, frozenset(content | concepts), True)
+        return Unit(surface, frozenset(concepts), True, frozenset(content))
+
     def units(self, text: str, *, spellcheck: bool = False) -> list[Unit]:
         """The content units of a text; stopwords are dropped unless part of a phrase."""
         raw = words(text)
@@ -187,29 +215,14 @@ class Analyzer:
                 units.append(Unit(surface, frozenset({"_".join(stems[i : i + topic])}), True))
                 i += topic
                 continue
-            matched = 0
-            for length in range(min(self.longest_phrase, len(tokens) - i), 0, -1):
-                concepts = self.phrases.get(tuple(stems[i : i + length]))
-                if concepts is None:
-                    continue
-                if length == 1 and tokens[i][0] in self.stopwords:
-                    break
-                content = {
-                    s for (w, _), s in zip(tokens[i : i + length], stems[i : i + length], strict=True)
-                    if w not in self.stopwords
-                }
-                surface = " ".join(w for w, _ in tokens[i : i + length])
-                if length == 1:
-                    units.append(Unit(surface, frozenset(content | concepts), True))
-                else:
-                    units.append(Unit(surface, frozenset(concepts), True, frozenset(content)))
-                matched = length
-                break
+            matched = self._phrase_length_at(tokens, stems, i)
             if matched:
+                units.append(self._phrase_unit(tokens[i : i + matched], stems[i : i + matched]))
                 i += matched
                 continue
             word, known = tokens[i]
-            if word not in self.stopwords and stems[i] not in self.stopword_stems:
+            # "wedding" stems like "we'd": a topic word is never a stopword.
+            if word not in self.stopwords and (stems[i] not in self.stopword_stems or word in self.topic_words):
                 units.append(Unit(word, frozenset({stems[i]}), known))
             i += 1
         return units
