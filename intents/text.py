@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
 from intents.lexicon import Lexicon
@@ -59,6 +60,11 @@ def stem(word: str) -> str:
     if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
         return word.removesuffix("ly")
     return str(_stemmer.stemWord(word))
+
+
+def _omission_rank(typed: str, known: str) -> int:
+    """0 when the typed word lacks a letter of the known one (the commonest slip), 1 same length, 2 extra."""
+    return 0 if len(known) > len(typed) else 1 if len(known) == len(typed) else 2
 
 
 def normalise(text: str) -> str:
@@ -135,12 +141,26 @@ class Analyzer:
         result: str | None = None
         # "parking" is not a misspelling of "marking": leave real English words alone.
         if len(word) >= 4 and not word.isdigit() and not english().known([word]):
-            cutoff = 80 if len(word) <= 5 else 84 if len(word) <= 7 else 80
-            best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None:
-                result = str(best[0])
+            result = self._nearest(word)
         self._corrections[word] = result
         return result
+
+    def _nearest(self, word: str) -> str | None:
+        """The known word closest to a misspelling: fewest edits (a swap of two letters is one),
+        then the same first letter, then a dropped letter over a wrong or extra one ("hurs" is
+        "hours", not "hurt"), then the commoner word ("whare" is "where", not "share")."""
+        edits = 1 if len(word) <= 7 else 2
+        candidates = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        if candidates:
+            frequency = english().word_frequency
+            best = min(
+                candidates,
+                key=lambda c: (c[1], c[0][0] != word[0], _omission_rank(word, c[0]), -frequency[c[0]], c[0]),
+            )
+            return str(best[0])
+        cutoff = 80 if len(word) <= 5 else 84 if len(word) <= 7 else 80
+        fuzzy = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return str(fuzzy[0]) if fuzzy is not None else None
 
     def unknown_weight(self, surface: str) -> float:
         """The weight of words no policy mentions: high for a topic, low for everyday words.
