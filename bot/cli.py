@@ -82,13 +82,28 @@ async def open_assistant(folder: Path) -> tuple[Assistant, Database | None]:
 # -- commands -------------------------------------------------------------------
 
 
+def question_from_line(line: str) -> str:
+    """A line of `ask --jsonl` input: plain text, or a JSON object with "q" or "question"."""
+    text = line.rstrip("\n")
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(data, dict):
+            question = data.get("q", data.get("question"))
+            if isinstance(question, str):
+                return question
+    return text
+
+
 def command_ask(args: argparse.Namespace) -> int:
     assistant = build_assistant(policies_folder(args.policies))
     if args.jsonl:
         for line in sys.stdin:
             if not line.strip():
                 continue
-            answer = assistant.answer(line.rstrip("\n"))
+            answer = assistant.answer(question_from_line(line))
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         return 0
     question = " ".join(args.question) if args.question else sys.stdin.read()

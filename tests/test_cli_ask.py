@@ -85,3 +85,10 @@ def test_ask_with_a_broken_policy_folder_says_so_without_a_traceback(tmp_path: P
     assert result.returncode == 2
     assert "broken.md:1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ask_jsonl_takes_the_question_from_json_objects_too() -> None:
+    lines = [json.dumps({"q": "who do I ring about network problems?", "kind": "policy"}), "plain question?"]
+    result = staffroom("ask", "--jsonl", stdin="\n".join(lines) + "\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in rows] == ["who do I ring about network problems?", "plain question?"]
