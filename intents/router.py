@@ -30,8 +30,11 @@ SCHOOL_CUES_NAME = "intents.yaml"
 
 #: Below this confidence a policy question is declined rather than answered.
 ANSWER_THRESHOLD = 0.5
+#: A safeguarding question is answered on less: the answer always adds the DSL passage.
+#: Below this it is declined, and the decline still quotes who to go to.
+SAFEGUARDING_THRESHOLD = 0.3
 WFH = "~work_from_home"
-SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy"})
+SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -208,27 +211,26 @@ class Router:
         safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches else 0.0
-        if self._asks_for_missing_detail(plain, units, matches[0].passage if matches else None):
+        floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
+        if best < floor or self._asks_for_missing_detail(plain, units, matches[0].passage if matches else None):
             return self._decline(matches, safeguarding)
         if safeguarding:
-            # Never answer a safeguarding question without pointing to the DSL.
-            # Second at the latest, scored as the best, so the answer always quotes it.
+            # Never answer a safeguarding question without pointing to the DSL: second at the
+            # latest, scored as the best, so the answer always quotes it.
             dsl = [self.library.passages[i] for i in self._dsl_passages[:1]]
             rest = [m for m in matches if m.passage not in dsl]
             extra = [Match(p, best) for p in dsl]
-            matches = rest[:1] + extra + rest[1:] if matches and matches[0].passage not in dsl else extra + rest
+            matches = rest[:1] + extra + rest[1:] if matches[0].passage not in dsl else extra + rest
             best = max(best, ANSWER_THRESHOLD)
-        intent = Intent.POLICY if best >= ANSWER_THRESHOLD else Intent.FALLBACK
-        return Routing(intent, round(best, 3), tuple(matches), safeguarding=safeguarding)
+        return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
 
     def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""
+        confidence = min(matches[0].score, ANSWER_THRESHOLD / 2) if matches else 0.0
         if safeguarding:
-            dsl = [Match(self.library.passages[i], 0.0) for i in self._dsl_passages[:1]]
+            dsl = [Match(self.library.passages[i], confidence) for i in self._dsl_passages[:1]]
             matches = dsl + [m for m in matches if m.passage not in {d.passage for d in dsl}]
-        confidence = matches[0].score if matches else 0.0
-        return Routing(Intent.FALLBACK, round(min(confidence, ANSWER_THRESHOLD / 2), 3), tuple(matches),
-                       safeguarding=safeguarding)
+        return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding)
 
 
 def confidence(scored: Scored) -> float:
