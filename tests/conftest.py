@@ -190,9 +190,7 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
         async with engine.begin() as connection:
-            await connection.execute(
-                text("TRUNCATE outbox, audit_log, requests RESTART IDENTITY CASCADE")
-            )
+            await connection.execute(text("TRUNCATE outbox, audit_log, requests RESTART IDENTITY CASCADE"))
     database = Database(engine)
     yield database
     await database.close()

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import CHAIR, DEPUTY, HEAD, PHASE_LEADER, TEACHER
 
 from bot.requests.chains import NoApprover, deciders, may_decide, resolve_chain
 from bot.school import School, StaffMember, demo_school_folder, parse_school
-from conftest import CHAIR, DEPUTY, HEAD, PHASE_LEADER, TEACHER
 
 
 def member(school: School, email: str) -> StaffMember:

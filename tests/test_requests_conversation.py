@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from conftest import HEAD, OTHER_TEACHER, PHASE_LEADER, STRANGER, TEACHER, action, count_rows, person, wfh_inputs
+
 from bot.clock import FakeClock
 from bot.messages import ButtonsBlock, FieldsBlock, FormBlock, Person, Reply
 from bot.requests.conversation import RequestConversation, is_request_action
 from bot.store.database import Database
-from conftest import HEAD, OTHER_TEACHER, PHASE_LEADER, STRANGER, TEACHER, action, count_rows, person, wfh_inputs
 from intents.routing import PartOfDay, ReasonCategory, RequestSlots, WhenSlots
 
 
@@ -38,12 +39,21 @@ def test_wfh_form_is_prefilled_from_the_router_slots(conversation: RequestConver
         "note": None,
     }
     kinds = {i.name: i.kind for i in form.inputs}
-    assert kinds == {"start": "date", "end": "date", "repeat": "choice", "part_of_day": "choice", "reason_category": "choice", "note": "text"}
+    assert kinds == {
+        "start": "date",
+        "end": "date",
+        "repeat": "choice",
+        "part_of_day": "choice",
+        "reason_category": "choice",
+        "note": "text",
+    }
     assert {i.name: i.min_date for i in form.inputs}["start"] == date(2026, 11, 23)
     assert {i.name: i.max_length for i in form.inputs}["note"] == 1000
 
 
-def test_weekly_slots_prefill_a_weekly_form_to_the_end_of_term(conversation: RequestConversation, clock: FakeClock) -> None:
+def test_weekly_slots_prefill_a_weekly_form_to_the_end_of_term(
+    conversation: RequestConversation, clock: FakeClock
+) -> None:
     slots = RequestSlots(when=WhenSlots(weekday=4, until_term_end=True, text="every Friday this half-term"))
     values = initial(form_of(conversation.offer_wfh_form(person(TEACHER), slots, clock.now())))
     assert (values["start"], values["end"], values["repeat"]) == ("2026-11-27", "2026-12-18", "weekly")
@@ -62,7 +72,9 @@ def test_loan_form_asks_what_and_why(conversation: RequestConversation, clock: F
     assert [c.value for c in form.inputs[0].choices] == ["laptop", "tablet", "other"]
 
 
-def test_someone_not_in_the_directory_is_told_who_adds_them(conversation: RequestConversation, clock: FakeClock) -> None:
+def test_someone_not_in_the_directory_is_told_who_adds_them(
+    conversation: RequestConversation, clock: FakeClock
+) -> None:
     stranger = Person(platform="slack", user_id="U0NEW", email=STRANGER)
     reply = conversation.offer_wfh_form(stranger, None, clock.now())
     assert "can't find you under nobody@elsewhere.example" in reply.text
@@ -70,23 +82,33 @@ def test_someone_not_in_the_directory_is_told_who_adds_them(conversation: Reques
     assert not any(isinstance(b, FormBlock) for b in reply.blocks)
 
 
-async def test_my_requests_lists_own_with_cancel_and_those_awaiting_me(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_my_requests_lists_own_with_cancel_and_those_awaiting_me(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), clock.now())
-    await conversation.handle_action(action(PHASE_LEADER, "request.submit", "wfh", **wfh_inputs(start="2026-12-01")), clock.now())
+    await conversation.handle_action(
+        action(PHASE_LEADER, "request.submit", "wfh", **wfh_inputs(start="2026-12-01")), clock.now()
+    )
 
     mine = await conversation.show_my_requests(person(TEACHER), clock.now())
     assert mine.text == "You have 1 request(s); 0 waiting for your decision."
-    assert [b.action_id for blk in mine.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons] == ["request.cancel"]
+    assert [b.action_id for blk in mine.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons] == [
+        "request.cancel"
+    ]
 
     leader = await conversation.show_my_requests(person(PHASE_LEADER), clock.now())
     assert leader.text == "You have 1 request(s); 1 waiting for your decision."
     actions = [(b.action_id, b.value) for blk in leader.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons]
     assert actions == [("request.cancel", "2"), ("request.endorse", "1"), ("request.decline", "1")]
-    statuses = [f.value for blk in leader.blocks if isinstance(blk, FieldsBlock) for f in blk.fields if f.label == "Status"]
+    statuses = [
+        f.value for blk in leader.blocks if isinstance(blk, FieldsBlock) for f in blk.fields if f.label == "Status"
+    ]
     assert statuses == ["waiting for David Reyes", "waiting for Priya Shah"]
 
 
-async def test_a_person_sees_nothing_of_other_peoples_requests(conversation: RequestConversation, clock: FakeClock) -> None:
+async def test_a_person_sees_nothing_of_other_peoples_requests(
+    conversation: RequestConversation, clock: FakeClock
+) -> None:
     await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), clock.now())
     other = await conversation.show_my_requests(person(OTHER_TEACHER), clock.now())
     assert other.text == "You have no requests, and none are waiting for you."
@@ -94,8 +116,12 @@ async def test_a_person_sees_nothing_of_other_peoples_requests(conversation: Req
     assert head.text == "You have no requests, and none are waiting for you."
 
 
-async def test_decided_requests_show_no_cancel_once_the_day_has_come(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
-    await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-23")), clock.now())
+async def test_decided_requests_show_no_cancel_once_the_day_has_come(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
+    await conversation.handle_action(
+        action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-23")), clock.now()
+    )
     await conversation.handle_action(action(PHASE_LEADER, "request.endorse", 1), clock.now())
     await conversation.handle_action(action(HEAD, "request.approve", 1), clock.now())
     mine = await conversation.show_my_requests(person(TEACHER), clock.now())
@@ -104,7 +130,14 @@ async def test_decided_requests_show_no_cancel_once_the_day_has_come(conversatio
 
 
 def test_action_ids_are_stable() -> None:
-    for action_id in ("request.submit", "request.endorse", "request.approve", "request.decline",
-                      "request.decline_reason", "request.cancel", "loan.accept"):
+    for action_id in (
+        "request.submit",
+        "request.endorse",
+        "request.approve",
+        "request.decline",
+        "request.decline_reason",
+        "request.cancel",
+        "loan.accept",
+    ):
         assert is_request_action(action_id)
     assert not is_request_action("policy.more")

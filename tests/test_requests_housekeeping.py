@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from conftest import HEAD, PHASE_LEADER, TEACHER, action, fetch_audit, fetch_outbox, fetch_request, wfh_inputs
+
 from bot.clock import FakeClock
 from bot.requests.conversation import RequestConversation
 from bot.requests.housekeeping import expire_overdue, send_reminders
 from bot.requests.workflow import RequestWorkflow
 from bot.store.database import Database
 from bot.store.outbox import read_notice
-from conftest import HEAD, PHASE_LEADER, TEACHER, action, fetch_audit, fetch_outbox, fetch_request, wfh_inputs
 
 
 async def reminders_to(database: Database) -> list[str]:
@@ -27,7 +28,7 @@ async def test_approver_is_reminded_once_after_eight_working_hours(
     assert await send_reminders(workflow, datetime(2026, 11, 24, 8, 14, tzinfo=UTC)) == 1
     assert await send_reminders(workflow, datetime(2026, 11, 24, 15, 0, tzinfo=UTC)) == 0
     assert await reminders_to(database) == [PHASE_LEADER]
-    card = read_notice([r for r in await fetch_outbox(database) if r.reason == "request.reminder"][0])
+    card = read_notice(next(r for r in await fetch_outbox(database) if r.reason == "request.reminder"))
     assert card.reply.text.startswith("Reminder: Sam Carter asks you to endorse request #1")
     assert (await fetch_request(database, 1)).state == "pending"
     assert [a.event for a in await fetch_audit(database, 1)] == ["submit", "remind"]
@@ -49,7 +50,9 @@ async def test_undecided_request_expires_after_its_day_and_both_sides_are_told(
     conversation: RequestConversation, workflow: RequestWorkflow, database: Database, clock: FakeClock
 ) -> None:
     await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), clock.now())  # Fri 27
-    await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-26")), clock.now())
+    await conversation.handle_action(
+        action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-26")), clock.now()
+    )
     await conversation.handle_action(action(PHASE_LEADER, "request.endorse", 2), clock.now())
     await conversation.handle_action(action(HEAD, "request.approve", 2), clock.now())
     assert await expire_overdue(workflow, datetime(2026, 11, 27, 16, 0, tzinfo=UTC)) == 0

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from conftest import DEPUTY, HEAD, PHASE_LEADER, TEACHER, action, fetch_audit, fetch_request, wfh_inputs
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Reply
@@ -19,7 +20,6 @@ from bot.requests.records import RequestRecord
 from bot.requests.workflow import RequestWorkflow
 from bot.school import School
 from bot.store.database import Database, create_engine
-from conftest import DEPUTY, HEAD, PHASE_LEADER, TEACHER, action, fetch_audit, fetch_request, wfh_inputs
 from intents.policy_library import PolicyLibrary
 
 #: Tuesday 8 December 2026: the deputy stands in for the headteacher (demo delegates).
@@ -59,9 +59,7 @@ async def race(
     request_id: int,
 ) -> list[Reply]:
     barrier = asyncio.Barrier(2)
-    sides = [
-        RequestConversation(ReadThenWait(school, database, library, barrier=barrier)) for database in databases
-    ]
+    sides = [RequestConversation(ReadThenWait(school, database, library, barrier=barrier)) for database in databases]
     results = await asyncio.gather(
         *(
             side.handle_action(action(who, action_id, request_id, **inputs), DURING_DELEGATION)
@@ -79,13 +77,20 @@ async def endorsed_request(conversation: RequestConversation, request_id: int) -
 
 
 async def test_headteacher_and_delegate_approving_at_once_make_one_decision(
-    school: School, library: PolicyLibrary, conversation: RequestConversation, database: Database, second_database: Database
+    school: School,
+    library: PolicyLibrary,
+    conversation: RequestConversation,
+    database: Database,
+    second_database: Database,
 ) -> None:
     for request_id in range(1, ROUNDS + 1):
         await endorsed_request(conversation, request_id)
         replies = await race(
-            school, library, (database, second_database),
-            ((HEAD, "request.approve", {}), (DEPUTY, "request.approve", {})), request_id,
+            school,
+            library,
+            (database, second_database),
+            ((HEAD, "request.approve", {}), (DEPUTY, "request.approve", {})),
+            request_id,
         )
         winners = [r for r in replies if r.text.startswith("You approved")]
         losers = [r for r in replies if "was already approved by" in r.text]
@@ -101,12 +106,19 @@ async def test_headteacher_and_delegate_approving_at_once_make_one_decision(
 
 
 async def test_approve_and_decline_at_once_leave_exactly_one_outcome(
-    school: School, library: PolicyLibrary, conversation: RequestConversation, database: Database, second_database: Database
+    school: School,
+    library: PolicyLibrary,
+    conversation: RequestConversation,
+    database: Database,
+    second_database: Database,
 ) -> None:
     await endorsed_request(conversation, 1)
     replies = await race(
-        school, library, (database, second_database),
-        ((HEAD, "request.approve", {}), (DEPUTY, "request.decline_reason", {"reason": "Cover needed"})), 1,
+        school,
+        library,
+        (database, second_database),
+        ((HEAD, "request.approve", {}), (DEPUTY, "request.decline_reason", {"reason": "Cover needed"})),
+        1,
     )
     record = await fetch_request(database, 1)
     audit = [a.event for a in await fetch_audit(database, 1)]
@@ -116,12 +128,21 @@ async def test_approve_and_decline_at_once_leave_exactly_one_outcome(
 
 
 async def test_double_click_from_two_instances_endorses_once(
-    school: School, library: PolicyLibrary, conversation: RequestConversation, database: Database, second_database: Database
+    school: School,
+    library: PolicyLibrary,
+    conversation: RequestConversation,
+    database: Database,
+    second_database: Database,
 ) -> None:
-    await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-12-10")), DURING_DELEGATION)
+    await conversation.handle_action(
+        action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-12-10")), DURING_DELEGATION
+    )
     replies = await race(
-        school, library, (database, second_database),
-        ((PHASE_LEADER, "request.endorse", {}), (PHASE_LEADER, "request.endorse", {})), 1,
+        school,
+        library,
+        (database, second_database),
+        ((PHASE_LEADER, "request.endorse", {}), (PHASE_LEADER, "request.endorse", {})),
+        1,
     )
     assert sorted(r.text for r in replies)[0] == "Request #1 was already endorsed by Priya Shah at 09:14."
     assert (await fetch_request(database, 1)).step == 1

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
-from bot.clock import FakeClock
-from bot.messages import Reply
-from bot.requests.conversation import RequestConversation
-from bot.store.database import Database
 from conftest import (
     HEAD,
     OTHER_TEACHER,
@@ -20,8 +15,15 @@ from conftest import (
     wfh_inputs,
 )
 
+from bot.clock import FakeClock
+from bot.messages import Reply
+from bot.requests.conversation import RequestConversation
+from bot.store.database import Database
 
-async def click(conversation: RequestConversation, clock: FakeClock, who: str, action_id: str, value: str | int = 1, **inputs: str) -> Reply:
+
+async def click(
+    conversation: RequestConversation, clock: FakeClock, who: str, action_id: str, value: str | int = 1, **inputs: str
+) -> Reply:
     [reply] = await conversation.handle_action(action(who, action_id, value, **inputs), clock.now())
     return reply
 
@@ -45,15 +47,24 @@ async def click(conversation: RequestConversation, clock: FakeClock, who: str, a
     ],
 )
 async def test_bad_submissions_are_refused_without_a_trace(
-    conversation: RequestConversation, database: Database, clock: FakeClock, type_name: str, inputs: dict[str, str], expected: str
+    conversation: RequestConversation,
+    database: Database,
+    clock: FakeClock,
+    type_name: str,
+    inputs: dict[str, str],
+    expected: str,
 ) -> None:
     reply = await click(conversation, clock, TEACHER, "request.submit", type_name, **inputs)
     assert expected in reply.text
     assert await count_rows(database) == {"requests": 0, "audit_log": 0, "outbox": 0}
 
 
-async def test_a_range_of_exactly_31_school_days_is_accepted(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
-    reply = await click(conversation, clock, TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-23", end="2027-01-18"))
+async def test_a_range_of_exactly_31_school_days_is_accepted(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
+    reply = await click(
+        conversation, clock, TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-23", end="2027-01-18")
+    )
     assert reply.text.startswith("Request #1 sent")
 
 
@@ -93,14 +104,18 @@ async def test_clicks_by_the_wrong_person_change_nothing(
 
 
 @pytest.mark.parametrize("value", ["999", "abc", "", "1; DROP TABLE requests"])
-async def test_unknown_request_numbers_change_nothing(conversation: RequestConversation, database: Database, clock: FakeClock, value: str) -> None:
+async def test_unknown_request_numbers_change_nothing(
+    conversation: RequestConversation, database: Database, clock: FakeClock, value: str
+) -> None:
     before = await submitted(conversation, database, clock)
     reply = await click(conversation, clock, PHASE_LEADER, "request.endorse", value)
     assert "can't find a request" in reply.text
     assert await count_rows(database) == before
 
 
-async def test_decline_without_a_reason_changes_nothing(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_decline_without_a_reason_changes_nothing(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     before = await submitted(conversation, database, clock)
     for reason in ("", "   "):
         reply = await click(conversation, clock, PHASE_LEADER, "request.decline_reason", reason=reason)
@@ -110,8 +125,12 @@ async def test_decline_without_a_reason_changes_nothing(conversation: RequestCon
     assert await count_rows(database) == before
 
 
-@pytest.mark.parametrize("action_id", ["request.endorse", "request.decline", "request.decline_reason", "request.cancel"])
-async def test_actions_on_a_cancelled_request_change_nothing(conversation: RequestConversation, database: Database, clock: FakeClock, action_id: str) -> None:
+@pytest.mark.parametrize(
+    "action_id", ["request.endorse", "request.decline", "request.decline_reason", "request.cancel"]
+)
+async def test_actions_on_a_cancelled_request_change_nothing(
+    conversation: RequestConversation, database: Database, clock: FakeClock, action_id: str
+) -> None:
     await submitted(conversation, database, clock)
     await click(conversation, clock, TEACHER, "request.cancel")
     before = await count_rows(database)
@@ -121,7 +140,9 @@ async def test_actions_on_a_cancelled_request_change_nothing(conversation: Reque
     assert await count_rows(database) == before
 
 
-async def test_double_click_on_endorse_applies_once(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_double_click_on_endorse_applies_once(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await submitted(conversation, database, clock)
     first = await click(conversation, clock, PHASE_LEADER, "request.endorse")
     before = await count_rows(database)
@@ -131,19 +152,27 @@ async def test_double_click_on_endorse_applies_once(conversation: RequestConvers
     assert await count_rows(database) == before
 
 
-async def test_replayed_approval_applies_once(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_replayed_approval_applies_once(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await submitted(conversation, database, clock)
     await click(conversation, clock, PHASE_LEADER, "request.endorse")
     await click(conversation, clock, HEAD, "request.approve")
     before = await count_rows(database)
-    for who, action_id in ((HEAD, "request.approve"), (HEAD, "request.decline_reason"), (PHASE_LEADER, "request.endorse")):
+    for who, action_id in (
+        (HEAD, "request.approve"),
+        (HEAD, "request.decline_reason"),
+        (PHASE_LEADER, "request.endorse"),
+    ):
         reply = await click(conversation, clock, who, action_id, reason="changed my mind")
         assert reply.text == "Request #1 was already approved by Helen Okafor at 09:14."
     assert await count_rows(database) == before
     assert [a.event for a in await fetch_audit(database, 1)] == ["submit", "endorse", "approve"]
 
 
-async def test_unknown_button_is_refused(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_unknown_button_is_refused(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     before = await submitted(conversation, database, clock)
     reply = await click(conversation, clock, HEAD, "request.delete")
     assert "don't recognise that button" in reply.text

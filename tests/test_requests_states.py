@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from conftest import count_rows, fetch_audit, fetch_request
 
 from bot.errors import WorkflowError
 from bot.messages import Notice
@@ -21,7 +22,6 @@ from bot.requests.states import (
 )
 from bot.store.database import Database
 from bot.store.tables import RequestRow
-from conftest import count_rows, fetch_audit, fetch_request
 
 P, A, D, C, X = (
     RequestState.PENDING,

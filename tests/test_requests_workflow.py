@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import FakeClock
-from bot.messages import ButtonsBlock, FieldsBlock, FormBlock, QuoteBlock, Reply
-from bot.requests.conversation import RequestConversation
-from bot.store.database import Database
-from bot.store.outbox import read_notice
 from conftest import (
     CHAIR,
     DEPUTY,
@@ -23,26 +18,40 @@ from conftest import (
     wfh_inputs,
 )
 
+from bot.clock import FakeClock
+from bot.messages import ButtonsBlock, FieldsBlock, FormBlock, QuoteBlock, Reply
+from bot.requests.conversation import RequestConversation
+from bot.store.database import Database
+from bot.store.outbox import read_notice
+
 
 def fields(reply: Reply) -> dict[str, str]:
     return {f.label: f.value for b in reply.blocks if isinstance(b, FieldsBlock) for f in b.fields}
 
 
 def buttons(reply: Reply) -> list[tuple[str, str, str]]:
-    return [(b.label, b.action_id, b.value) for blk in reply.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons]
+    return [
+        (b.label, b.action_id, b.value) for blk in reply.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons
+    ]
 
 
 async def submit(conversation: RequestConversation, clock: FakeClock, who: str = TEACHER, **inputs: str) -> Reply:
-    [reply] = await conversation.handle_action(action(who, "request.submit", "wfh", **wfh_inputs(**inputs)), clock.now())
+    [reply] = await conversation.handle_action(
+        action(who, "request.submit", "wfh", **wfh_inputs(**inputs)), clock.now()
+    )
     return reply
 
 
-async def click(conversation: RequestConversation, clock: FakeClock, who: str, action_id: str, value: int = 1, **inputs: str) -> Reply:
+async def click(
+    conversation: RequestConversation, clock: FakeClock, who: str, action_id: str, value: int = 1, **inputs: str
+) -> Reply:
     [reply] = await conversation.handle_action(action(who, action_id, value, **inputs), clock.now())
     return reply
 
 
-async def test_wfh_journey_submit_endorse_approve(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_wfh_journey_submit_endorse_approve(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     sent = await submit(conversation, clock, part_of_day="morning")
     assert sent.text == "Request #1 sent. It goes to Priya Shah then Helen Okafor."
     assert fields(sent)["When"] == "Fri 27 Nov 2026, morning"
@@ -90,7 +99,9 @@ async def test_wfh_journey_submit_endorse_approve(conversation: RequestConversat
     assert audit[2].at == clock.now()
 
 
-async def test_decline_asks_for_a_reason_then_tells_the_requester(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_decline_asks_for_a_reason_then_tells_the_requester(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await submit(conversation, clock)
     form = await click(conversation, clock, PHASE_LEADER, "request.decline")
     [block] = [b for b in form.blocks if isinstance(b, FormBlock)]
@@ -106,7 +117,9 @@ async def test_decline_asks_for_a_reason_then_tells_the_requester(conversation: 
     assert (await fetch_audit(database, 1))[-1].note == "Year 5 trip that day"
 
 
-async def test_requester_cancels_a_pending_request_and_the_approver_is_told(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_requester_cancels_a_pending_request_and_the_approver_is_told(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await submit(conversation, clock)
     cancelled = await click(conversation, clock, TEACHER, "request.cancel")
     assert cancelled.text == "Request #1 is cancelled."
@@ -115,7 +128,9 @@ async def test_requester_cancels_a_pending_request_and_the_approver_is_told(conv
     assert (last.recipient_email, last.reason) == (PHASE_LEADER, "request.cancelled")
 
 
-async def test_approved_request_can_be_cancelled_before_the_day_only(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_approved_request_can_be_cancelled_before_the_day_only(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await submit(conversation, clock)  # Fri 27 Nov
     await submit(conversation, clock, start="2026-11-30")
     for request_id in (1, 2):
@@ -132,7 +147,9 @@ async def test_approved_request_can_be_cancelled_before_the_day_only(conversatio
     assert (await fetch_request(database, 2)).state == "approved"
 
 
-async def test_headteachers_own_request_goes_to_the_chair(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_headteachers_own_request_goes_to_the_chair(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     sent = await submit(conversation, clock, who=HEAD)
     assert sent.text == "Request #1 sent. It goes to Margaret Ellis."
     card = read_notice((await fetch_outbox(database))[0])
@@ -143,7 +160,9 @@ async def test_headteachers_own_request_goes_to_the_chair(conversation: RequestC
     assert (await fetch_request(database, 1)).state == "approved"
 
 
-async def test_delegate_decides_while_the_headteacher_is_away(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_delegate_decides_while_the_headteacher_is_away(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
     await submit(conversation, clock, start="2026-12-10")
     await click(conversation, clock, PHASE_LEADER, "request.endorse")
@@ -155,7 +174,9 @@ async def test_delegate_decides_while_the_headteacher_is_away(conversation: Requ
     assert (record.state, record.decided_by) == ("approved", DEPUTY)
 
 
-async def test_delegate_cannot_decide_outside_their_dates(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_delegate_cannot_decide_outside_their_dates(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     await submit(conversation, clock)
     await click(conversation, clock, PHASE_LEADER, "request.endorse")
     refused = await click(conversation, clock, DEPUTY, "request.approve")
@@ -163,12 +184,18 @@ async def test_delegate_cannot_decide_outside_their_dates(conversation: RequestC
     assert (await fetch_request(database, 1)).state == "pending"
 
 
-async def test_equipment_loan_needs_the_agreement_before_it_counts_as_issued(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_equipment_loan_needs_the_agreement_before_it_counts_as_issued(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     inputs = {"item": "laptop", "why": "No device at home for report writing"}
-    [sent] = await conversation.handle_action(action(TEACHER, "request.submit", "equipment_loan", **inputs), clock.now())
+    [sent] = await conversation.handle_action(
+        action(TEACHER, "request.submit", "equipment_loan", **inputs), clock.now()
+    )
     assert sent.text.startswith("Request #1 sent")
     card = read_notice((await fetch_outbox(database))[0])
-    assert [b.citation for b in card.reply.blocks if isinstance(b, QuoteBlock)] == ["Working from Home Policy · 8.1 Equipment"]
+    assert [b.citation for b in card.reply.blocks if isinstance(b, QuoteBlock)] == [
+        "Working from Home Policy · 8.1 Equipment"
+    ]
     await click(conversation, clock, PHASE_LEADER, "request.endorse")
     await click(conversation, clock, HEAD, "request.approve")
     approval = read_notice([r for r in await fetch_outbox(database) if r.recipient_email == TEACHER][-1])
@@ -187,7 +214,9 @@ async def test_equipment_loan_needs_the_agreement_before_it_counts_as_issued(con
     assert len([a for a in await fetch_audit(database, 1) if a.event == "accept_agreement"]) == 1
 
 
-async def test_loan_agreement_cannot_be_accepted_before_approval(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_loan_agreement_cannot_be_accepted_before_approval(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     inputs = {"item": "tablet", "why": "Remote lessons"}
     await conversation.handle_action(action(TEACHER, "request.submit", "equipment_loan", **inputs), clock.now())
     refused = await click(conversation, clock, TEACHER, "loan.accept")
@@ -195,14 +224,18 @@ async def test_loan_agreement_cannot_be_accepted_before_approval(conversation: R
     assert (await fetch_request(database, 1)).agreement_accepted_at is None
 
 
-async def test_weekly_pattern_runs_to_the_end_of_the_half_term(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_weekly_pattern_runs_to_the_end_of_the_half_term(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     sent = await submit(conversation, clock, start="2026-11-27", repeat="weekly")
     assert fields(sent)["When"] == "Every Friday, 27 Nov – 18 Dec 2026"
     record = await fetch_request(database, 1)
     assert (record.weekday, record.end_date.isoformat()) == (4, "2026-12-18")
 
 
-async def test_flags_are_shown_but_the_request_is_still_made(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_flags_are_shown_but_the_request_is_still_made(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     weekend = await submit(conversation, clock, start="2026-11-28")
     assert "Sat 28 Nov is a weekend" in fields(weekend)["Please note"]
     holiday = await submit(conversation, clock, start="2027-05-03")
@@ -219,7 +252,9 @@ async def test_flags_are_shown_but_the_request_is_still_made(conversation: Reque
     assert "already requested" in fields(card.reply)["Please note"]
 
 
-async def test_notices_outside_working_hours_wait_for_the_next_morning(conversation: RequestConversation, database: Database, clock: FakeClock) -> None:
+async def test_notices_outside_working_hours_wait_for_the_next_morning(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
     clock.set(datetime(2026, 11, 23, 18, 30, tzinfo=UTC))
     await submit(conversation, clock)
     [row] = await fetch_outbox(database)

@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.school import School, demo_school_folder, parse_school
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_a_term_weekday_is_a_school_day(school: School) -> None:

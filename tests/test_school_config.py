@@ -127,9 +127,7 @@ def test_bad_time_zone_and_reversed_term_are_both_reported() -> None:
 
 
 def test_delegate_outside_directory_is_refused() -> None:
-    text = DEMO_TEXT.replace(
-        "delegate: d.reyes@oakfield.example", "delegate: temp@oakfield.example"
-    )
+    text = DEMO_TEXT.replace("delegate: d.reyes@oakfield.example", "delegate: temp@oakfield.example")
     error = refuse(text)
     assert error.field == "delegates[0].delegate"
 

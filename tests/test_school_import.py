@@ -14,7 +14,9 @@ from bot.school.commands import import_directory
 HEADER = "Name,Email,Job Title,Line Manager Email\n"
 # Everyone in the demo except Lucy Bennett (TA) and Margaret Ellis (chair, holds a role);
 # Sam Carter has a new job title; Jo Price is new.
-EXPORT = HEADER + """\
+EXPORT = (
+    HEADER
+    + """\
 Helen Okafor,h.okafor@oakfield.example,Headteacher,
 David Reyes,d.reyes@oakfield.example,Deputy Headteacher,h.okafor@oakfield.example
 Priya Shah,p.shah@oakfield.example,Upper Key Stage 2 Phase Leader,d.reyes@oakfield.example
@@ -27,6 +29,7 @@ Gareth Lewis,g.lewis@oakfield.example,IT Technician,o.adeyemi@oakfield.example
 Olu Adeyemi,o.adeyemi@oakfield.example,School Business Manager,h.okafor@oakfield.example
 Jo Price,j.price@oakfield.example,Year 3 Teacher,p.shah@oakfield.example
 """
+)
 
 
 @pytest.fixture
@@ -78,9 +81,7 @@ def test_apply_rewrites_only_the_staff_list(tmp_path: Path, school_folder: Path)
     assert "nothing to change" in again.getvalue()
 
 
-def test_unknown_line_manager_in_export_is_refused_with_its_csv_line(
-    tmp_path: Path, school_folder: Path
-) -> None:
+def test_unknown_line_manager_in_export_is_refused_with_its_csv_line(tmp_path: Path, school_folder: Path) -> None:
     before = (school_folder / "school.yaml").read_bytes()
     export = EXPORT.replace("Year 3 Teacher,p.shah@oakfield.example", "Year 3 Teacher,ghost@oakfield.example")
     path = write_csv(tmp_path, export)

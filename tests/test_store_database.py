@@ -6,15 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
-from sqlalchemy.exc import DBAPIError, StatementError
-
-from bot.errors import StorageError
-from bot.requests.conversation import RequestConversation
-from bot.requests.workflow import RequestWorkflow
-from bot.school import School
-from bot.store.database import Database, create_engine, open_database, resolve_database_url
-from bot.store.tables import RequestRow
 from conftest import (
     HEAD,
     PHASE_LEADER,
@@ -27,6 +18,15 @@ from conftest import (
     postgres_base_url,
     wfh_inputs,
 )
+from sqlalchemy import inspect, text, update
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from bot.errors import StorageError
+from bot.requests.conversation import RequestConversation
+from bot.requests.workflow import RequestWorkflow
+from bot.school import School
+from bot.store.database import Database, create_engine, open_database, resolve_database_url
+from bot.store.tables import RequestRow
 from intents.policy_library import PolicyLibrary
 
 
@@ -97,9 +97,7 @@ async def test_times_come_back_aware_in_utc_and_naive_times_are_refused(
     assert stored.created_at.tzinfo is not None
     with pytest.raises(StatementError, match="naive"):
         async with database.transaction() as session:
-            await session.execute(
-                RequestRow.__table__.update().values(updated_at=datetime(2026, 11, 23, 9, 0))
-            )
+            await session.execute(update(RequestRow).values(updated_at=datetime(2026, 11, 23, 9, 0)))
 
 
 async def test_requests_survive_a_restart(

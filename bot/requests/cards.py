@@ -162,15 +162,11 @@ def render_decline_form(request_id: int) -> Reply:
         submit_action_id=DECLINE_REASON,
         value=str(request_id),
     )
-    return Reply(
-        text=f"Why are you declining request #{request_id}?", blocks=(form,), ephemeral=True
-    )
+    return Reply(text=f"Why are you declining request #{request_id}?", blocks=(form,), ephemeral=True)
 
 
 def render_facts(facts: Sequence[tuple[str, str]]) -> FieldsBlock:
-    return FieldsBlock(
-        fields=tuple(Field_(label=label, value=value) for label, value in facts if value)
-    )
+    return FieldsBlock(fields=tuple(Field_(label=label, value=value) for label, value in facts if value))
 
 
 def render_decision_card(
@@ -196,9 +192,7 @@ def render_decision_card(
     return Reply(text=headline, blocks=tuple(blocks))
 
 
-def render_status(
-    headline: str, facts: Sequence[tuple[str, str]], buttons: Sequence[Button] = ()
-) -> Reply:
+def render_status(headline: str, facts: Sequence[tuple[str, str]], buttons: Sequence[Button] = ()) -> Reply:
     """A short message about a request, with its facts and any buttons."""
     blocks: list[Block] = [TextBlock(text=headline), render_facts(facts)]
     if buttons:

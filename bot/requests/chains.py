@@ -16,9 +16,7 @@ class NoApprover:
     message: str
 
 
-def resolve_chain(
-    school: School, request_type: RequestTypeConfig, requester: StaffMember
-) -> list[str] | NoApprover:
+def resolve_chain(school: School, request_type: RequestTypeConfig, requester: StaffMember) -> list[str] | NoApprover:
     """The approvers' emails, in order, for a request by `requester`.
 
     A requester without a line manager skips that step; a step that would fall to the

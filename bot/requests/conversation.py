@@ -50,9 +50,7 @@ class RequestConversation:
         )
 
     def _type_with_form(self, form: str) -> str | None:
-        return next(
-            (name for name, t in self.school.config.request_types.items() if t.form == form), None
-        )
+        return next((name for name, t in self.school.config.request_types.items() if t.form == form), None)
 
     def offer_wfh_form(self, person: Person, slots: RequestSlots | None, now: datetime) -> Reply:
         """The "Request to work from home" form, pre-filled from what the router understood."""
@@ -62,9 +60,7 @@ class RequestConversation:
         type_name = self._type_with_form("wfh")
         if type_name is None:
             return cards.render_text("This school does not take working-from-home requests here.")
-        return cards.render_wfh_form(
-            self.school, type_name, slots or RequestSlots(), self.workflow.today(now)
-        )
+        return cards.render_wfh_form(self.school, type_name, slots or RequestSlots(), self.workflow.today(now))
 
     def offer_loan_form(self, person: Person, now: datetime) -> Reply:
         """The equipment loan form (laptop, tablet, other, and why)."""
@@ -96,9 +92,7 @@ class RequestConversation:
         try:
             request_id = int(action.value)
         except ValueError:
-            return [
-                cards.render_text("I can't find a request with that number that you can act on.")
-            ]
+            return [cards.render_text("I can't find a request with that number that you can act on.")]
         if action.action_id == cards.DECLINE:
             return [await self.workflow.ask_decline_reason(member, request_id, now)]
         if action.action_id == cards.CANCEL:

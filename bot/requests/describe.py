@@ -62,9 +62,7 @@ def _needs_agreement(school: School, row: RequestRecord) -> bool:
     return bool(request_type and request_type.agreement and row.agreement_accepted_at is None)
 
 
-def describe_facts(
-    school: School, row: RequestRecord, *, with_status: bool = True
-) -> list[tuple[str, str]]:
+def describe_facts(school: School, row: RequestRecord, *, with_status: bool = True) -> list[tuple[str, str]]:
     """The request's facts as label/value pairs (the note is shown: it is for the approvers)."""
     request_type = school.config.request_types.get(row.type)
     requester = school.directory.get(row.requester_email)
@@ -109,9 +107,7 @@ async def last_audit(
     return await session.scalar(query.order_by(AuditRow.id.desc()).limit(1))
 
 
-def describe_audit(
-    school: School, row: RequestRecord, audit: AuditRow | None, now: datetime
-) -> str:
+def describe_audit(school: School, row: RequestRecord, audit: AuditRow | None, now: datetime) -> str:
     """ "Request #12 was already approved by Helen Okafor at 09:14."."""
     if audit is None:
         return f"Request #{row.id} is {row.state}."
@@ -119,6 +115,4 @@ def describe_audit(
     when = format_time(school, audit.at, now)
     if audit.actor_email == SYSTEM_ACTOR:
         return f"Request #{row.id} already {verb} at {when}."
-    return (
-        f"Request #{row.id} was already {verb} by {name_of(school, audit.actor_email)} at {when}."
-    )
+    return f"Request #{row.id} was already {verb} by {name_of(school, audit.actor_email)} at {when}."

@@ -71,37 +71,27 @@ def _parse_date(value: str | None, label: str) -> date | Refusal:
 
 def _check_note(text: str, label: str) -> Refusal | None:
     if len(text) > MAX_NOTE_CHARS:
-        return Refusal(
-            f"The {label} is {len(text):,} characters long; please keep it to {MAX_NOTE_CHARS:,}."
-        )
+        return Refusal(f"The {label} is {len(text):,} characters long; please keep it to {MAX_NOTE_CHARS:,}.")
     return None
 
 
-def parse_draft(
-    school: School, type_name: str, inputs: Mapping[str, str], today: date
-) -> Draft | Refusal:
+def parse_draft(school: School, type_name: str, inputs: Mapping[str, str], today: date) -> Draft | Refusal:
     """Check one form submission against the school's rules; nothing is stored here."""
     request_type = school.config.request_types.get(type_name)
     if request_type is None:
         known = ", ".join(sorted(school.config.request_types))
-        return Refusal(
-            f"I don't know a request type called '{type_name}' (this school has: {known})."
-        )
+        return Refusal(f"I don't know a request type called '{type_name}' (this school has: {known}).")
     if request_type.form == "wfh":
         return _parse_wfh(school, type_name, inputs, today)
     return _parse_loan(type_name, request_type, inputs, today)
 
 
-def _parse_wfh(
-    school: School, type_name: str, inputs: Mapping[str, str], today: date
-) -> Draft | Refusal:
+def _parse_wfh(school: School, type_name: str, inputs: Mapping[str, str], today: date) -> Draft | Refusal:
     start = _parse_date(inputs.get("start"), "date")
     if isinstance(start, Refusal):
         return start
     if start < today:
-        return Refusal(
-            f"{start:%A %-d %B %Y} has already passed; please choose today or a later date."
-        )
+        return Refusal(f"{start:%A %-d %B %Y} has already passed; please choose today or a later date.")
     repeat = inputs.get("repeat") or "once"
     if repeat not in REPEAT_LABELS:
         return Refusal("Please choose whether the request is for one day or every week.")
@@ -109,9 +99,7 @@ def _parse_wfh(
     if inputs.get("end"):
         end = _parse_date(inputs.get("end"), "end date")
     elif repeat == "weekly":
-        end = school.calendar.term_end_after(start) or Refusal(
-            "Please give an end date for a weekly request."
-        )
+        end = school.calendar.term_end_after(start) or Refusal("Please give an end date for a weekly request.")
     if isinstance(end, Refusal):
         return end
     if end < start:
@@ -150,17 +138,13 @@ def _parse_loan(
     if isinstance(start, Refusal):
         return start
     if start < today:
-        return Refusal(
-            f"{start:%A %-d %B %Y} has already passed; please choose today or a later date."
-        )
+        return Refusal(f"{start:%A %-d %B %Y} has already passed; please choose today or a later date.")
     item = inputs.get("item") or ""
     if item not in ITEM_LABELS:
         return Refusal("Please choose what you need: a laptop, a tablet or something else.")
     why = (inputs.get("why") or "").strip()
     if not why:
-        return Refusal(
-            f"Please say why you need it ({request_type.label.lower()} is approved by need)."
-        )
+        return Refusal(f"Please say why you need it ({request_type.label.lower()} is approved by need).")
     too_long = _check_note(why, "explanation")
     if too_long:
         return too_long

@@ -59,7 +59,5 @@ async def flag_already_requested(
         overlap = wanted & set(requested_days(row.start_date, row.end_date, row.weekday))
         if overlap:
             first = min(overlap)
-            flags.append(
-                f"already requested for {first:%a %-d %b} (request #{row.id}, {row.state})"
-            )
+            flags.append(f"already requested for {first:%a %-d %b} (request #{row.id}, {row.state})")
     return flags

@@ -53,14 +53,8 @@ async def send_reminders(workflow: RequestWorkflow, now: datetime) -> int:
                 ),
                 now=now,
                 changes={"reminded_step": request.step},
-                guards=(
-                    or_(
-                        RequestRow.reminded_step.is_(None), RequestRow.reminded_step != request.step
-                    ),
-                ),
-                notices=notify_approver(
-                    school, workflow.library, request, workflow.today(now), reminder=True
-                ),
+                guards=(or_(RequestRow.reminded_step.is_(None), RequestRow.reminded_step != request.step),),
+                notices=notify_approver(school, workflow.library, request, workflow.today(now), reminder=True),
                 deliver_after=school.calendar.deliver_at(now),
             )
         sent += applied

@@ -42,23 +42,18 @@ async def list_own_and_awaiting(
         own = [RequestRecord.from_row(row) for row in own_rows]
         pending_rows = await session.scalars(
             select(RequestRow)
-            .where(
-                RequestRow.school_id == school.id, RequestRow.state == RequestState.PENDING.value
-            )
+            .where(RequestRow.school_id == school.id, RequestRow.state == RequestState.PENDING.value)
             .order_by(RequestRow.id)
         )
         awaiting = [
             request
             for request in map(RequestRecord.from_row, pending_rows)
-            if request.requester_email != member.email
-            and may_decide(school, request.approver, member.email, day)
+            if request.requester_email != member.email and may_decide(school, request.approver, member.email, day)
         ]
     return own, awaiting
 
 
-async def render_my_requests(
-    workflow: RequestWorkflow, member: StaffMember, now: datetime
-) -> Reply:
+async def render_my_requests(workflow: RequestWorkflow, member: StaffMember, now: datetime) -> Reply:
     """ "What's happening with my request?": own requests with Cancel, then those awaiting a decision."""
     own, awaiting = await list_own_and_awaiting(workflow, member, now)
     school = workflow.school
@@ -76,17 +71,11 @@ async def render_my_requests(
         for request in awaiting:
             blocks.append(cards.render_facts(describe_facts(school, request)))
             decide = (
-                Button(
-                    label="Approve", action_id=cards.APPROVE, value=str(request.id), style="primary"
-                )
+                Button(label="Approve", action_id=cards.APPROVE, value=str(request.id), style="primary")
                 if request.is_final_step
-                else Button(
-                    label="Endorse", action_id=cards.ENDORSE, value=str(request.id), style="primary"
-                )
+                else Button(label="Endorse", action_id=cards.ENDORSE, value=str(request.id), style="primary")
             )
-            decline = Button(
-                label="Decline", action_id=cards.DECLINE, value=str(request.id), style="danger"
-            )
+            decline = Button(label="Decline", action_id=cards.DECLINE, value=str(request.id), style="danger")
             blocks.append(ButtonsBlock(buttons=(decide, decline)))
     summary = f"You have {len(own)} request(s); {len(awaiting)} waiting for your decision."
     return Reply(text=summary, blocks=tuple(blocks), ephemeral=True)

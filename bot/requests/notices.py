@@ -39,8 +39,7 @@ def notify_approver(
     )
     reason = "request.reminder" if reminder else "request.awaiting_decision"
     return [
-        Notice(recipient_email=email, reply=reply, reason=reason)
-        for email in deciders(school, request.approver, day)
+        Notice(recipient_email=email, reply=reply, reason=reason) for email in deciders(school, request.approver, day)
     ]
 
 
@@ -52,9 +51,7 @@ def notify_requester(school: School, request: RequestRecord, headline: str, reas
 def notify_people(emails: list[str] | tuple[str, ...], headline: str, reason: str) -> list[Notice]:
     """A one-line notice to each of `emails` (earlier approvers learning the outcome)."""
     return [
-        Notice(
-            recipient_email=email, reply=cards.render_text(headline, ephemeral=False), reason=reason
-        )
+        Notice(recipient_email=email, reply=cards.render_text(headline, ephemeral=False), reason=reason)
         for email in dict.fromkeys(emails)
     ]
 
@@ -82,9 +79,7 @@ def notify_approved(school: School, request: RequestRecord, decider: str) -> lis
             describe_facts(school, request, with_status=False),
             [cards.accept_loan_button(request.id)],
         )
-        return [
-            Notice(recipient_email=request.requester_email, reply=reply, reason="request.approved")
-        ]
+        return [Notice(recipient_email=request.requester_email, reply=reply, reason="request.approved")]
     headline = f"{decider} approved your request #{request.id}."
     return [
         notify_requester(school, request, headline, "request.approved"),

@@ -17,8 +17,7 @@ def find_passages(library: PolicyLibrary, reference: PolicyReference) -> list[Pa
     return [
         passage
         for passage in library.passages
-        if passage.citation.document == reference.document
-        and passage.citation.section == reference.section
+        if passage.citation.document == reference.document and passage.citation.section == reference.section
     ]
 
 
@@ -39,9 +38,7 @@ def quote_section(passages: Sequence[Passage]) -> QuoteBlock | None:
     return QuoteBlock(text="\n".join(lines), citation=str(passages[0].citation))
 
 
-def quote_policy(
-    library: PolicyLibrary | None, references: Sequence[PolicyReference]
-) -> tuple[QuoteBlock, ...]:
+def quote_policy(library: PolicyLibrary | None, references: Sequence[PolicyReference]) -> tuple[QuoteBlock, ...]:
     """Quotes for each referenced section that the library holds."""
     if library is None:
         return ()

@@ -47,9 +47,7 @@ _NOT_FOUND = "I can't find a request with that number that you can act on."
 class RequestWorkflow:
     """One school's requests in one database; keep one per school per process."""
 
-    def __init__(
-        self, school: School, database: Database, library: PolicyLibrary | None = None
-    ) -> None:
+    def __init__(self, school: School, database: Database, library: PolicyLibrary | None = None) -> None:
         self.school = school
         self.database = database
         self.library = library
@@ -60,11 +58,7 @@ class RequestWorkflow:
     async def load(self, session: AsyncSession, request_id: int) -> RequestRecord | None:
         """The request as stored now, if it belongs to this school."""
         row = await session.get(RequestRow, request_id, populate_existing=True)
-        return (
-            RequestRecord.from_row(row)
-            if row is not None and row.school_id == self.school.id
-            else None
-        )
+        return RequestRecord.from_row(row) if row is not None and row.school_id == self.school.id else None
 
     async def _commit(
         self,
@@ -100,18 +94,14 @@ class RequestWorkflow:
 
     # --- submit ----------------------------------------------------------------------------
 
-    async def submit(
-        self, member: StaffMember, type_name: str, inputs: Mapping[str, str], now: datetime
-    ) -> Reply:
+    async def submit(self, member: StaffMember, type_name: str, inputs: Mapping[str, str], now: datetime) -> Reply:
         """Check and store a new request, and queue the first approver's card."""
         draft = parse_draft(self.school, type_name, inputs, self.today(now))
         if isinstance(draft, Refusal):
             return cards.render_text(draft.message)
         chain = resolve_chain(self.school, self.school.config.request_types[type_name], member)
         if isinstance(chain, NoApprover):
-            return cards.render_text(
-                f"I can't send this request: {chain.message}. Please ask the school office."
-            )
+            return cards.render_text(f"I can't send this request: {chain.message}. Please ask the school office.")
         async with self.database.transaction() as session:
             flags = flag_calendar(self.school, draft)
             flags += await flag_already_requested(session, self.school, member.email, draft)
@@ -162,9 +152,7 @@ class RequestWorkflow:
 
     # --- decide ----------------------------------------------------------------------------
 
-    async def ask_decline_reason(
-        self, member: StaffMember, request_id: int, now: datetime
-    ) -> Reply:
+    async def ask_decline_reason(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
         """The decline form, if this person may decline the request now."""
         async with self.database.reading() as session:
             request = await self.load(session, request_id)
@@ -184,9 +172,7 @@ class RequestWorkflow:
             raise ValueError(f"{event} is not a decision")
         reason = reason.strip()
         if event is RequestEvent.DECLINE and not reason:
-            return cards.render_text(
-                "Please give a reason for declining; the requester will see it."
-            )
+            return cards.render_text("Please give a reason for declining; the requester will see it.")
         if len(reason) > MAX_NOTE_CHARS:
             return cards.render_text(f"Please keep the reason to {MAX_NOTE_CHARS:,} characters.")
         async with self.database.transaction() as session:
@@ -215,9 +201,7 @@ class RequestWorkflow:
             )
         if not applied:
             return await self._explain_taken(request_id, now)
-        verb = {RequestEvent.ENDORSE: "endorsed", RequestEvent.APPROVE: "approved"}.get(
-            event, "declined"
-        )
+        verb = {RequestEvent.ENDORSE: "endorsed", RequestEvent.APPROVE: "approved"}.get(event, "declined")
         return cards.render_status(
             f"You {verb} request #{request.id}. {name_of(self.school, request.requester_email)} will be told.",
             describe_facts(self.school, after),
@@ -244,9 +228,7 @@ class RequestWorkflow:
                 ),
             ]
         state = RequestState.APPROVED if event is RequestEvent.APPROVE else RequestState.DECLINED
-        after = dataclasses.replace(
-            request, state=state.value, decided_by=member.email, decided_at=now
-        )
+        after = dataclasses.replace(request, state=state.value, decided_by=member.email, decided_at=now)
         earlier = notify_people(
             request.chain[: request.step],
             f"{member.name} {state.value} request #{request.id}.",
@@ -275,13 +257,9 @@ class RequestWorkflow:
         if request is None or not self._is_involved(request, member.email, day):
             return cards.render_text(_NOT_FOUND)
         if member.email == request.requester_email:
-            return cards.render_text(
-                "You can't decide your own request; it is with your approvers."
-            )
+            return cards.render_text("You can't decide your own request; it is with your approvers.")
         if request.state != RequestState.PENDING.value:
-            return cards.render_text(
-                describe_audit(self.school, request, await last_audit(session, request.id), now)
-            )
+            return cards.render_text(describe_audit(self.school, request, await last_audit(session, request.id), now))
         if may_decide(self.school, request.approver, member.email, day):
             wrong_button = (event is RequestEvent.ENDORSE and request.is_final_step) or (
                 event is RequestEvent.APPROVE and not request.is_final_step
@@ -292,9 +270,7 @@ class RequestWorkflow:
             if event is RequestEvent.ENDORSE and endorsed is not None:
                 return cards.render_text(describe_audit(self.school, request, endorsed, now))
             right = "Approve" if request.is_final_step else "Endorse"
-            return cards.render_text(
-                f"Request #{request.id} is at a different step now; use {right}."
-            )
+            return cards.render_text(f"Request #{request.id} is at a different step now; use {right}.")
         for step in range(request.step):
             if may_decide(self.school, request.chain[step], member.email, day):
                 endorsed = await last_audit(session, request.id, RequestEvent.ENDORSE, step)
@@ -329,14 +305,10 @@ class RequestWorkflow:
                 )
             if state not in (RequestState.PENDING, RequestState.APPROVED):
                 audit = await last_audit(session, request.id)
-                return cards.render_text(
-                    describe_audit(self.school, request, audit, now) + " Nothing to cancel."
-                )
+                return cards.render_text(describe_audit(self.school, request, audit, now) + " Nothing to cancel.")
             after = dataclasses.replace(request, state=RequestState.CANCELLED.value)
             told = [request.approver] if state is RequestState.PENDING else list(request.chain)
-            headline = (
-                f"{name_of(self.school, request.requester_email)} cancelled request #{request.id}."
-            )
+            headline = f"{name_of(self.school, request.requester_email)} cancelled request #{request.id}."
             applied = await self._commit(
                 session,
                 request,
@@ -347,9 +319,7 @@ class RequestWorkflow:
             )
         if not applied:
             return await self._explain_taken(request_id, now)
-        return cards.render_status(
-            f"Request #{request.id} is cancelled.", describe_facts(self.school, after)
-        )
+        return cards.render_status(f"Request #{request.id} is cancelled.", describe_facts(self.school, after))
 
     async def accept_agreement(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
         """The requester accepts the loan agreement and Acceptable Use Policy; the loan counts as issued."""
@@ -362,13 +332,9 @@ class RequestWorkflow:
                 return cards.render_text(f"Request #{request.id} has no agreement to accept.")
             if request.agreement_accepted_at is not None:
                 when = cards.format_time(self.school, request.agreement_accepted_at, now)
-                return cards.render_text(
-                    f"You already accepted the agreement for request #{request.id} at {when}."
-                )
+                return cards.render_text(f"You already accepted the agreement for request #{request.id} at {when}.")
             if request.state != RequestState.APPROVED.value:
-                return cards.render_text(
-                    f"Request #{request.id} is {request.state}; there is nothing to accept."
-                )
+                return cards.render_text(f"Request #{request.id} is {request.state}; there is nothing to accept.")
             after = dataclasses.replace(request, agreement_accepted_at=now)
             requester = name_of(self.school, request.requester_email)
             applied = await self._commit(

@@ -35,12 +35,8 @@ def import_directory(
         if all(change.kind == "keep" for change in changes):
             print("The directory already matches the export; nothing to change.", file=out)
             return 0
-        counts = {
-            kind: sum(c.kind == kind for c in changes) for kind in ("add", "update", "remove")
-        }
-        summary = (
-            f"{counts['add']} to add, {counts['update']} to update, {counts['remove']} to remove"
-        )
+        counts = {kind: sum(c.kind == kind for c in changes) for kind in ("add", "update", "remove")}
+        summary = f"{counts['add']} to add, {counts['update']} to update, {counts['remove']} to remove"
         if not apply:
             # Check now, so --apply is not the first time a problem shows.
             parse_school(school.file, render_staff_file(school.file.read_text("utf-8-sig"), staff))

@@ -27,9 +27,7 @@ class Role(StrEnum):
 
 #: An approval step: a role holder, or the requester's own line manager.
 LINE_MANAGER = "line_manager"
-ApproverStep = Literal[
-    "line_manager", "headteacher", "deputy", "it_technician", "dsl", "sendco", "chair_of_governors"
-]
+ApproverStep = Literal["line_manager", "headteacher", "deputy", "it_technician", "dsl", "sendco", "chair_of_governors"]
 
 
 def _check_email(value: str) -> str:

@@ -98,17 +98,13 @@ def build_staff(entries: Sequence[StaffEntry]) -> list[StaffMember]:
     ]
 
 
-def check_directory(
-    staff: Sequence[StaffMember], roles: Roles, delegates: Sequence[Delegate]
-) -> list[DirectoryFault]:
+def check_directory(staff: Sequence[StaffMember], roles: Roles, delegates: Sequence[Delegate]) -> list[DirectoryFault]:
     """Every reason the directory is unusable: duplicates, missing people, management cycles."""
     faults: list[DirectoryFault] = []
     seen: dict[str, int] = {}
     for index, member in enumerate(staff):
         if member.email in seen:
-            faults.append(
-                DirectoryFault(("staff", index, "email"), f"{member.email} is listed twice")
-            )
+            faults.append(DirectoryFault(("staff", index, "email"), f"{member.email} is listed twice"))
         seen.setdefault(member.email, index)
     for index, member in enumerate(staff):
         if member.line_manager is None:
@@ -121,26 +117,16 @@ def check_directory(
                 )
             )
         elif member.line_manager == member.email:
-            faults.append(
-                DirectoryFault(
-                    ("staff", index, "line_manager"), "a person cannot manage themselves"
-                )
-            )
+            faults.append(DirectoryFault(("staff", index, "line_manager"), "a person cannot manage themselves"))
     faults.extend(_find_cycles(staff, seen))
     for role, holder in roles.model_dump().items():
         if holder is not None and holder not in seen:
-            faults.append(
-                DirectoryFault(("roles", role), f"{holder} ({role}) is not in the staff directory")
-            )
+            faults.append(DirectoryFault(("roles", role), f"{holder} ({role}) is not in the staff directory"))
     for index, entry in enumerate(delegates):
         for key in ("approver", "delegate"):
             email = getattr(entry, key)
             if email not in seen:
-                faults.append(
-                    DirectoryFault(
-                        ("delegates", index, key), f"{email} is not in the staff directory"
-                    )
-                )
+                faults.append(DirectoryFault(("delegates", index, key), f"{email} is not in the staff directory"))
     return faults
 
 

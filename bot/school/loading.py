@@ -65,20 +65,12 @@ def _describe(error: ErrorDetails) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _problems_from(
-    file: Path, lines: dict[Location, int], error: ValidationError
-) -> list[ConfigProblem]:
+def _problems_from(file: Path, lines: dict[Location, int], error: ValidationError) -> list[ConfigProblem]:
     problems = []
     for detail in error.errors():
         # pydantic adds the union member or tag it tried; those are not places in the file.
-        location: Location = tuple(
-            part for part in detail["loc"] if isinstance(part, int) or "[" not in str(part)
-        )
-        problems.append(
-            ConfigProblem(
-                file, find_line(lines, location), format_location(location), _describe(detail)
-            )
-        )
+        location: Location = tuple(part for part in detail["loc"] if isinstance(part, int) or "[" not in str(part))
+        problems.append(ConfigProblem(file, find_line(lines, location), format_location(location), _describe(detail)))
     return problems
 
 
@@ -100,12 +92,7 @@ def parse_school(file: Path, text: str) -> School:
     faults = check_directory(staff, config.roles, config.delegates)
     if faults:
         raise ConfigError(
-            [
-                ConfigProblem(
-                    file, find_line(lines, f.location), format_location(f.location), f.message
-                )
-                for f in faults
-            ]
+            [ConfigProblem(file, find_line(lines, f.location), format_location(f.location), f.message) for f in faults]
         )
     roles = {Role(name): email for name, email in config.roles.model_dump().items() if email}
     directory = Directory(staff, roles, config.delegates)
@@ -119,11 +106,7 @@ def load_school(folder: Path | None = None) -> School:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise ConfigError(
-            [ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]
-        ) from None
+        raise ConfigError([ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]) from None
     except UnicodeDecodeError:
-        raise ConfigError(
-            [ConfigProblem(file, 0, "", "unreadable encoding: save as UTF-8")]
-        ) from None
+        raise ConfigError([ConfigProblem(file, 0, "", "unreadable encoding: save as UTF-8")]) from None
     return parse_school(file, text)

@@ -80,20 +80,16 @@ def read_staff_csv(path: Path) -> list[StaffRecord]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(
-            [ConfigProblem(path, 0, "", f"cannot be read as UTF-8 text: {error}")]
-        ) from None
+        raise ConfigError([ConfigProblem(path, 0, "", f"cannot be read as UTF-8 text: {error}")]) from None
     reader = csv.DictReader(io.StringIO(text))
     headings = {_normalise(h): h for h in reader.fieldnames or []}
     column: dict[str, str] = {}
-    for field, accepted in _COLUMNS.items():
-        found = next((headings[name] for name in accepted if name in headings), None)
-        if found is None and field in ("name", "email"):
-            raise ConfigError(
-                [ConfigProblem(path, 1, field, f"no '{field}' column in the heading row")]
-            )
+    for wanted, accepted in _COLUMNS.items():
+        found = next((headings[heading] for heading in accepted if heading in headings), None)
+        if found is None and wanted in ("name", "email"):
+            raise ConfigError([ConfigProblem(path, 1, wanted, f"no '{wanted}' column in the heading row")])
         if found is not None:
-            column[field] = found
+            column[wanted] = found
     records: list[StaffRecord] = []
     problems: list[ConfigProblem] = []
     for row in reader:
@@ -104,9 +100,7 @@ def read_staff_csv(path: Path) -> list[StaffRecord]:
 
         email = cell("email").lower()
         if "@" not in email:
-            problems.append(
-                ConfigProblem(path, line, "email", f"'{email}' is not an email address")
-            )
+            problems.append(ConfigProblem(path, line, "email", f"'{email}' is not an email address"))
             continue
         if not cell("name"):
             problems.append(ConfigProblem(path, line, "name", "is empty"))
@@ -118,9 +112,7 @@ def read_staff_csv(path: Path) -> list[StaffRecord]:
     return records
 
 
-def diff_directory(
-    school: School, incoming: Sequence[StaffRecord]
-) -> tuple[list[StaffChange], list[StaffRecord]]:
+def diff_directory(school: School, incoming: Sequence[StaffRecord]) -> tuple[list[StaffChange], list[StaffRecord]]:
     """The changes an import would make, and the staff list it would leave."""
     changes: list[StaffChange] = []
     result: list[StaffRecord] = []
@@ -171,9 +163,7 @@ def diff_directory(
                 )
             )
         else:
-            changes.append(
-                StaffChange("remove", member.email, f"{member.name}, {member.job_title}")
-            )
+            changes.append(StaffChange("remove", member.email, f"{member.name}, {member.job_title}"))
     return changes, result
 
 
@@ -207,9 +197,7 @@ def render_staff_file(text: str, staff: Sequence[StaffRecord]) -> str:
     if not isinstance(root, yaml.MappingNode):
         raise ValueError("the school file is not a mapping")
     entry = next(((k, v) for k, v in root.value if k.value == "staff"), None)
-    block = yaml.safe_dump(
-        [record.as_yaml() for record in staff], sort_keys=False, allow_unicode=True, width=1000
-    )
+    block = yaml.safe_dump([record.as_yaml() for record in staff], sort_keys=False, allow_unicode=True, width=1000)
     new = "staff:\n" + "".join(f"  {line}\n" for line in block.splitlines())
     if entry is None:
         return text.rstrip("\n") + "\n\n" + new

@@ -50,9 +50,7 @@ def upgrade() -> None:
         sa.Column("decided_at", UtcDateTime(), nullable=True),
         sa.Column("agreement_accepted_at", UtcDateTime(), nullable=True),
     )
-    op.create_index(
-        "ix_requests_requester", "requests", ["school_id", "requester_email", "start_date"]
-    )
+    op.create_index("ix_requests_requester", "requests", ["school_id", "requester_email", "start_date"])
     op.create_index("ix_requests_state", "requests", ["school_id", "state"])
     op.create_table(
         "audit_log",
