@@ -53,7 +53,7 @@ def describe_status(school: School, row: RequestRecord) -> str:
     if row.state == RequestState.PENDING.value:
         return f"waiting for {name_of(school, row.chain[row.step])}"
     if row.state == RequestState.APPROVED.value and _needs_agreement(school, row):
-        return "approved: waiting for you to accept the loan agreement"
+        return "approved; loan agreement not yet accepted"
     return row.state
 
 
