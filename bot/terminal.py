@@ -10,7 +10,7 @@ _WIDTH = 88
 
 
 def _quote(text: str) -> str:
-    lines = []
+    lines: list[str] = []
     for line in text.splitlines() or [""]:
         wrapped = textwrap.wrap(line, _WIDTH - 4, subsequent_indent="  " if line.startswith("•") else "")
         lines.extend(f"  │ {part}" for part in (wrapped or [""]))
