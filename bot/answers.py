@@ -19,6 +19,7 @@ MAX_ANSWER_CHARS = 1200
 ALSO_QUOTE_RATIO = 0.8
 #: Another policy is named ("also covered in") when it scores at least this share of the best.
 ALSO_NAME_RATIO = 0.7
+#: At most this many quotes (a run of bullets of one list is one quote).
 MAX_QUOTES = 3
 
 
@@ -74,7 +75,7 @@ def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Cit
     best = matches[0]
     chosen = [best.passage]
     for match in matches[1:]:
-        if len(chosen) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
+        if len(_group_quotes(chosen)) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
             continue
         candidate = [*chosen, match.passage]
         if len(_render(_group_quotes(candidate), [])) <= MAX_ANSWER_CHARS - 200:

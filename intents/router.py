@@ -9,7 +9,7 @@ message is about (see `passage_index`). Pure: no I/O after construction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +35,11 @@ ANSWER_THRESHOLD = 0.5
 SAFEGUARDING_THRESHOLD = 0.3
 WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
+#: A question for a detail may be answered by any of the first few passages scoring this share of the best.
+DETAIL_CANDIDATES = 3
+ALSO_NEAR_RATIO = 0.8
+#: A list whose bullets together are at most this long is quoted whole when one bullet answers.
+SHORT_LIST_CHARS = 450
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -65,6 +70,8 @@ class Cues:
     time_cues: re.Pattern[str]
     time_words: re.Pattern[str]
     contact_cues: re.Pattern[str]
+    quantity_cues: re.Pattern[str]
+    number_words: re.Pattern[str]
 
     @classmethod
     def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
@@ -96,6 +103,8 @@ class Cues:
             time_cues=_phrase_pattern(get("detail", "time_cues")),
             time_words=_phrase_pattern(get("detail", "time_words")),
             contact_cues=_phrase_pattern(get("detail", "contact_cues")),
+            quantity_cues=_phrase_pattern(get("detail", "quantity_cues")),
+            number_words=_phrase_pattern(get("detail", "number_words")),
         )
 
 
@@ -111,6 +120,11 @@ class Router:
         self._name_filler_features = frozenset(
             f for filler in cues.name_fillers for u in analyzer.units(filler) for f in u.features
         )
+        lists: dict[tuple[object, ...], list[Passage]] = {}
+        for passage in library.passages:
+            if passage.lead:
+                lists.setdefault((passage.citation, passage.lead), []).append(passage)
+        self._lists = {p: tuple(items) for items in lists.values() for p in items}
         self._dsl_passages = tuple(
             i for i, passage in enumerate(library.passages)
             if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features
@@ -190,21 +204,39 @@ class Router:
     def _match(self, scored: Scored) -> Match:
         return Match(self.library.passages[scored.index], confidence(scored))
 
-    def _asks_for_missing_detail(self, plain: str, units: list[Unit], best: Passage | None) -> bool:
-        """Whether the message asks for a name, date, time or contact detail the best passage lacks.
-
-        The policies name roles, not people ("who is our DSL?"), and give few
-        dates or numbers ("when is the next INSET day?", "what's the number
-        for the EAP?"): quoting a passage about the topic would not answer it.
-        """
-        if self.cues.name_cues.search(plain) and units and all(
+    def _asks_for_a_name(self, plain: str, units: list[Unit]) -> bool:
+        """ "Who is our DSL?": the policies name roles, not the people in them."""
+        return bool(self.cues.name_cues.search(plain)) and bool(units) and all(
             u.features & self._role_features or u.features & self._name_filler_features for u in units
-        ):
-            return True
-        text = best.text if best is not None else ""
-        if self.cues.time_cues.search(plain) and not self.cues.time_words.search(normalise(text)):
-            return True
-        return bool(self.cues.contact_cues.search(plain)) and not _CONTACT_DETAIL.search(text)
+        )
+
+    def _detail_tests(self, plain: str) -> list[Callable[[Passage], bool]]:
+        """What a passage must hold to answer a question for a date or time, a number or a contact detail.
+
+        The policies give few of these ("when is the next INSET day?", "what's the number for
+        the EAP?"): a passage about the topic that lacks the detail does not answer.
+        """
+        tests: list[Callable[[Passage], bool]] = []
+        if self.cues.time_cues.search(plain):
+            tests.append(lambda p: bool(self.cues.time_words.search(normalise(p.text))))
+        if self.cues.quantity_cues.search(plain):
+            tests.append(
+                lambda p: any(c.isdigit() for c in p.text) or bool(self.cues.number_words.search(normalise(p.text)))
+            )
+        if self.cues.contact_cues.search(plain):
+            tests.append(lambda p: bool(_CONTACT_DETAIL.search(p.text)))
+        return tests
+
+    def _with_detail_first(self, plain: str, matches: list[Match]) -> list[Match] | None:
+        """The matches with the best one holding the detail asked for first, or None when none holds it."""
+        tests = self._detail_tests(plain)
+        if not tests:
+            return matches
+        near = [m for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
+        holding = next((m for m in near if all(test(m.passage) for test in tests)), None)
+        if holding is None:
+            return None
+        return [holding, *(m for m in matches if m is not holding)]
 
     def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
         found = self.index.search(units, 6)
@@ -212,8 +244,12 @@ class Router:
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches else 0.0
         floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
-        if best < floor or self._asks_for_missing_detail(plain, units, matches[0].passage if matches else None):
+        if best < floor or self._asks_for_a_name(plain, units):
             return self._decline(matches, safeguarding)
+        detailed = self._with_detail_first(plain, matches)
+        if detailed is None:
+            return self._decline(matches, safeguarding)
+        matches = detailed
         if safeguarding:
             # Never answer a safeguarding question without pointing to the DSL: second at the
             # latest, scored as the best, so the answer always quotes it.
@@ -222,7 +258,17 @@ class Router:
             extra = [Match(p, best) for p in dsl]
             matches = rest[:1] + extra + rest[1:] if matches[0].passage not in dsl else extra + rest
             best = max(best, ANSWER_THRESHOLD)
+        matches = self._with_short_list(matches)
         return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
+
+    def _with_short_list(self, matches: list[Match]) -> list[Match]:
+        """A bullet of a short list is read with the rest of its list ("Staff may work home if they are: …")."""
+        top = matches[0]
+        siblings = self._lists.get(top.passage, ())
+        if not siblings or sum(len(p.body) for p in siblings) > SHORT_LIST_CHARS:
+            return matches
+        listed = [Match(p, top.score) for p in siblings if p != top.passage]
+        return [top, *listed, *(m for m in matches[1:] if m.passage not in siblings)]
 
     def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""

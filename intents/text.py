@@ -98,6 +98,8 @@ class Analyzer:
         self.stopwords = {w for s in lexicon.stopwords for w in words(s)}
         # A one-word topic is matched as a word, a longer one ("parents evening") as a phrase.
         self.topic_words = {w for s in lexicon.topic_words if len(words(s)) == 1 for w in words(s)}
+        # By stem, so "reimbursed" is the topic "reimburse".
+        self.topic_stems = {stem(w) for w in self.topic_words}
         self.topic_phrases = {
             tuple(stem(w) for w in words(s)) for s in lexicon.topic_words if len(words(s)) > 1
         }
@@ -134,7 +136,7 @@ class Analyzer:
         """The known word a misspelling stands for, or None when there is none."""
         if word in self.vocabulary or stem(word) in self.vocabulary_stems:
             return word
-        if word in self.topic_words:
+        if word in self.topic_words or stem(word) in self.topic_stems:
             return None
         if word in self._corrections:
             return self._corrections[word]
@@ -169,7 +171,8 @@ class Analyzer:
         cover; "proper" or "long" in a paraphrase is not a topic of its own.
         """
         parts = surface.split()
-        if any(w in self.topic_words for w in parts) or tuple(stem(w) for w in parts) in self.topic_phrases:
+        stems = tuple(stem(w) for w in parts)
+        if any(s in self.topic_stems for s in stems) or stems in self.topic_phrases:
             return TOPIC_WEIGHT
         rarity = max((english_rarity(w) for w in parts), default=0.0)
         return min(MAX_UNKNOWN_WEIGHT, max(MIN_UNKNOWN_WEIGHT, 1.3 * (rarity - 3.0)))
@@ -242,7 +245,7 @@ class Analyzer:
                 continue
             word, known = tokens[i]
             # "wedding" stems like "we'd": a topic word is never a stopword.
-            if word not in self.stopwords and (stems[i] not in self.stopword_stems or word in self.topic_words):
+            if word not in self.stopwords and (stems[i] not in self.stopword_stems or stems[i] in self.topic_stems):
                 units.append(Unit(word, frozenset({stems[i]}), known))
             i += 1
         return units
