@@ -60,6 +60,9 @@ class Cues:
     cancel: re.Pattern[str]
     my_requests: re.Pattern[str]
     not_my_requests: re.Pattern[str]
+    own_request: re.Pattern[str]
+    request_state: re.Pattern[str]
+    polite_asks: re.Pattern[str]
     ask: re.Pattern[str]
     at_home: re.Pattern[str]
     rule_question: re.Pattern[str]
@@ -93,6 +96,9 @@ class Cues:
             cancel=_phrase_pattern(get("cancel_request", "cues")),
             my_requests=_phrase_pattern(get("my_requests", "cues")),
             not_my_requests=_phrase_pattern(get("my_requests", "not_if")),
+            own_request=_phrase_pattern(get("my_requests", "own_request")),
+            request_state=_phrase_pattern(get("my_requests", "state")),
+            polite_asks=_phrase_pattern(get("request_wfh", "polite_asks")),
             ask=_phrase_pattern(get("request_wfh", "ask")),
             at_home=_phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]),
             rule_question=_phrase_pattern(get("request_wfh", "rule_question")),
@@ -163,7 +169,7 @@ class Router:
 
         if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
             return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
-        if self.cues.my_requests.search(plain) and not self.cues.not_my_requests.search(plain):
+        if self._asks_about_own_requests(plain):
             return Routing(Intent.MY_REQUESTS, 0.9)
         if (WFH in ideas or self.cues.at_home.search(plain)) and self._asks_for_days(plain, when.is_empty):
             reason, category = parse_reason(text)
@@ -173,10 +179,22 @@ class Router:
             return Routing(Intent.HELP, 0.9)
         return self._route_policy(plain, units, ideas)
 
+    def _asks_about_own_requests(self, plain: str) -> bool:
+        """ "Has my request been approved?", "show me the days I've booked".
+
+        Not "how do I report sick on my home day?": that asks what the policy says.
+        """
+        if self.cues.not_my_requests.search(plain):
+            return False
+        if self.cues.my_requests.search(plain):
+            return True
+        return bool(self.cues.own_request.search(plain)) and bool(self.cues.request_state.search(plain))
+
     def _asks_for_days(self, plain: str, no_days: bool) -> bool:
         """Asking for days at home, not about the rules: "can I WFH Friday?", "I'd like to work from home"."""
-        if self.cues.rule_question.search(plain):
-            return not no_days and not self.cues.policy_words.search(plain)
+        unasked = self.cues.polite_asks.sub(" ", plain)
+        if self.cues.rule_question.search(unasked):
+            return not no_days and not self.cues.policy_words.search(unasked)
         if not no_days:
             return True
         return any(self._asks_near(plain[ask.end():]) for ask in self.cues.ask.finditer(plain))
