@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from intents.policy_library import PolicyLibrary
-from intents.text import Analyzer, Unit
+from intents.text import MAX_UNKNOWN_WEIGHT, Analyzer, Unit
 from intents.topics import SectionKeywords
 
 _K1 = 1.2
@@ -111,6 +111,26 @@ class PassageIndex:
         weights += [self.section_postings.idf[f] for f in unit.features if f in self.section_postings.idf]
         return max(weights)
 
+    def _weights(self, units: Sequence[Unit]) -> list[float]:
+        """Each unit's weight; a second unknown topic ("christmas concert") adds to the first less."""
+        weights = []
+        topics = 0
+        for unit in units:
+            weight = self.weight(unit)
+            if self._is_unknown_topic(unit):
+                topics += 1
+                if topics > 1:
+                    weight = min(weight, MAX_UNKNOWN_WEIGHT)
+            weights.append(weight)
+        return weights
+
+    def _is_unknown_topic(self, unit: Unit) -> bool:
+        """A topic word or phrase of the lexicon that no passage or section mentions."""
+        known = unit.known and bool(
+            unit.features & self.passage_postings.idf.keys() or unit.features & self.section_postings.idf.keys()
+        )
+        return not known and self.analyzer.is_topic(unit.surface)
+
     def _covers(self, index: int, unit: Unit) -> float:
         features = self.passage_features[index] | self.section_features[self.section_of[index]]
         if unit.features & features:
@@ -119,7 +139,7 @@ class PassageIndex:
 
     def search(self, units: Sequence[Unit], limit: int = 8) -> list[Scored]:
         """The best passages for a message's units, best first."""
-        weights = [self.weight(unit) for unit in units]
+        weights = self._weights(units)
         total_weight = sum(weights)
         if not units or total_weight <= 0:
             return []

@@ -38,8 +38,9 @@ SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_poli
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 3
 ALSO_NEAR_RATIO = 0.8
-#: A list whose bullets together are at most this long is quoted whole when one bullet answers.
+#: A list (or a section) at most this long is quoted whole when one bullet (or passage) answers.
 SHORT_LIST_CHARS = 450
+SHORT_SECTION_CHARS = 700
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -131,6 +132,10 @@ class Router:
             if passage.lead:
                 lists.setdefault((passage.citation, passage.lead), []).append(passage)
         self._lists = {p: tuple(items) for items in lists.values() for p in items}
+        sections: dict[object, list[Passage]] = {}
+        for passage in library.passages:
+            sections.setdefault(passage.citation, []).append(passage)
+        self._sections = {p: tuple(items) for items in sections.values() for p in items}
         self._dsl_passages = tuple(
             i for i, passage in enumerate(library.passages)
             if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features
@@ -280,13 +285,21 @@ class Router:
         return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
 
     def _with_short_list(self, matches: list[Match]) -> list[Match]:
-        """A bullet of a short list is read with the rest of its list ("Staff may work home if they are: …")."""
+        """A passage of a short section, or a bullet of a short list, is read with the rest of it.
+
+        "Staff may work home if they are: …" is answered by the whole list, and a section of
+        three short paragraphs by all three, when they fit in a reply.
+        """
         top = matches[0]
-        siblings = self._lists.get(top.passage, ())
-        if not siblings or sum(len(p.body) for p in siblings) > SHORT_LIST_CHARS:
-            return matches
-        listed = [Match(p, top.score) for p in siblings if p != top.passage]
-        return [top, *listed, *(m for m in matches[1:] if m.passage not in siblings)]
+        section = self._sections[top.passage]
+        if sum(len(p.text) for p in section) <= SHORT_SECTION_CHARS:
+            together = section
+        else:
+            together = self._lists.get(top.passage, ())
+            if sum(len(p.body) for p in together) > SHORT_LIST_CHARS:
+                return matches
+        listed = [Match(p, top.score) for p in together if p != top.passage]
+        return [top, *listed, *(m for m in matches[1:] if m.passage not in together)]
 
     def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""

@@ -164,16 +164,20 @@ class Analyzer:
         fuzzy = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return str(fuzzy[0]) if fuzzy is not None else None
 
+    def is_topic(self, surface: str) -> bool:
+        """Whether a unit's words name a topic of their own (see `topic_words` in the lexicon)."""
+        stems = tuple(stem(w) for w in surface.split())
+        return any(s in self.topic_stems for s in stems) or stems in self.topic_phrases
+
     def unknown_weight(self, surface: str) -> float:
         """The weight of words no policy mentions: high for a topic, low for everyday words.
 
         A message about pay or parking is about something the policies don't
         cover; "proper" or "long" in a paraphrase is not a topic of its own.
         """
-        parts = surface.split()
-        stems = tuple(stem(w) for w in parts)
-        if any(s in self.topic_stems for s in stems) or stems in self.topic_phrases:
+        if self.is_topic(surface):
             return TOPIC_WEIGHT
+        parts = surface.split()
         rarity = max((english_rarity(w) for w in parts), default=0.0)
         return min(MAX_UNKNOWN_WEIGHT, max(MIN_UNKNOWN_WEIGHT, 1.3 * (rarity - 3.0)))
 
