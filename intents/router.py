@@ -58,6 +58,7 @@ class Cues:
 
     help_words: frozenset[str]
     help_phrases: re.Pattern[str]
+    capability: re.Pattern[str]
     cancel: re.Pattern[str]
     my_requests: re.Pattern[str]
     not_my_requests: re.Pattern[str]
@@ -94,6 +95,7 @@ class Cues:
         return cls(
             help_words=frozenset(w for p in get("help", "words") for w in normalise(p).split()),
             help_phrases=_phrase_pattern(get("help", "phrases")),
+            capability=_phrase_pattern(get("help", "capability")),
             cancel=_phrase_pattern(get("cancel_request", "cues")),
             my_requests=_phrase_pattern(get("my_requests", "cues")),
             not_my_requests=_phrase_pattern(get("my_requests", "not_if")),
@@ -176,6 +178,8 @@ class Router:
             return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
         if self._asks_about_own_requests(plain):
             return Routing(Intent.MY_REQUESTS, 0.9)
+        if when.is_empty and self.cues.capability.search(plain):
+            return Routing(Intent.HELP, 0.9)
         if (WFH in ideas or self.cues.at_home.search(plain)) and self._asks_for_days(plain, when.is_empty):
             reason, category = parse_reason(text)
             slots = RequestSlots(when=when, reason=reason, reason_category=category)
