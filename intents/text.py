@@ -40,6 +40,8 @@ _stemmer = snowballstemmer.stemmer("english")
 TOPIC_WEIGHT = 6.0
 MAX_UNKNOWN_WEIGHT = 3.0
 MIN_UNKNOWN_WEIGHT = 0.5
+#: Shorter misspellings are too ambiguous to read as a topic word.
+MIN_TOPIC_TYPO_LENGTH = 6
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +130,8 @@ class Analyzer:
         self.vocabulary = frozenset(vocabulary)
         self.vocabulary_stems = frozenset(stem(w) for w in vocabulary)
         self._choices = sorted(w for w in vocabulary if len(w) >= 3 and not w.isdigit())
+        # A misspelt topic ("pensoin") is corrected to the topic, so it still counts against answering.
+        self._topic_choices = sorted({w for t in lexicon.topic_words for w in words(t)} - vocabulary)
         self._corrections: dict[str, str | None] = {}
 
     # -- spelling ---------------------------------------------------------
@@ -150,9 +154,17 @@ class Analyzer:
     def _nearest(self, word: str) -> str | None:
         """The known word closest to a misspelling: fewest edits (a swap of two letters is one),
         then the same first letter, then a dropped letter over a wrong or extra one ("hurs" is
-        "hours", not "hurt"), then the commoner word ("whare" is "where", not "share")."""
+        "hours", not "hurt"), then the commoner word ("whare" is "where", not "share").
+
+        A topic word no policy uses is chosen only when it is one edit away and nearer than
+        any known word: "pensoin" is "pension", but "plae" is not "play".
+        """
         edits = 1 if len(word) <= 7 else 2
         candidates = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        if len(word) >= MIN_TOPIC_TYPO_LENGTH:
+            nearest = min((c[1] for c in candidates), default=edits + 1)
+            topics = process.extract(word, self._topic_choices, scorer=OSA.distance, score_cutoff=1, limit=None)
+            candidates += [t for t in topics if t[1] < nearest]
         if candidates:
             frequency = english().word_frequency
             best = min(
