@@ -70,6 +70,7 @@ class Cues:
     rule_question: re.Pattern[str]
     policy_words: re.Pattern[str]
     name_cues: re.Pattern[str]
+    credential_cues: re.Pattern[str]
     roles: tuple[str, ...]
     name_fillers: tuple[str, ...]
     time_cues: re.Pattern[str]
@@ -107,6 +108,7 @@ class Cues:
             rule_question=_phrase_pattern(get("request_wfh", "rule_question")),
             policy_words=_phrase_pattern(get("request_wfh", "policy_words")),
             name_cues=_phrase_pattern(get("detail", "name_cues")),
+            credential_cues=_phrase_pattern(get("detail", "credential_cues")),
             roles=tuple(get("detail", "roles")),
             name_fillers=tuple(get("detail", "name_fillers")),
             time_cues=_phrase_pattern(get("detail", "time_cues")),
@@ -231,9 +233,12 @@ class Router:
     def _match(self, scored: Scored) -> Match:
         return Match(self.library.passages[scored.index], confidence(scored))
 
-    def _asks_for_a_name(self, plain: str, units: list[Unit]) -> bool:
-        """ "Who is our DSL?": the policies name roles, not the people in them."""
-        return bool(self.cues.name_cues.search(plain)) and bool(units) and all(
+    def _asks_what_policies_never_say(self, plain: str, units: list[Unit]) -> bool:
+        """ "Who is our DSL?", "what's the wifi password?": the policies name roles, not the
+        people in them, and hold no passwords or codes."""
+        if self.cues.credential_cues.search(plain):
+            return True
+        return bool(self.cues.name_cues.search(plain)) and all(
             u.features & self._role_features or u.features & self._name_filler_features for u in units
         )
 
@@ -271,7 +276,7 @@ class Router:
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches else 0.0
         floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
-        if best < floor or self._asks_for_a_name(plain, units):
+        if best < floor or self._asks_what_policies_never_say(plain, units):
             return self._decline(matches, safeguarding)
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:
