@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +33,7 @@ from bot.requests.conversation import RequestConversation
 from bot.requests.workflow import RequestWorkflow
 from bot.school import School, demo_school_folder, parse_school
 from bot.store.database import open_database
+from bot.store.tables import RequestRow
 from intents.policy_library import load_library
 
 #: A school day in term: Monday 23 November 2026, 10:00 London.
@@ -107,8 +109,11 @@ async def run(label: str, url: str, count: int, concurrency: int) -> None:
         inputs = {"start": days[n % len(days)].isoformat(), "reason_category": "specific_task", "note": "Reports"}
         return lambda: reply_text(act(teachers[n % TEACHERS], "request.submit", "wfh", **inputs))
 
+    requesters: dict[int, str] = {}
+
     def endorse(n: int) -> Callable[[], Awaitable[str]]:
-        manager = managers[teachers[n % TEACHERS]]
+        # With several workers, request ids follow completion order, so ask the database whose each is.
+        manager = managers[requesters[n + 1]]
         assert manager is not None
         return lambda: reply_text(act(manager.email, "request.endorse", n + 1))
 
@@ -117,12 +122,12 @@ async def run(label: str, url: str, count: int, concurrency: int) -> None:
 
     try:
         results = {}
-        for step, make, expect in (
-            ("submit", submit, "Request #"),
-            ("endorse", endorse, "You endorsed"),
-            ("approve", approve, "You approved"),
-        ):
-            results[step] = await timed_phase([make(n) for n in range(count)], concurrency, expect)
+        results["submit"] = await timed_phase([submit(n) for n in range(count)], concurrency, "Request #")
+        async with database.reading() as session:
+            rows = await session.execute(select(RequestRow.id, RequestRow.requester_email))
+            requesters.update({request_id: email for request_id, email in rows})
+        results["endorse"] = await timed_phase([endorse(n) for n in range(count)], concurrency, "You endorsed")
+        results["approve"] = await timed_phase([approve(n) for n in range(count)], concurrency, "You approved")
     finally:
         await database.close()
     decision_time = results["endorse"][0] + results["approve"][0]
