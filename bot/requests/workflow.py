@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Notice, Reply
 from bot.requests import cards
-from bot.requests.chains import NoApprover, may_decide, resolve_chain
+from bot.requests.authority import NOT_FOUND, check_decider, is_involved
+from bot.requests.chains import NoApprover, resolve_chain
 from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
 from bot.requests.drafts import MAX_NOTE_CHARS, Refusal, parse_draft
 from bot.requests.flags import flag_already_requested, flag_calendar
@@ -41,7 +42,6 @@ from bot.store.tables import RequestRow
 from intents.policy_library import PolicyLibrary
 
 DECISIONS = frozenset({RequestEvent.ENDORSE, RequestEvent.APPROVE, RequestEvent.DECLINE})
-_NOT_FOUND = "I can't find a request with that number that you can act on."
 
 
 class RequestWorkflow:
@@ -156,7 +156,9 @@ class RequestWorkflow:
         """The decline form, if this person may decline the request now."""
         async with self.database.reading() as session:
             request = await self.load(session, request_id)
-            refusal = await self._check_decider(session, request, member, RequestEvent.DECLINE, now)
+            refusal = await check_decider(
+                self.school, session, request, member, RequestEvent.DECLINE, self.today(now), now
+            )
         return refusal or cards.render_decline_form(request_id)
 
     async def decide(
@@ -177,9 +179,9 @@ class RequestWorkflow:
             return cards.render_text(f"Please keep the reason to {MAX_NOTE_CHARS:,} characters.")
         async with self.database.transaction() as session:
             request = await self.load(session, request_id)
-            refusal = await self._check_decider(session, request, member, event, now)
+            refusal = await check_decider(self.school, session, request, member, event, self.today(now), now)
             if refusal is not None or request is None:
-                return refusal or cards.render_text(_NOT_FOUND)
+                return refusal or cards.render_text(NOT_FOUND)
             after, notices = self._decision_outcome(request, member, event, now, reason)
             changes = (
                 {"step": after.step, "step_started_at": now}
@@ -239,51 +241,12 @@ class RequestWorkflow:
         headline = f"{member.name} declined your request #{request.id}. Reason: {reason}"
         return after, [notify_requester(self.school, after, headline, "request.declined"), *earlier]
 
-    def _is_involved(self, request: RequestRecord, email: str, day: date) -> bool:
-        if email == request.requester_email:
-            return True
-        return any(may_decide(self.school, approver, email, day) for approver in request.chain)
-
-    async def _check_decider(
-        self,
-        session: AsyncSession,
-        request: RequestRecord | None,
-        member: StaffMember,
-        event: RequestEvent,
-        now: datetime,
-    ) -> Reply | None:
-        """A refusal if `member` may not take `event` on `request` now; None when they may."""
-        day = self.today(now)
-        if request is None or not self._is_involved(request, member.email, day):
-            return cards.render_text(_NOT_FOUND)
-        if member.email == request.requester_email:
-            return cards.render_text("You can't decide your own request; it is with your approvers.")
-        if request.state != RequestState.PENDING.value:
-            return cards.render_text(describe_audit(self.school, request, await last_audit(session, request.id), now))
-        if may_decide(self.school, request.approver, member.email, day):
-            wrong_button = (event is RequestEvent.ENDORSE and request.is_final_step) or (
-                event is RequestEvent.APPROVE and not request.is_final_step
-            )
-            if not wrong_button:
-                return None
-            endorsed = await last_audit(session, request.id, RequestEvent.ENDORSE)
-            if event is RequestEvent.ENDORSE and endorsed is not None:
-                return cards.render_text(describe_audit(self.school, request, endorsed, now))
-            right = "Approve" if request.is_final_step else "Endorse"
-            return cards.render_text(f"Request #{request.id} is at a different step now; use {right}.")
-        for step in range(request.step):
-            if may_decide(self.school, request.chain[step], member.email, day):
-                endorsed = await last_audit(session, request.id, RequestEvent.ENDORSE, step)
-                return cards.render_text(describe_audit(self.school, request, endorsed, now))
-        waiting = name_of(self.school, request.approver)
-        return cards.render_text(f"Request #{request.id} is waiting for {waiting} first.")
-
     async def _explain_taken(self, request_id: int, now: datetime) -> Reply:
         """Someone else's click landed first: say who and when."""
         async with self.database.reading() as session:
             request = await self.load(session, request_id)
             if request is None:
-                return cards.render_text(_NOT_FOUND)
+                return cards.render_text(NOT_FOUND)
             audit = await last_audit(session, request.id)
         return cards.render_text(describe_audit(self.school, request, audit, now))
 
@@ -293,8 +256,8 @@ class RequestWorkflow:
         """Withdraw a request: while pending, or once approved, before its first day."""
         async with self.database.transaction() as session:
             request = await self.load(session, request_id)
-            if request is None or not self._is_involved(request, member.email, self.today(now)):
-                return cards.render_text(_NOT_FOUND)
+            if request is None or not is_involved(self.school, request, member.email, self.today(now)):
+                return cards.render_text(NOT_FOUND)
             if member.email != request.requester_email:
                 return cards.render_text("Only the person who made a request can cancel it.")
             state = RequestState(request.state)
@@ -326,7 +289,7 @@ class RequestWorkflow:
         async with self.database.transaction() as session:
             request = await self.load(session, request_id)
             if request is None or member.email != request.requester_email:
-                return cards.render_text(_NOT_FOUND)
+                return cards.render_text(NOT_FOUND)
             request_type = self.school.config.request_types.get(request.type)
             if request_type is None or not request_type.agreement:
                 return cards.render_text(f"Request #{request.id} has no agreement to accept.")
