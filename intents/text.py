@@ -26,6 +26,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _PHONE = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
 # "IT" in capitals is information technology, "it" is a pronoun.
 _IT_CAPS = re.compile(r"\bI\.?T\b|\bICT\b")
+# "I'll" is "I will"; "ill" without an apostrophe is unwell.
+_I_WILL = re.compile(r"\bi'll\b", re.IGNORECASE)
 # "SEND" in capitals is special educational needs, "send" is a verb.
 _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
@@ -73,6 +75,7 @@ def normalise(text: str) -> str:
     """Fold typography and case; keep words and numbers only."""
     text = _IT_CAPS.sub(" ict ", text.translate(_QUOTES))
     text = _SEND_CAPS.sub(" sen ", text)
+    text = _I_WILL.sub("i will", text)
     text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
     text = text.lower().replace("'", "")
     return " ".join(_WORD.findall(text))
