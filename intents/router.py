@@ -38,6 +38,8 @@ SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_poli
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 3
 ALSO_NEAR_RATIO = 0.8
+#: "Can I (please) work from home" asks for a day; "can I get a laptop for working at home" does not.
+MAX_WORDS_BETWEEN_ASK_AND_HOME = 1
 #: A list (or a section) at most this long is quoted whole when one bullet (or passage) answers.
 SHORT_LIST_CHARS = 450
 SHORT_SECTION_CHARS = 700
@@ -217,7 +219,7 @@ class Router:
         if home is None:
             return False
         between = [w for w in rest[: home.start()].split() if w not in self.analyzer.stopwords]
-        return len(between) <= 1
+        return len(between) <= MAX_WORDS_BETWEEN_ASK_AND_HOME
 
     def _is_help(self, plain: str, units: list[Unit]) -> bool:
         if self.cues.help_phrases.search(plain) and len(units) <= 2:
