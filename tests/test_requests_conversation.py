@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from conftest import HEAD, OTHER_TEACHER, PHASE_LEADER, STRANGER, TEACHER, action, count_rows, person, wfh_inputs
 
@@ -59,10 +59,13 @@ def test_weekly_slots_prefill_a_weekly_form_to_the_end_of_term(
     assert (values["start"], values["end"], values["repeat"]) == ("2026-11-27", "2026-12-18", "weekly")
 
 
-def test_empty_slots_suggest_tomorrow(conversation: RequestConversation, clock: FakeClock) -> None:
+def test_empty_slots_suggest_the_next_school_day(conversation: RequestConversation, clock: FakeClock) -> None:
     values = initial(form_of(conversation.offer_wfh_form(person(TEACHER), None, clock.now())))
     assert values["start"] == "2026-11-24"
     assert values["part_of_day"] == "whole_day"
+    clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))  # a Friday: next school day is Monday
+    values = initial(form_of(conversation.offer_wfh_form(person(TEACHER), None, clock.now())))
+    assert values["start"] == "2026-11-30"
 
 
 def test_loan_form_asks_what_and_why(conversation: RequestConversation, clock: FakeClock) -> None:

@@ -46,19 +46,20 @@ def _choices(
     return tuple(Choice(label=label, value=str(value)) for value, label in labels.items())
 
 
-def _first_day_for(slots: RequestSlots, today: date) -> date:
+def _first_day_for(school: School, slots: RequestSlots, today: date) -> date:
+    """The date the form suggests: the one asked for, the next such weekday, or the next school day."""
     when = slots.when
     if when.start is not None:
         return max(when.start, today)
     if when.weekday is not None:
         return today + timedelta(days=(when.weekday - today.weekday()) % 7)
-    return today + timedelta(days=1)
+    return next(school.calendar.school_days(today + timedelta(days=1), today + timedelta(days=400)), today)
 
 
 def render_wfh_form(school: School, type_name: str, slots: RequestSlots, today: date) -> Reply:
     """The "Request to work from home" form, filled in with what the message said."""
     when = slots.when
-    start = _first_day_for(slots, today)
+    start = _first_day_for(school, slots, today)
     end = when.end
     if end is None and when.until_term_end:
         end = school.calendar.term_end_after(start)
