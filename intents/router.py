@@ -43,6 +43,12 @@ MAX_WORDS_BETWEEN_ASK_AND_HOME = 1
 #: A list (or a section) at most this long is quoted whole when one bullet (or passage) answers.
 SHORT_LIST_CHARS = 450
 SHORT_SECTION_CHARS = 700
+#: How the policies name a policy or procedure ("our IT Acceptable use Policy", "our policy on flexible
+#: working", "the normal absence procedure"), and how a message names one ("the homework policy").
+_POLICY_NAME = re.compile(
+    r"((?:\w+ ){1,3})(?:polic(?:y|ies)|procedures?)\b|\bpolicy on ((?:\w+ ?){1,2})"
+)
+_NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -142,11 +148,32 @@ class Router:
         for passage in library.passages:
             sections.setdefault(passage.citation, []).append(passage)
         self._sections = {p: tuple(items) for items in sections.values() for p in items}
+        self._policy_name_features = self._policy_names(library, analyzer)
         self._dsl_passages = tuple(
             i for i, passage in enumerate(library.passages)
             if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features
                    for u in analyzer.units(passage.body))
         )
+
+    @staticmethod
+    def _policy_names(library: PolicyLibrary, analyzer: Analyzer) -> frozenset[str]:
+        """The words and ideas of every policy the library is or mentions, by title or in its text."""
+        names = [document.title for document in library.documents]
+        for passage in library.passages:
+            text = normalise(passage.text)
+            names += [m.group(1) or m.group(2) for m in _POLICY_NAME.finditer(text)]
+            # A section about other policies lists them by name ("Links with other policies").
+            if "polic" in passage.citation.heading.lower():
+                names.append(passage.body)
+        return frozenset(f for name in names for u in analyzer.units(name) for f in u.features | u.partial)
+
+    def _names_another_policy(self, plain: str) -> bool:
+        """ "What's the homework policy…": a policy the library neither holds nor mentions."""
+        for match in _NAMED_POLICY.finditer(plain):
+            named = self.analyzer.units(match.group(1), spellcheck=True)
+            if named and not any((u.features | u.partial) & self._policy_name_features for u in named):
+                return True
+        return False
 
     @classmethod
     def from_folder(cls, folder: Path) -> Router:
@@ -278,7 +305,7 @@ class Router:
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches else 0.0
         floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
-        if best < floor or self._asks_what_policies_never_say(plain, units):
+        if best < floor or self._asks_what_policies_never_say(plain, units) or self._names_another_policy(plain):
             return self._decline(matches, safeguarding)
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:

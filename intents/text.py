@@ -32,6 +32,8 @@ _I_WILL = re.compile(r"\bi'll\b", re.IGNORECASE)
 _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
 _WHOLE_WORD_SUFFIXES = ("ful", "fully")
+# Words whose stem is another word: "homeworking" (staff) is not "homework" (pupils).
+_UNSTEMMED = frozenset({"homeworking"})
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
 PHONE_NUMBER = "~phone"
@@ -61,6 +63,8 @@ def english_rarity(word: str) -> float:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The word's stem, so "approve", "approved" and "approval" meet; "-ful" words keep their meaning."""
+    if word in _UNSTEMMED:
+        return word
     if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
         return word.removesuffix("ly")
     return str(_stemmer.stemWord(word))
