@@ -25,19 +25,25 @@ MAX_QUOTES = 3
 
 @dataclass(frozen=True)
 class Quote:
-    """Consecutive passages of one list or section, quoted together under one citation."""
+    """Passages of one section, quoted together under one citation in the policy's order."""
 
     citation: Citation
-    lead: tuple[str, ...]
-    bodies: tuple[str, ...]
+    passages: tuple[Passage, ...]
 
     @property
     def text(self) -> str:
-        if not self.lead:
-            return "\n\n".join(self.bodies)
-        lines = [self.lead[0], *(f"• {item}" for item in self.lead[1:])]
-        lines += [f"• {body}" for body in self.bodies]
-        return "\n".join(lines)
+        """Paragraphs apart; a list's introducing lines once, then its bullets."""
+        chunks: list[list[str]] = []
+        lead: tuple[str, ...] = ()
+        for passage in self.passages:
+            if passage.lead and passage.lead == lead and chunks:
+                chunks[-1].append(f"• {passage.body}")
+            elif passage.lead:
+                chunks.append([passage.lead[0], *(f"• {item}" for item in passage.lead[1:]), f"• {passage.body}"])
+            else:
+                chunks.append([passage.body])
+            lead = passage.lead
+        return "\n\n".join("\n".join(chunk) for chunk in chunks)
 
 
 @dataclass(frozen=True)
@@ -51,14 +57,11 @@ class PolicyAnswer:
 
 
 def _group_quotes(passages: list[Passage]) -> list[Quote]:
-    quotes: list[Quote] = []
+    """One quote per section, in the order the sections first come; passages in reading order."""
+    by_section: dict[Citation, list[Passage]] = {}
     for passage in passages:
-        last = quotes[-1] if quotes else None
-        if last is not None and last.citation == passage.citation and last.lead == passage.lead and last.lead:
-            quotes[-1] = Quote(last.citation, last.lead, (*last.bodies, passage.body))
-        else:
-            quotes.append(Quote(passage.citation, passage.lead, (passage.body,)))
-    return quotes
+        by_section.setdefault(passage.citation, []).append(passage)
+    return [Quote(c, tuple(sorted(ps, key=lambda p: p.line))) for c, ps in by_section.items()]
 
 
 def _render(quotes: list[Quote], also: list[Citation]) -> str:
