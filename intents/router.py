@@ -49,6 +49,8 @@ _POLICY_NAME = re.compile(
     r"((?:\w+ ){1,3})(?:polic(?:y|ies)|procedures?)\b|\bpolicy on ((?:\w+ ?){1,2})"
 )
 _NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
+#: A time of day in a passage: "9am", "3.30 pm", "15:30".
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -81,6 +83,7 @@ class Cues:
     credential_cues: re.Pattern[str]
     roles: tuple[str, ...]
     name_fillers: tuple[str, ...]
+    clock_cues: re.Pattern[str]
     time_cues: re.Pattern[str]
     time_words: re.Pattern[str]
     contact_cues: re.Pattern[str]
@@ -119,6 +122,7 @@ class Cues:
             credential_cues=_phrase_pattern(get("detail", "credential_cues")),
             roles=tuple(get("detail", "roles")),
             name_fillers=tuple(get("detail", "name_fillers")),
+            clock_cues=_phrase_pattern(get("detail", "clock_cues")),
             time_cues=_phrase_pattern(get("detail", "time_cues")),
             time_words=_phrase_pattern(get("detail", "time_words")),
             contact_cues=_phrase_pattern(get("detail", "contact_cues")),
@@ -278,6 +282,8 @@ class Router:
         the EAP?"): a passage about the topic that lacks the detail does not answer.
         """
         tests: list[Callable[[Passage], bool]] = []
+        if self.cues.clock_cues.search(plain):
+            tests.append(lambda p: bool(_CLOCK_TIME.search(p.text)))
         if self.cues.time_cues.search(plain):
             tests.append(lambda p: bool(self.cues.time_words.search(normalise(p.text))))
         if self.cues.quantity_cues.search(plain):
