@@ -9,13 +9,11 @@ message is about (see `passage_index`). Pure: no I/O after construction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
 from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
 from intents.passage_index import PassageIndex, Scored
@@ -24,9 +22,6 @@ from intents.reasons import parse_reason
 from intents.routing import Intent, Match, RequestSlots, Routing
 from intents.text import Analyzer, Unit, normalise
 from intents.topics import TOPICS_FILE_NAME, read_topics
-
-BUNDLED_CUES = Path(__file__).resolve().parent / "data" / "intents.yaml"
-SCHOOL_CUES_NAME = "intents.yaml"
 
 #: Below this confidence a policy question is declined rather than answered.
 ANSWER_THRESHOLD = 0.5
@@ -53,82 +48,6 @@ _NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
-
-
-def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    alternatives = sorted({normalise(p) for p in phrases if normalise(p)}, key=len, reverse=True)
-    if not alternatives:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
-
-
-@dataclass(frozen=True)
-class Cues:
-    """Compiled cue phrases for the workflow intents."""
-
-    help_words: frozenset[str]
-    help_phrases: re.Pattern[str]
-    capability: re.Pattern[str]
-    cancel: re.Pattern[str]
-    my_requests: re.Pattern[str]
-    not_my_requests: re.Pattern[str]
-    own_request: re.Pattern[str]
-    request_state: re.Pattern[str]
-    polite_asks: re.Pattern[str]
-    ask: re.Pattern[str]
-    at_home: re.Pattern[str]
-    rule_question: re.Pattern[str]
-    policy_words: re.Pattern[str]
-    name_cues: re.Pattern[str]
-    credential_cues: re.Pattern[str]
-    roles: tuple[str, ...]
-    name_fillers: tuple[str, ...]
-    clock_cues: re.Pattern[str]
-    time_cues: re.Pattern[str]
-    time_words: re.Pattern[str]
-    contact_cues: re.Pattern[str]
-    quantity_cues: re.Pattern[str]
-    number_words: re.Pattern[str]
-
-    @classmethod
-    def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
-        merged: dict[str, dict[str, list[str]]] = {}
-        for path in paths:
-            if not path.is_file():
-                continue
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for intent, fields in data.items():
-                for name, values in (fields or {}).items():
-                    merged.setdefault(intent, {}).setdefault(name, []).extend(values or [])
-
-        def get(intent: str, name: str) -> list[str]:
-            return [str(v) for v in merged.get(intent, {}).get(name, [])]
-
-        return cls(
-            help_words=frozenset(w for p in get("help", "words") for w in normalise(p).split()),
-            help_phrases=_phrase_pattern(get("help", "phrases")),
-            capability=_phrase_pattern(get("help", "capability")),
-            cancel=_phrase_pattern(get("cancel_request", "cues")),
-            my_requests=_phrase_pattern(get("my_requests", "cues")),
-            not_my_requests=_phrase_pattern(get("my_requests", "not_if")),
-            own_request=_phrase_pattern(get("my_requests", "own_request")),
-            request_state=_phrase_pattern(get("my_requests", "state")),
-            polite_asks=_phrase_pattern(get("request_wfh", "polite_asks")),
-            ask=_phrase_pattern(get("request_wfh", "ask")),
-            at_home=_phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]),
-            rule_question=_phrase_pattern(get("request_wfh", "rule_question")),
-            policy_words=_phrase_pattern(get("request_wfh", "policy_words")),
-            name_cues=_phrase_pattern(get("detail", "name_cues")),
-            credential_cues=_phrase_pattern(get("detail", "credential_cues")),
-            roles=tuple(get("detail", "roles")),
-            name_fillers=tuple(get("detail", "name_fillers")),
-            clock_cues=_phrase_pattern(get("detail", "clock_cues")),
-            time_cues=_phrase_pattern(get("detail", "time_cues")),
-            time_words=_phrase_pattern(get("detail", "time_words")),
-            contact_cues=_phrase_pattern(get("detail", "contact_cues")),
-            quantity_cues=_phrase_pattern(get("detail", "quantity_cues")),
-            number_words=_phrase_pattern(get("detail", "number_words")),
-        )
 
 
 class Router:

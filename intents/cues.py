@@ -1,0 +1,97 @@
+"""Cue phrases: how staff ask for the assistant's workflows, and for details the policies may lack.
+
+Read from the bundled `intents/data/intents.yaml`, extended by an `intents.yaml`
+beside a school's policies; phrases are matched as whole words of normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from intents.text import normalise
+
+BUNDLED_CUES = Path(__file__).resolve().parent / "data" / "intents.yaml"
+SCHOOL_CUES_NAME = "intents.yaml"
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern matching any of the phrases as whole words of normalised text, longest first."""
+    alternatives = sorted({normalise(p) for p in phrases if normalise(p)}, key=len, reverse=True)
+    if not alternatives:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue phrases: the workflow intents, and the details a policy question asks for."""
+
+    help_words: frozenset[str]
+    help_phrases: re.Pattern[str]
+    capability: re.Pattern[str]
+    cancel: re.Pattern[str]
+    my_requests: re.Pattern[str]
+    not_my_requests: re.Pattern[str]
+    own_request: re.Pattern[str]
+    request_state: re.Pattern[str]
+    polite_asks: re.Pattern[str]
+    ask: re.Pattern[str]
+    at_home: re.Pattern[str]
+    rule_question: re.Pattern[str]
+    policy_words: re.Pattern[str]
+    name_cues: re.Pattern[str]
+    credential_cues: re.Pattern[str]
+    roles: tuple[str, ...]
+    name_fillers: tuple[str, ...]
+    clock_cues: re.Pattern[str]
+    time_cues: re.Pattern[str]
+    time_words: re.Pattern[str]
+    contact_cues: re.Pattern[str]
+    quantity_cues: re.Pattern[str]
+    number_words: re.Pattern[str]
+
+    @classmethod
+    def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
+        """Merge the cue files that exist (bundled first, then the school's) and compile them."""
+        merged: dict[str, dict[str, list[str]]] = {}
+        for path in paths:
+            if not path.is_file():
+                continue
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for intent, fields in data.items():
+                for name, values in (fields or {}).items():
+                    merged.setdefault(intent, {}).setdefault(name, []).extend(values or [])
+
+        def get(intent: str, name: str) -> list[str]:
+            return [str(v) for v in merged.get(intent, {}).get(name, [])]
+
+        return cls(
+            help_words=frozenset(w for p in get("help", "words") for w in normalise(p).split()),
+            help_phrases=phrase_pattern(get("help", "phrases")),
+            capability=phrase_pattern(get("help", "capability")),
+            cancel=phrase_pattern(get("cancel_request", "cues")),
+            my_requests=phrase_pattern(get("my_requests", "cues")),
+            not_my_requests=phrase_pattern(get("my_requests", "not_if")),
+            own_request=phrase_pattern(get("my_requests", "own_request")),
+            request_state=phrase_pattern(get("my_requests", "state")),
+            polite_asks=phrase_pattern(get("request_wfh", "polite_asks")),
+            ask=phrase_pattern(get("request_wfh", "ask")),
+            at_home=phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]),
+            rule_question=phrase_pattern(get("request_wfh", "rule_question")),
+            policy_words=phrase_pattern(get("request_wfh", "policy_words")),
+            name_cues=phrase_pattern(get("detail", "name_cues")),
+            credential_cues=phrase_pattern(get("detail", "credential_cues")),
+            roles=tuple(get("detail", "roles")),
+            name_fillers=tuple(get("detail", "name_fillers")),
+            clock_cues=phrase_pattern(get("detail", "clock_cues")),
+            time_cues=phrase_pattern(get("detail", "time_cues")),
+            time_words=phrase_pattern(get("detail", "time_words")),
+            contact_cues=phrase_pattern(get("detail", "contact_cues")),
+            quantity_cues=phrase_pattern(get("detail", "quantity_cues")),
+            number_words=phrase_pattern(get("detail", "number_words")),
+        )
