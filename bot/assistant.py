@@ -13,17 +13,18 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer
 from bot.clock import Clock
 from bot.messages import Action, Block, Button, ButtonsBlock, Message, QuoteBlock, Reply, TextBlock
-from bot.requests.conversation import RequestConversation
-from bot.requests.policy import quote_section
 from intents.policy_library import Citation, Passage
 from intents.router import Router
 from intents.routing import Intent, PartOfDay, ReasonCategory, RequestSlots, Routing, WhenSlots
+
+if TYPE_CHECKING:  # the request workflow (and its database) loads only when attached
+    from bot.requests.conversation import RequestConversation
 
 #: Longer messages are refused politely: nobody types a policy question this long.
 MAX_MESSAGE_CHARS = 4000
@@ -178,6 +179,8 @@ class Assistant:
 
     def _answer_request(self, question: str, routing: Routing) -> Answer:
         """"Can I work from home on Friday?": the rule that applies, and what happens next."""
+        from bot.requests.policy import quote_section
+
         rules = self.request_rules or tuple(m.passage for m in routing.matches[:2])
         by_section: dict[Citation, list[Passage]] = {}
         for passage in rules:

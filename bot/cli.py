@@ -8,17 +8,18 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.assistant import Assistant
 from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, StorageError
-from bot.requests.conversation import RequestConversation
-from bot.requests.policy import find_passages
-from bot.requests.workflow import RequestWorkflow
-from bot.school import School
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
-from bot.store.database import Database, open_database
+
+if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` starts quickly
+    from bot.requests.conversation import RequestConversation
+    from bot.school import School
+    from bot.store.database import Database
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
 from intents.policy_library import Passage, PolicyFileError, check_policy_folder, load_library
 from intents.router import Router
@@ -44,6 +45,8 @@ def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestC
     rules: tuple[Passage, ...] = ()
     wfh = school.config.request_types.get("wfh") if school else None
     if wfh is not None:
+        from bot.requests.policy import find_passages
+
         rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref))
     return Assistant(router, clock or SystemClock(), timezone, rules, requests)
 
@@ -67,6 +70,10 @@ def load_school_if_configured(folder: Path) -> School | None:
 async def open_assistant(folder: Path) -> tuple[Assistant, Database | None]:
     """The assistant with the school's request records open (SQLite in `STAFFROOM_DATA_DIR`,
     or the database `DATABASE_URL` names); call inside the event loop that will use it."""
+    from bot.requests.conversation import RequestConversation
+    from bot.requests.workflow import RequestWorkflow
+    from bot.store.database import open_database
+
     school = load_school_if_configured(folder)
     if school is None:
         return build_assistant(folder), None

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from intents.text import normalise
+from intents.yaml_loader import FAST_LOADER
 
 BUNDLED_CUES = Path(__file__).resolve().parent / "data" / "intents.yaml"
 SCHOOL_CUES_NAME = "intents.yaml"
@@ -62,7 +63,7 @@ class Cues:
         for path in paths:
             if not path.is_file():
                 continue
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
             for intent, fields in data.items():
                 for name, values in (fields or {}).items():
                     merged.setdefault(intent, {}).setdefault(name, []).extend(values or [])

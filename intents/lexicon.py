@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from intents.policy_library import Problem
+from intents.yaml_loader import FAST_LOADER
 
 BUNDLED_LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 #: A school's own additions, read from its policy folder when present.
@@ -50,7 +51,7 @@ def _line_of(node: yaml.Node | None) -> int:
 def parse_lexicon(path: Path, text: str) -> Lexicon:
     """Parse one lexicon file, naming the line of anything malformed."""
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from intents.policy_library import PolicyLibrary, Problem
+from intents.yaml_loader import FAST_LOADER
 
 TOPICS_FILE_NAME = "topics.yaml"
 
@@ -28,7 +29,7 @@ def read_topics(path: Path, library: PolicyLibrary) -> tuple[SectionKeywords, li
     if not path.is_file():
         return {}, []
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         return {}, [Problem(path, mark.line + 1 if mark else 1, f"not valid YAML: {error}")]
