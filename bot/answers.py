@@ -7,6 +7,7 @@ something, and who to ask.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.messages import Block, QuoteBlock, TextBlock
@@ -56,7 +57,7 @@ class PolicyAnswer:
     citations: tuple[Citation, ...] = field(default=())
 
 
-def _group_quotes(passages: list[Passage]) -> list[Quote]:
+def group_quotes(passages: Sequence[Passage]) -> list[Quote]:
     """One quote per section, in the order the sections first come; passages in reading order."""
     by_section: dict[Citation, list[Passage]] = {}
     for passage in passages:
@@ -78,10 +79,10 @@ def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Cit
     best = matches[0]
     chosen = [best.passage]
     for match in matches[1:]:
-        if len(_group_quotes(chosen)) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
+        if len(group_quotes(chosen)) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
             continue
         candidate = [*chosen, match.passage]
-        if len(_render(_group_quotes(candidate), [])) <= MAX_ANSWER_CHARS - 200:
+        if len(_render(group_quotes(candidate), [])) <= MAX_ANSWER_CHARS - 200:
             chosen.append(match.passage)
     documents = {p.citation.document for p in chosen}
     also: list[Citation] = []
@@ -100,7 +101,7 @@ def compose_policy_answer(routing: Routing) -> PolicyAnswer:
     if routing.intent is not Intent.POLICY or not routing.matches:
         return compose_decline(routing)
     passages, also = choose_passages(routing.matches)
-    quotes = _group_quotes(passages)
+    quotes = group_quotes(passages)
     text = _render(quotes, also)
     while len(text) > MAX_ANSWER_CHARS and len(quotes) > 1:
         quotes = quotes[:-1]

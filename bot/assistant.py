@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer
+from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer, group_quotes
 from bot.clock import Clock
 from bot.messages import Action, Block, Button, ButtonsBlock, Message, QuoteBlock, Reply, TextBlock
 from intents.policy_library import Citation, Passage
@@ -179,13 +179,9 @@ class Assistant:
 
     def _answer_request(self, question: str, routing: Routing) -> Answer:
         """"Can I work from home on Friday?": the rule that applies, and what happens next."""
-        from bot.requests.policy import quote_section
-
         rules = self.request_rules or tuple(m.passage for m in routing.matches[:2])
-        by_section: dict[Citation, list[Passage]] = {}
-        for passage in rules:
-            by_section.setdefault(passage.citation, []).append(passage)
-        quotes = [q for q in (quote_section(ps) for ps in by_section.values()) if q is not None]
+        sections = group_quotes(rules)
+        quotes = [QuoteBlock(text=q.text, citation=str(q.citation)) for q in sections]
         when = routing.slots.when if routing.slots else None
         asked = f" {when.text}" if when is not None and when.text else ""
         next_step = (
@@ -210,9 +206,9 @@ class Assistant:
         blocks.append(ButtonsBlock(buttons=(Button(label="Request to work from home", action_id=START_REQUEST,
                                                    value=prefill, style="primary"),)))
         text = "\n\n".join([*(f"{q.citation}:\n{q.text}" for q in quotes), next_step])
+        citations = tuple(q.citation for q in sections)
         return Answer(question, Intent.REQUEST_WFH, bool(quotes), routing.confidence,
-                      Reply(text=text, blocks=tuple(blocks)), tuple(by_section), slots_to_json(routing.slots),
-                      routing)
+                      Reply(text=text, blocks=tuple(blocks)), citations, slots_to_json(routing.slots), routing)
 
     # -- the whole conversation ------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.answers import Quote
 from bot.errors import ConfigProblem
 from bot.messages import QuoteBlock
 from bot.school import School
@@ -25,17 +26,8 @@ def quote_section(passages: Sequence[Passage]) -> QuoteBlock | None:
     """One quote for a section: bullets that share an introducing line are quoted under it once."""
     if not passages:
         return None
-    lines: list[str] = []
-    previous_lead: tuple[str, ...] | None = None
-    for passage in passages:
-        if passage.lead and passage.lead == previous_lead:
-            lines.append(f"• {passage.body}")
-        else:
-            if lines:
-                lines.append("")
-            lines.append(passage.text)
-        previous_lead = passage.lead
-    return QuoteBlock(text="\n".join(lines), citation=str(passages[0].citation))
+    quote = Quote(passages[0].citation, tuple(passages))
+    return QuoteBlock(text=quote.text, citation=str(quote.citation))
 
 
 def quote_policy(library: PolicyLibrary | None, references: Sequence[PolicyReference]) -> tuple[QuoteBlock, ...]:
