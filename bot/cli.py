@@ -67,7 +67,7 @@ def load_school_if_configured(folder: Path) -> School | None:
         raise SetupError(f"The school configuration can't be used:\n{error}") from None
 
 
-async def open_assistant(folder: Path) -> tuple[Assistant, Database | None]:
+async def open_assistant(folder: Path, clock: Clock | None = None) -> tuple[Assistant, Database | None]:
     """The assistant with the school's request records open (SQLite in `STAFFROOM_DATA_DIR`,
     or the database `DATABASE_URL` names); call inside the event loop that will use it."""
     from bot.requests.conversation import RequestConversation
@@ -76,14 +76,14 @@ async def open_assistant(folder: Path) -> tuple[Assistant, Database | None]:
 
     school = load_school_if_configured(folder)
     if school is None:
-        return build_assistant(folder), None
+        return build_assistant(folder, clock), None
     try:
         database = await open_database()
     except StorageError as error:
         raise SetupError(f"The request records can't be opened: {error}") from None
     library = load_router(folder).library
     requests = RequestConversation(RequestWorkflow(school, database, library))
-    return build_assistant(folder, requests=requests), database
+    return build_assistant(folder, clock, requests=requests), database
 
 
 # -- commands -------------------------------------------------------------------
@@ -153,6 +153,18 @@ def command_directory_import(args: argparse.Namespace) -> int:
     return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply)
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    from bot.server import serve
+    from bot.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise SetupError(f"The server settings can't be used:\n{error}") from None
+    serve(policies_folder(args.policies), settings, args.host, args.port)
+    return 0
+
+
 def command_policies_check(args: argparse.Namespace) -> int:
     folder = policies_folder(args.folder)
     documents, problems = check_policy_folder(folder)
@@ -187,6 +199,16 @@ def make_parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="as_email", metavar="EMAIL", help="who you are (from the staff directory)")
     chat.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     chat.set_defaults(handler=command_chat)
+
+    serving = commands.add_parser("serve", help="run the Slack and Teams endpoints (aiohttp)")
+    serving.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serving.add_argument("--port", type=int, default=3978, help="port to listen on (default 3978)")
+    serving.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+    serving.set_defaults(handler=command_serve)
+
+    manifest = commands.add_parser("manifest", help="app manifests to register Staffroom with Slack or Teams")
+    manifest_commands = manifest.add_subparsers(dest="manifest_command", required=True)
+    # Each platform adds its subcommand here: `manifest slack --url`, `manifest teams --app-id --out`.
 
     policies = commands.add_parser("policies", help="work with a school's policy files")
     policy_commands = policies.add_subparsers(dest="policies_command", required=True)

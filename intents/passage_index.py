@@ -25,7 +25,7 @@ _B = 0.5
 #: Share of a unit's credit earned by matching only a part of a phrase.
 PARTIAL_CREDIT = 0.35
 #: How much coverage counts in ranking, beside the score itself.
-RANK_COVERAGE = 0.6
+RANK_COVERAGE = 6
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
 

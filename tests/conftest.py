@@ -27,7 +27,7 @@ from bot.requests.records import RequestRecord
 from bot.requests.workflow import RequestWorkflow
 from bot.school import School, load_school
 from bot.store.database import Database, create_engine, upgrade_schema
-from bot.store.tables import AuditRow, OutboxRow, RequestRow
+from bot.store.tables import AuditRow, Base, OutboxRow, RequestRow
 from intents.policy_library import PolicyLibrary, load_library
 
 # The demo school's people, by what they do.
@@ -190,7 +190,9 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
         async with engine.begin() as connection:
-            await connection.execute(text("TRUNCATE outbox, audit_log, requests RESTART IDENTITY CASCADE"))
+            # Every table the models know, so tables added by later migrations are emptied too.
+            names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     database = Database(engine)
     yield database
     await database.close()

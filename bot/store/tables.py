@@ -1,11 +1,11 @@
-"""The database tables: requests, their append-only audit log, and the outbox of notices."""
+"""The database tables: requests, their audit log, the outbox, and what chat platforms told us."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -107,3 +107,72 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (Index("ix_outbox_due", "delivered_at", "deliver_after"),)
+
+
+class PlatformAccountRow(Base):
+    """A chat account we have met: who it is in the directory and how to message it later.
+
+    Filled on first contact (a Slack user matched by id or email, a Teams user on
+    installation or first message), so notices can be delivered proactively.
+    """
+
+    __tablename__ = "platform_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    school_id: Mapped[str] = mapped_column(String(64))
+    #: "slack" or "teams".
+    platform: Mapped[str] = mapped_column(String(16))
+    #: The Slack team (workspace) id or the Microsoft tenant id; "" when unknown.
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    user_id: Mapped[str] = mapped_column(String(128))
+    #: Lower-case email from the directory, or None while the account is not matched.
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    #: The neutral `ConversationRef` as JSON: where a proactive message goes.
+    conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "user_id", name="uq_platform_accounts_user"),
+        Index("ix_platform_accounts_email", "school_id", "email"),
+    )
+
+
+class ProcessedEventRow(Base):
+    """A platform event or action already handled: retries and replays are recognised by it."""
+
+    __tablename__ = "processed_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("platform", "event_id", name="uq_processed_events"),)
+
+
+class SlackInstallationRow(Base):
+    """One Slack workspace's installation (OAuth), its secrets encrypted at rest."""
+
+    __tablename__ = "slack_installations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    school_id: Mapped[str] = mapped_column(String(64))
+    #: "" outside Enterprise Grid.
+    enterprise_id: Mapped[str] = mapped_column(String(64), default="")
+    team_id: Mapped[str] = mapped_column(String(64))
+    bot_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: The whole installation (tokens included) as JSON, encrypted with STAFFROOM_SECRET_KEY.
+    encrypted: Mapped[str] = mapped_column(Text)
+    installed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id", name="uq_slack_installations_team"),)
+
+
+class SlackOAuthStateRow(Base):
+    """A state value handed out at /slack/install, accepted once before it expires."""
+
+    __tablename__ = "slack_oauth_states"
+
+    state: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,0 +1,1 @@
+"""Delivering notices to people on their chat platform: couriers and the outbox dispatcher."""

@@ -1,0 +1,73 @@
+"""`staffroom serve`: one aiohttp application for every platform.
+
+Routes: `GET /healthz` for load balancers; Slack and Teams mount their own
+endpoints onto the same application when configured (see `build_app`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.runtime import Runtime, open_runtime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
+
+#: Largest request body accepted: Slack and Teams payloads are far smaller.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+async def database_reachable(runtime: Runtime) -> bool:
+    """True when a trivial query succeeds on the school's database."""
+    try:
+        async with runtime.database.reading() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means "not healthy"; the reason goes to the log
+        log.warning("health check: database unreachable (%s)", type(error).__name__)
+        return False
+    return True
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the database answers, 503 otherwise."""
+    runtime = request.app[RUNTIME]
+    if await database_reachable(runtime):
+        return web.json_response({"status": "ok", "school": runtime.school.id})
+    return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+
+
+def build_app(runtime: Runtime) -> web.Application:
+    """The application: health check, then each configured platform's endpoints."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    # Platform adapters mount here, each only when configured.
+
+    async def close_database(app: web.Application) -> None:
+        await app[RUNTIME].database.close()
+
+    app.on_cleanup.append(close_database)
+    return app
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+async def make_app(folder: Path, settings: Settings) -> web.Application:
+    """Open the runtime for a school folder and build its application."""
+    runtime = await open_runtime(folder, settings)
+    return build_app(runtime)
+
+
+def serve(folder: Path, settings: Settings, host: str, port: int) -> None:
+    """Run until interrupted."""
+    configure_logging(settings.staffroom_log_level)
+    log.info("Staffroom serving %s on http://%s:%d", folder, host, port)
+    web.run_app(make_app(folder, settings), host=host, port=port, print=None)

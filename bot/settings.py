@@ -1,0 +1,74 @@
+"""Settings for `staffroom serve`, from the environment (and a `.env` file when present).
+
+Names are the ones each platform's documentation uses, so an IT person can copy
+them from the Slack or Azure pages: `SLACK_BOT_TOKEN`, `MicrosoftAppId` and so on.
+Secrets are `SecretStr`: they never appear in logs or reprs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError, ConfigProblem
+
+
+class Settings(BaseSettings):
+    """Everything the server reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False, populate_by_name=True)
+
+    # -- the school and its data -------------------------------------------------
+    staffroom_policies: str | None = None
+    staffroom_data_dir: str | None = None
+    database_url: str | None = None
+    #: Encrypts Slack tokens at rest (Fernet key: `staffroom secret-key` prints a new one).
+    staffroom_secret_key: SecretStr | None = None
+    staffroom_log_level: str = "INFO"
+
+    # -- Slack -------------------------------------------------------------------
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    #: Socket Mode (no public HTTPS address needed) when set: an app-level token, xapp-…
+    slack_app_token: SecretStr | None = None
+    #: The Web API base URL: GovSlack, or a fake in tests. Ends with a slash.
+    slack_api_url: str = "https://slack.com/api/"
+    #: Several workspaces (OAuth install): the app's client id and secret.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+
+    # -- Microsoft Teams (Bot Framework) -------------------------------------------
+    microsoft_app_id: str = Field(default="", validation_alias=AliasChoices("MicrosoftAppId", "microsoft_app_id"))
+    microsoft_app_password: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("MicrosoftAppPassword", "microsoft_app_password")
+    )
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        default="MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "microsoft_app_type")
+    )
+    microsoft_app_tenant_id: str = Field(
+        default="", validation_alias=AliasChoices("MicrosoftAppTenantId", "microsoft_app_tenant_id")
+    )
+
+    @property
+    def slack_configured(self) -> bool:
+        """Slack is served when there is a signing secret and a token or an OAuth client."""
+        return self.slack_signing_secret is not None and (
+            self.slack_bot_token is not None or self.slack_client_id is not None
+        )
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment; a bad value is a `ConfigError` naming the variable."""
+    try:
+        if environ is None:
+            return Settings()
+        return Settings.model_validate(environ)
+    except ValidationError as error:
+        problems = [
+            ConfigProblem(Path("environment"), 0, str(item["loc"][0]) if item["loc"] else "", item["msg"])
+            for item in error.errors()
+        ]
+        raise ConfigError(problems) from None

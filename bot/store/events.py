@@ -1,0 +1,39 @@
+"""Events already handled: a platform's retry or a replayed payload is recognised and ignored.
+
+Kept in the database, so it holds across restarts and across several instances.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+
+from bot.store.database import Database
+from bot.store.tables import ProcessedEventRow
+from bot.store.upsert import insert_for
+
+#: Platforms retry for minutes, not days; a week is plenty to recognise a replay.
+KEEP_EVENTS_FOR = timedelta(days=7)
+
+
+async def first_sighting(database: Database, platform: str, event_id: str, now: datetime) -> bool:
+    """True the first time `event_id` is seen on `platform`, False for every retry after it."""
+    async with database.transaction() as session:
+        statement = (
+            insert_for(session, ProcessedEventRow)
+            .values(platform=platform, event_id=event_id[:255], received_at=now)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(ProcessedEventRow.id)
+        )
+        inserted = (await session.execute(statement)).scalar_one_or_none()
+    return inserted is not None
+
+
+async def forget_old_events(database: Database, now: datetime) -> int:
+    """Delete events older than `KEEP_EVENTS_FOR`; returns how many went."""
+    async with database.transaction() as session:
+        result = await session.execute(
+            delete(ProcessedEventRow).where(ProcessedEventRow.received_at < now - KEEP_EVENTS_FOR)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
