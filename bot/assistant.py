@@ -31,6 +31,20 @@ MAX_MESSAGE_CHARS = 4000
 
 #: The button under a working-from-home answer that opens the request form.
 START_REQUEST = "request.start"
+#: The button under an answer about borrowing equipment that opens the loan form.
+START_LOAN = "loan.start"
+
+
+@dataclass(frozen=True)
+class RequestOffer:
+    """A request form offered under any answer that quotes one of `sections` (document, section)."""
+
+    label: str
+    action_id: str
+    sections: frozenset[tuple[str, str]]
+
+    def applies_to(self, citations: Sequence[Citation]) -> bool:
+        return any((c.document, c.section) in self.sections for c in citations)
 
 HELP_TEXT = (
     "I answer questions from the school's policies, quoting the policy and where it says it. "
@@ -127,6 +141,7 @@ class Assistant:
         timezone: ZoneInfo,
         request_rules: Sequence[Passage] = (),
         requests: RequestConversation | None = None,
+        offers: Sequence[RequestOffer] = (),
     ) -> None:
         self.router = router
         self.clock = clock
@@ -135,6 +150,8 @@ class Assistant:
         self.requests = requests
         #: The passages that govern working from home (from the school's request types).
         self.request_rules = tuple(request_rules)
+        #: Request forms offered under answers that quote the sections they rest on (equipment loans).
+        self.offers = tuple(offers)
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.timezone).date()
@@ -150,7 +167,7 @@ class Assistant:
         routing = self.router.route(question, self.today())
         if routing.intent is Intent.POLICY:
             policy = compose_policy_answer(routing)
-            reply = Reply(text=policy.text, blocks=policy.blocks)
+            reply = Reply(text=policy.text, blocks=policy.blocks + self._offer_buttons(policy.citations))
             return Answer(question, routing.intent, policy.answered, routing.confidence, reply,
                           policy.citations, routing=routing)
         if routing.intent is Intent.FALLBACK:
@@ -163,6 +180,15 @@ class Assistant:
         if routing.intent is Intent.REQUEST_WFH:
             return self._answer_request(question, routing)
         return self._answer_about_requests(question, routing)
+
+    def _offer_buttons(self, citations: Sequence[Citation]) -> tuple[Block, ...]:
+        """A button for each request form whose policy section the answer quotes."""
+        buttons = tuple(
+            Button(label=offer.label, action_id=offer.action_id, style="primary")
+            for offer in self.offers
+            if offer.applies_to(citations)
+        )
+        return (ButtonsBlock(buttons=buttons),) if buttons else ()
 
     @staticmethod
     def _refuse(question: str) -> str | None:
@@ -220,6 +246,8 @@ class Assistant:
                 return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
             if event.action_id == START_REQUEST:
                 return [self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)]
+            if event.action_id == START_LOAN:
+                return [self.requests.offer_loan_form(event.person, now)]
             return await self.requests.handle_action(event, now)
         answer = self.answer(event.text)
         if self.requests is None or answer.routing is None:

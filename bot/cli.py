@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.assistant import Assistant
+from bot.assistant import START_LOAN, Assistant, RequestOffer
 from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, StorageError
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
@@ -43,12 +43,16 @@ def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestC
     school = load_school_if_configured(folder)
     timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
     rules: tuple[Passage, ...] = ()
-    wfh = school.config.request_types.get("wfh") if school else None
-    if wfh is not None:
-        from bot.requests.policy import find_passages
+    offers: list[RequestOffer] = []
+    for request_type in school.config.request_types.values() if school else ():
+        if request_type.form == "wfh" and not rules:
+            from bot.requests.policy import find_passages
 
-        rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref))
-    return Assistant(router, clock or SystemClock(), timezone, rules, requests)
+            rules = tuple(p for ref in request_type.policy for p in find_passages(router.library, ref))
+        elif request_type.form == "equipment_loan" and request_type.policy:
+            sections = frozenset((ref.document, ref.section) for ref in request_type.policy)
+            offers.append(RequestOffer(label=request_type.label, action_id=START_LOAN, sections=sections))
+    return Assistant(router, clock or SystemClock(), timezone, rules, requests, offers[:1])
 
 
 def load_router(folder: Path) -> Router:

@@ -57,3 +57,21 @@ def test_state_survives_a_restart_and_a_second_approval_changes_nothing(tmp_path
 def test_someone_not_in_the_directory_is_told_how_to_get_added(tmp_path: Path) -> None:
     out = chat(tmp_path, ["can I work from home tomorrow?", "1"], "visitor@elsewhere.example")
     assert "staff directory" in out
+
+
+def test_borrowing_a_laptop_from_an_answer_through_approval_to_the_it_technician(tmp_path: Path) -> None:
+    out = chat(tmp_path, [
+        "can I borrow a laptop to work at home?",
+        "1",                                   # Borrow a laptop or tablet (under the 8.1 answer)
+        "1", "laptop", "", "my own one has broken",  # Send request: item, keep the date, why
+        f"/as {LINE_MANAGER}", "show my requests", "1",  # Endorse
+        f"/as {HEAD}", "show my requests", "1",          # Approve
+        f"/as {TEACHER}", "1",                           # I accept the loan agreement
+        "/as g.lewis@oakfield.example",                  # the IT technician
+    ], TEACHER)
+    assert "Working from Home Policy · 8.1 Equipment" in out
+    assert "[1] Borrow a laptop or tablet" in out
+    assert "Request #1 sent. It goes to Priya Shah then Helen Okafor." in out
+    assert "Thank you. The IT technician will arrange your equipment (request #1)." in out
+    technician = out.split("You are now Gareth Lewis", 1)[-1]
+    assert "Sam Carter accepted the loan agreement: please issue request #1." in technician

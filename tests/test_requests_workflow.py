@@ -224,6 +224,28 @@ async def test_loan_agreement_cannot_be_accepted_before_approval(
     assert (await fetch_request(database, 1)).agreement_accepted_at is None
 
 
+async def test_cancelling_an_issued_loan_tells_the_it_technician_but_an_unaccepted_one_does_not(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
+    for request_id in (1, 2):
+        inputs = {"item": "laptop", "why": "Marking at home", "needed_from": "2026-12-07"}
+        await conversation.handle_action(action(TEACHER, "request.submit", "equipment_loan", **inputs), clock.now())
+        await click(conversation, clock, PHASE_LEADER, "request.endorse", request_id)
+        await click(conversation, clock, HEAD, "request.approve", request_id)
+    await click(conversation, clock, TEACHER, "loan.accept", 1)
+    before = len([r for r in await fetch_outbox(database) if r.recipient_email == IT_TECHNICIAN])
+
+    cancelled = await click(conversation, clock, TEACHER, "request.cancel", 1)
+    assert cancelled.text == "Request #1 is cancelled."
+    told = [read_notice(r) for r in await fetch_outbox(database) if r.recipient_email == IT_TECHNICIAN][before:]
+    assert [n.reply.text for n in told] == ["Sam Carter cancelled request #1. It is no longer needed."]
+
+    # Request 2 was approved but its agreement never accepted: the technician never heard of it.
+    await click(conversation, clock, TEACHER, "request.cancel", 2)
+    after = [r for r in await fetch_outbox(database) if r.recipient_email == IT_TECHNICIAN]
+    assert len(after) == before + 1
+
+
 async def test_weekly_pattern_runs_to_the_end_of_the_half_term(
     conversation: RequestConversation, database: Database, clock: FakeClock
 ) -> None:

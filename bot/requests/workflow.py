@@ -272,17 +272,29 @@ class RequestWorkflow:
             after = dataclasses.replace(request, state=RequestState.CANCELLED.value)
             told = [request.approver] if state is RequestState.PENDING else list(request.chain)
             headline = f"{name_of(self.school, request.requester_email)} cancelled request #{request.id}."
+            notices = notify_people(told, headline, "request.cancelled")
+            if self._posts_were_told(request):
+                notices += notify_roles(self.school, after, f"{headline} It is no longer needed.")
             applied = await self._commit(
                 session,
                 request,
                 RequestEvent.CANCEL,
                 member.email,
                 now,
-                notices=notify_people(told, headline, "request.cancelled"),
+                notices=notices,
             )
         if not applied:
             return await self._explain_taken(request_id, now)
         return cards.render_status(f"Request #{request.id} is cancelled.", describe_facts(self.school, after))
+
+    def _posts_were_told(self, request: RequestRecord) -> bool:
+        """Whether the posts the type names (the IT technician) already heard it was going ahead."""
+        if request.state != RequestState.APPROVED.value:
+            return False
+        request_type = self.school.config.request_types.get(request.type)
+        if request_type is None or not request_type.tell_roles:
+            return False
+        return not request_type.agreement or request.agreement_accepted_at is not None
 
     async def accept_agreement(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
         """The requester accepts the loan agreement and Acceptable Use Policy; the loan counts as issued."""
