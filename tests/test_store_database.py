@@ -25,6 +25,7 @@ from bot.errors import StorageError
 from bot.requests.conversation import RequestConversation
 from bot.requests.workflow import RequestWorkflow
 from bot.school import School
+from bot.store import database as database_module
 from bot.store.database import Database, create_engine, open_database, resolve_database_url
 from bot.store.tables import RequestRow
 from intents.policy_library import PolicyLibrary
@@ -64,17 +65,37 @@ async def test_opening_sqlite_creates_and_migrates_the_file(tmp_path: Path, monk
     await again.close()
 
 
+def newest_migration() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(database_module.__file__).parent / "migrations"))
+    [head] = ScriptDirectory.from_config(config).get_heads()
+    return str(head)
+
+
 async def test_migrations_build_a_fresh_postgresql_database() -> None:
     base = postgres_base_url()
     url = await create_scratch_database(base)
     try:
+        # PostgreSQL is not upgraded behind the school's back: opening it un-migrated says what to do.
+        with pytest.raises(StorageError, match="staffroom db upgrade"):
+            await open_database(url)
         database = await open_database(url, upgrade=True)
         async with database.engine.connect() as connection:
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
         await database.close()
-        assert version == "0001"
+        assert version == newest_migration()
+        reopened = await open_database(url)  # now current: opens without upgrading
+        await reopened.close()
     finally:
         await drop_scratch_database(base, url)
+
+
+async def test_an_unreachable_database_is_a_storage_error_not_a_traceback() -> None:
+    with pytest.raises(StorageError, match="can't be reached"):
+        await open_database("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
 
 
 async def test_audit_log_is_append_only(conversation: RequestConversation, database: Database) -> None:

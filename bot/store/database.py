@@ -16,9 +16,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -88,6 +90,24 @@ async def upgrade_schema(engine: AsyncEngine) -> None:
         await connection.run_sync(_upgrade)
 
 
+def _revisions(connection: Connection) -> tuple[set[str], set[str]]:
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    heads = set(ScriptDirectory.from_config(_alembic_config(connection)).get_heads())
+    return current, heads
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Refuse a database whose schema is older (or newer) than this version of Staffroom."""
+    async with engine.connect() as connection:
+        current, heads = await connection.run_sync(_revisions)
+    if current != heads:
+        found = ", ".join(sorted(current)) or "no Staffroom tables"
+        raise StorageError(
+            f"the database schema is at {found}, this version needs {', '.join(sorted(heads))}: "
+            "run `staffroom db upgrade` first"
+        )
+
+
 class Database:
     """An engine and its session factory; open one per process and share it."""
 
@@ -119,10 +139,18 @@ async def open_database(url: str | None = None, *, upgrade: bool | None = None) 
     """Open the database named by `resolve_database_url`; SQLite is upgraded unless told not to."""
     resolved = resolve_database_url(url)
     engine = create_engine(resolved)
-    if upgrade if upgrade is not None else resolved.startswith("sqlite"):
-        try:
+    try:
+        if upgrade if upgrade is not None else resolved.startswith("sqlite"):
             await upgrade_schema(engine)
-        except Exception:
-            await engine.dispose()
-            raise
+        else:
+            await check_schema(engine)
+    except StorageError:
+        await engine.dispose()
+        raise
+    except (OSError, SQLAlchemyError) as error:
+        await engine.dispose()
+        raise StorageError(f"the database can't be reached ({type(error).__name__})") from None
+    except Exception:
+        await engine.dispose()
+        raise
     return Database(engine)
