@@ -7,6 +7,7 @@ endpoints onto the same application when configured (see `build_app`).
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
@@ -42,12 +43,33 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
 
 
-def build_app(runtime: Runtime) -> web.Application:
-    """The application: health check, then each configured platform's endpoints."""
+async def run_background_work(app: web.Application) -> AsyncIterator[None]:
+    """Timed work for the life of the server (a cleanup context: starts, then stops on shutdown)."""
+    runtime = app[RUNTIME]
+    upkeep = None
+    if runtime.assistant.requests is not None:
+        from bot.requests.upkeep import Upkeep
+
+        upkeep = Upkeep(runtime.assistant.requests.workflow, runtime.clock)
+        upkeep.start()
+    yield
+    if upkeep is not None:
+        await upkeep.stop()
+
+
+def build_app(runtime: Runtime, *, background: bool = False) -> web.Application:
+    """The application: health check, then each configured platform's endpoints.
+
+    `background` starts the timed work (reminders, expiry, delivery); `serve` turns it
+    on, tests drive those parts directly with a fake clock.
+    """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     # Platform adapters mount here, each only when configured.
+
+    if background:
+        app.cleanup_ctx.append(run_background_work)
 
     async def close_database(app: web.Application) -> None:
         await app[RUNTIME].database.close()
@@ -63,7 +85,7 @@ def configure_logging(level: str) -> None:
 async def make_app(folder: Path, settings: Settings) -> web.Application:
     """Open the runtime for a school folder and build its application."""
     runtime = await open_runtime(folder, settings)
-    return build_app(runtime)
+    return build_app(runtime, background=True)
 
 
 def serve(folder: Path, settings: Settings, host: str, port: int) -> None:

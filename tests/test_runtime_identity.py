@@ -96,3 +96,27 @@ def test_settings_read_platform_names_and_name_a_bad_variable() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({"MicrosoftAppType": "Sometimes"})
     assert "MicrosoftAppType" in str(caught.value)
+
+
+async def test_upkeep_reminds_and_expires_once_even_run_twice(
+    runtime: Runtime, database: Database, clock: FakeClock
+) -> None:
+    from datetime import datetime
+
+    from conftest import TEACHER, action, fetch_outbox, wfh_inputs
+
+    from bot.requests.upkeep import run_upkeep
+
+    requests = runtime.assistant.requests
+    assert requests is not None
+    await requests.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs(start="2026-11-24")), clock.now())
+    before = len(await fetch_outbox(database))
+    clock.advance(timedelta(days=1, hours=2))  # a working day later: the line manager is reminded
+    first = await run_upkeep(requests.workflow, clock)
+    again = await run_upkeep(requests.workflow, clock)
+    assert (first.reminded, again.reminded) == (1, 0)
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=clock.now().tzinfo))  # the day passed undecided
+    expired = await run_upkeep(requests.workflow, clock)
+    assert expired.expired == 1
+    reasons = [row.reason for row in await fetch_outbox(database)][before:]
+    assert reasons == ["request.reminder", "request.expired", "request.expired"]
