@@ -25,7 +25,7 @@ _B = 0.5
 #: Share of a unit's credit earned by matching only a part of a phrase.
 PARTIAL_CREDIT = 0.35
 #: How much coverage counts in ranking, beside the score itself.
-RANK_COVERAGE = 6
+RANK_COVERAGE = 2
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
 
@@ -37,6 +37,8 @@ class Scored:
     index: int
     score: float
     coverage: float
+    #: The weight of the message's units the passage matches: low when it shares only everyday words.
+    matched: float = 0.0
 
 
 class _Postings:
@@ -124,6 +126,10 @@ class PassageIndex:
             weights.append(weight)
         return weights
 
+    def unknown_topics(self, units: Sequence[Unit]) -> list[Unit]:
+        """The units naming a topic no passage or section mentions ("parking", "lunch duty")."""
+        return [unit for unit in units if self._is_unknown_topic(unit)]
+
     def _is_unknown_topic(self, unit: Unit) -> bool:
         """A topic word or phrase of the lexicon that no passage or section mentions."""
         known = unit.known and bool(
@@ -160,6 +166,6 @@ class PassageIndex:
         scored = []
         for index in candidates:
             covered = sum(w * self._covers(index, u) for u, w in zip(units, weights, strict=True))
-            scored.append(Scored(index, scores[index], covered / total_weight))
+            scored.append(Scored(index, scores[index], covered / total_weight, covered))
         scored.sort(key=lambda s: s.score * (1 + RANK_COVERAGE * s.coverage), reverse=True)
         return scored[:limit]

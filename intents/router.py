@@ -28,6 +28,8 @@ ANSWER_THRESHOLD = 0.5
 #: A safeguarding question is answered on less: the answer always adds the DSL passage.
 #: Below this it is declined, and the decline still quotes who to go to.
 SAFEGUARDING_THRESHOLD = 0.3
+#: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
+MIN_MATCHED_WEIGHT = 2.0
 WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
@@ -72,11 +74,13 @@ class Router:
             sections.setdefault(passage.citation, []).append(passage)
         self._sections = {p: tuple(items) for items in sections.values() for p in items}
         self._policy_name_features = self._policy_names(library, analyzer)
-        self._dsl_passages = tuple(
-            i for i, passage in enumerate(library.passages)
-            if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features
-                   for u in analyzer.units(passage.body))
-        )
+        dsl_passages = [
+            (i, {f for u in analyzer.units(passage.body) for f in u.features})
+            for i, passage in enumerate(library.passages)
+            if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features for u in analyzer.units(passage.body))
+        ]
+        # The passage that says to contact the DSL comes before one that only names the role.
+        self._dsl_passages = tuple(i for i, features in sorted(dsl_passages, key=lambda d: "~contact" not in d[1]))
 
     @staticmethod
     def _policy_names(library: PolicyLibrary, analyzer: Analyzer) -> frozenset[str]:
@@ -172,6 +176,9 @@ class Router:
         return len(between) <= MAX_WORDS_BETWEEN_ASK_AND_HOME
 
     def _is_help(self, plain: str, units: list[Unit]) -> bool:
+        # "How do I use the photocopier?" asks about the photocopier, not the assistant ("menu" does).
+        if any(set(u.surface.split()) - self.cues.help_words for u in self.index.unknown_topics(units)):
+            return False
         if self.cues.help_phrases.search(plain) and len(units) <= 2:
             return True
         words = plain.split()
@@ -228,9 +235,14 @@ class Router:
         found = self.index.search(units, 6)
         safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
         matches = [self._match(s) for s in found]
-        best = matches[0].score if matches else 0.0
+        best = matches[0].score if matches and found[0].matched >= MIN_MATCHED_WEIGHT else 0.0
         floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
-        if best < floor or self._asks_what_policies_never_say(plain, units) or self._names_another_policy(plain):
+        if (
+            best < floor
+            or (self.index.unknown_topics(units) and not safeguarding)
+            or self._asks_what_policies_never_say(plain, units)
+            or self._names_another_policy(plain)
+        ):
             return self._decline(matches, safeguarding)
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:

@@ -28,6 +28,11 @@ _PHONE = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
 _IT_CAPS = re.compile(r"\bI\.?T\b|\bICT\b")
 # "I'll" is "I will"; "ill" without an apostrophe is unwell.
 _I_WILL = re.compile(r"\bi'll\b", re.IGNORECASE)
+# A possessive is its noun ("RM's number", "the DSL's role"); "what's" and "it's" are contractions.
+_POSSESSIVE = re.compile(r"\b(\w+)'s\b", re.IGNORECASE)
+_S_CONTRACTIONS = frozenset(
+    {"what", "when", "where", "who", "how", "why", "that", "it", "let", "there", "here", "he", "she", "this"}
+)
 # "SEND" in capitals is special educational needs, "send" is a verb.
 _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
@@ -75,13 +80,18 @@ def _omission_rank(typed: str, known: str) -> int:
     return 0 if len(known) > len(typed) else 1 if len(known) == len(typed) else 2
 
 
+def _fold_possessive(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return word + "s" if word in _S_CONTRACTIONS else word
+
+
 def normalise(text: str) -> str:
     """Fold typography and case; keep words and numbers only."""
     text = _IT_CAPS.sub(" ict ", text.translate(_QUOTES))
     text = _SEND_CAPS.sub(" sen ", text)
     text = _I_WILL.sub("i will", text)
     text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
-    text = text.lower().replace("'", "")
+    text = _POSSESSIVE.sub(_fold_possessive, text.lower()).replace("'", "")
     return " ".join(_WORD.findall(text))
 
 

@@ -105,3 +105,40 @@ def test_workflow_intents(router: Router, question: str, intent: Intent) -> None
 def test_odd_input_routes_without_error(router: Router, text: str) -> None:
     routing = router.route(text, MONDAY)
     assert routing.intent in (Intent.FALLBACK, Intent.HELP, Intent.POLICY)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A topic no policy mentions is declined even when the other words match a passage.
+        "whats the staff parking situation like, is a permit needed",
+        "can i ask the head to write me a reference",
+        # "lately" is a stopword; "late" is not, and lateness is not in the policies.
+        "what happens if i'm late for work",
+        # "uniformly" (consistently) is not the school uniform.
+        "what uniform do the kids need",
+    ],
+)
+def test_a_topic_the_policies_never_mention_is_declined(router: Router, question: str) -> None:
+    assert router.route(question, MONDAY).intent is Intent.FALLBACK
+
+
+def test_asking_how_to_use_office_kit_is_not_asking_for_help_with_the_assistant(router: Router) -> None:
+    assert router.route("how do i use the laminator", MONDAY).intent is Intent.FALLBACK
+    assert router.route("menu", MONDAY).intent is Intent.HELP
+
+
+def test_a_possessive_names_its_owner(router: Router) -> None:
+    routing = router.route("what's RM's number", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "01384 813920" in routing.matches[0].passage.text
+
+
+def test_a_safeguarding_answer_quotes_who_to_contact(router: Router) -> None:
+    routing = router.route("a pupil told me something worrying on a video call", MONDAY)
+    assert any("contact the DSL" in m.passage.text for m in routing.matches[:2])
+
+
+def test_feeling_low_is_about_wellbeing_not_a_network_being_down(router: Router) -> None:
+    routing = router.route("who should i tell if home working is getting me down", MONDAY)
+    assert routing.matches[0].passage.citation.heading == "Wellbeing support"
