@@ -39,7 +39,10 @@ async def healthz(request: web.Request) -> web.Response:
     """200 when the database answers, 503 otherwise."""
     runtime = request.app[RUNTIME]
     if await database_reachable(runtime):
-        return web.json_response({"status": "ok", "school": runtime.school.id})
+        from bot.store.outbox import count_dead
+
+        dead = await count_dead(runtime.database)
+        return web.json_response({"status": "ok", "school": runtime.school.id, "dead_letters": dead})
     return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
 
 
@@ -52,7 +55,11 @@ async def run_background_work(app: web.Application) -> AsyncIterator[None]:
 
         upkeep = Upkeep(runtime.assistant.requests.workflow, runtime.clock)
         upkeep.start()
+    from bot.delivery.service import start_delivery
+
+    delivery = start_delivery(runtime)
     yield
+    await delivery.stop()
     if upkeep is not None:
         await upkeep.stop()
 
@@ -67,6 +74,17 @@ def build_app(runtime: Runtime, *, background: bool = False) -> web.Application:
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     # Platform adapters mount here, each only when configured.
+    settings = runtime.settings
+    if settings.slack_configured or (settings.slack_app_token and settings.slack_bot_token):
+        from bot.slack.app import SlackApp
+
+        slack = SlackApp(runtime)
+        slack.mount(app)
+        runtime.couriers["slack"] = slack.courier()
+        if settings.slack_app_token is not None:
+            from bot.slack.socket_mode import attach_socket_mode
+
+            attach_socket_mode(slack, app, settings.slack_app_token.get_secret_value())
 
     if background:
         app.cleanup_ctx.append(run_background_work)

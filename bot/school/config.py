@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -149,6 +149,31 @@ class Delegate(Strict):
         return self
 
 
+class CheckIns(Strict):
+    """Wellbeing check-ins (WFH policy 6): when line managers are prompted, and what staff are asked."""
+
+    enabled: bool = True
+    #: Each school day, line managers with reports working from home are prompted then.
+    prompt_time: time = time(10, 0)
+    #: "Remind me later" during the morning comes back then; later in the day, the next working morning.
+    afternoon_reminder: time = time(14, 0)
+    #: On the last working day of the week: unchecked lists to line managers, counts to the headteacher.
+    weekly_summary_time: time = time(15, 0)
+    #: Ask staff working from home "How's today going?" each morning they do.
+    morning_message: bool = False
+    morning_message_time: time = time(9, 0)
+    #: The policy section quoted by "Send wellbeing resources".
+    wellbeing_policy: PolicyReference = PolicyReference(document="Working from Home Policy", section="6")
+
+
+class Delivery(Strict):
+    """How hard the outbox tries before a message becomes a dead letter."""
+
+    max_attempts: int = Field(default=12, ge=1, le=100)
+    first_retry_seconds: float = Field(default=30, gt=0, le=3600)
+    longest_wait_seconds: float = Field(default=900, gt=0, le=86400)
+
+
 class BankHolidays(StrEnum):
     ENGLAND = "england"
     WALES = "wales"
@@ -180,7 +205,23 @@ class SchoolConfig(Strict):
     reminder_after_working_hours: float = Field(default=8, gt=0)
     request_types: dict[str, RequestTypeConfig] = Field(min_length=1)
     delegates: tuple[Delegate, ...] = ()
+    check_ins: CheckIns = CheckIns()
+    delivery: Delivery = Delivery()
     staff: tuple[StaffEntry, ...] = Field(min_length=1)
+
+    @field_validator("check_ins")
+    @classmethod
+    def _inside_working_hours(cls, value: CheckIns, info: ValidationInfo) -> CheckIns:
+        hours = info.data.get("working_hours")
+        if not isinstance(hours, WorkingHours):
+            return value
+        for name in ("prompt_time", "afternoon_reminder", "weekly_summary_time", "morning_message_time"):
+            moment: time = getattr(value, name)
+            if not hours.start <= moment < hours.end:
+                raise ValueError(
+                    f"{name} {moment:%H:%M} is outside working hours ({hours.start:%H:%M}-{hours.end:%H:%M})"
+                )
+        return value
 
     @field_validator("time_zone")
     @classmethod

@@ -1,4 +1,4 @@
-"""The database tables: requests, their audit log, the outbox, and what chat platforms told us."""
+"""The database tables: requests, their audit log, the outbox, check-ins, and what chat platforms told us."""
 
 from __future__ import annotations
 
@@ -105,8 +105,57 @@ class OutboxRow(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: A name for "this message, once" (a check-in prompt per school, manager and day): unique.
+    dedupe_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: After a passing failure, not before this (backoff); `deliver_after` keeps the original order.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    #: A dispatcher is delivering it until then; `lease_token` says which one.
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    lease_token: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    #: Given up (too many attempts, or nobody to deliver to): a dead letter for a person to look at.
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    #: The platform that took it, and where it landed.
+    platform: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
-    __table_args__ = (Index("ix_outbox_due", "delivered_at", "deliver_after"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "delivered_at", "deliver_after"),
+        Index("ix_outbox_recipient", "school_id", "recipient_email", "deliver_after", "id"),
+        Index("uq_outbox_dedupe_key", "dedupe_key", unique=True),
+    )
+
+
+class CheckInRow(Base):
+    """A line manager recorded a check-in with a report working from home that day."""
+
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    school_id: Mapped[str] = mapped_column(String(64))
+    staff_email: Mapped[str] = mapped_column(String(320))
+    day: Mapped[date] = mapped_column(Date)
+    manager_email: Mapped[str] = mapped_column(String(320))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("school_id", "staff_email", "day", name="uq_check_ins_day"),)
+
+
+class ScheduledRunRow(Base):
+    """A timed job (a day's check-in prompts, a weekly summary) taken once by one scheduler."""
+
+    __tablename__ = "scheduled_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    school_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    #: "sent", or "dropped" when its time passed while the service was down.
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: How many messages it queued.
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("school_id", "kind", "day", name="uq_scheduled_runs"),)
 
 
 class PlatformAccountRow(Base):
