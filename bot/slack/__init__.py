@@ -1,0 +1,1 @@
+"""The Slack adapter: Events API, interactivity and slash commands through slack-bolt."""

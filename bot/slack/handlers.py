@@ -1,0 +1,154 @@
+"""What Staffroom does with each Slack event, after the acknowledgement: de-duplicate, identify,
+ask the Assistant, and send its replies back in Slack's own ways.
+
+Runs in background tasks started by the listeners in `bot.slack.app`, so Slack gets its
+acknowledgement within milliseconds. Every event is claimed once in the database
+(`first_sighting`) before anything happens, so a retry, a replay or a second instance
+never produces a second answer, request or decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Mapping
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import ButtonsBlock, Person, Reply, TextBlock
+from bot.requests import cards
+from bot.runtime import Runtime
+from bot.slack.adapter import PLATFORM, Clicked, Place, Said, to_action, to_message
+from bot.slack.blocks import find_form, render_retry_view
+from bot.slack.home import publish_home
+from bot.slack.identity import SlackIdentity
+from bot.slack.replies import Speaker
+from bot.store.events import first_sighting
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a minute."
+
+#: The decisions that replace the approver's card with the outcome, and how the outcome reads.
+OUTCOMES = {cards.ENDORSE: "Endorsed", cards.APPROVE: "Approved", cards.DECLINE_REASON: "Declined"}
+
+
+class Background:
+    """Tasks started after an acknowledgement; kept referenced, awaited on shutdown and in tests."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every started task (and any they start) has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def render_outcome(reply: Reply, outcome: str, decider: str, reason: str = "") -> Reply:
+    """The approver's card after a decision: outcome and who decided first, the facts, no buttons."""
+    headline = f"{outcome} by {decider}." + (f" Reason: {reason}" if reason else "")
+    facts = [block for block in reply.blocks if not isinstance(block, TextBlock | ButtonsBlock)]
+    return Reply(text=headline, blocks=(TextBlock(text=headline), *facts))
+
+
+class SlackHandlers:
+    """The work behind each listener; one per application."""
+
+    def __init__(self, runtime: Runtime, identity: SlackIdentity, background: Background) -> None:
+        self.runtime = runtime
+        self.identity = identity
+        self.background = background
+
+    # -- guarding ---------------------------------------------------------------------
+
+    def start(self, client: AsyncWebClient, place: Place | None, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the ack; a failure is logged and the person gets a plain apology."""
+        self.background.spawn(self._guarded(client, place, work))
+
+    async def _guarded(self, client: AsyncWebClient, place: Place | None, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack event failed")
+            if place is not None:
+                try:
+                    await Speaker(client).say_one(place, Reply(text=APOLOGY, ephemeral=True))
+                except Exception as error:  # Slack itself is failing: the log already has the cause
+                    log.warning("could not send the apology either (%s)", type(error).__name__)
+
+    async def first_time(self, key: str) -> bool:
+        fresh = await first_sighting(self.runtime.database, PLATFORM, key, self.runtime.clock.now())
+        if not fresh:
+            log.info("Slack retry or replay ignored")
+        return fresh
+
+    # -- messages, mentions, slash commands --------------------------------------------
+
+    async def answer(self, client: AsyncWebClient, said: Said) -> None:
+        if not await self.first_time(said.event_key):
+            return
+        person = await self.identity.person(client, said.place)
+        replies = await self.runtime.assistant.handle(to_message(person, said))
+        await Speaker(client).say(said.place, replies)
+
+    # -- buttons and forms ---------------------------------------------------------------
+
+    async def click(self, client: AsyncWebClient, clicked: Clicked) -> None:
+        """A button in a message or App Home."""
+        if not await self.first_time(clicked.event_key):
+            return
+        person = await self.identity.person(client, clicked.place)
+        replies = await self.runtime.assistant.handle(to_action(person, clicked))
+        speaker = Speaker(client)
+        place = clicked.place
+        decided = OUTCOMES.get(clicked.action_id)
+        if decided and clicked.on_card and place.message_ts and replies and not replies[0].ephemeral:
+            await speaker.update(place, render_outcome(replies[0], decided, self.decider_name(person)))
+            replies = replies[1:]
+        await speaker.say(place, replies, on_card=clicked.on_card)
+        if place.from_home:
+            await publish_home(client, self.runtime.assistant, person)
+
+    async def submit(self, client: AsyncWebClient, clicked: Clicked, view: Mapping[str, Any]) -> None:
+        """A submitted modal (the request form, a decline reason), already showing "Sending…"."""
+        if not await self.first_time(clicked.event_key):
+            return
+        person = await self.identity.person(client, clicked.place)
+        replies = await self.runtime.assistant.handle(to_action(person, clicked))
+        speaker = Speaker(client)
+        place = clicked.place
+        reply = replies[0] if replies else Reply(text="Done.")
+        if find_form(reply) is None and reply.ephemeral and place.view_id:
+            # A refusal ("that date is in the past"): the form again, with the reason on top.
+            await client.views_update(view_id=place.view_id, view=render_retry_view(view, reply.text))
+            return
+        await speaker.show_in_modal(place, reply)
+        decided = OUTCOMES.get(clicked.action_id)
+        if decided and clicked.on_card and place.message_ts:
+            reason = clicked.inputs.get("reason", "").strip()
+            await speaker.update(place, render_outcome(reply, decided, self.decider_name(person), reason))
+        elif clicked.action_id == cards.SUBMIT:
+            # The confirmation stays in the DM too, with its Cancel button.
+            await speaker.say_one(await speaker.direct_channel(place), reply)
+        await speaker.say(place, replies[1:])
+        if place.from_home:
+            await publish_home(client, self.runtime.assistant, person)
+
+    def decider_name(self, person: Person) -> str:
+        member = self.runtime.school.directory.find_person(person)
+        return member.name if member is not None else (person.display_name or "you")
+
+    # -- App Home ------------------------------------------------------------------------
+
+    async def open_home(self, client: AsyncWebClient, place: Place, event_key: str) -> None:
+        if not await self.first_time(event_key):
+            return
+        person = await self.identity.person(client, place)
+        await publish_home(client, self.runtime.assistant, person)
