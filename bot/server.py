@@ -85,17 +85,6 @@ def build_app(runtime: Runtime, *, background: bool = False) -> web.Application:
             from bot.slack.socket_mode import attach_socket_mode
 
             attach_socket_mode(slack, app, settings.slack_app_token.get_secret_value())
-    settings = runtime.settings
-    if settings.slack_configured or (settings.slack_app_token and settings.slack_bot_token):
-        from bot.slack.app import SlackApp
-
-        slack = SlackApp(runtime)
-        slack.mount(app)
-        runtime.couriers["slack"] = slack.courier()
-        if settings.slack_app_token is not None:
-            from bot.slack.socket_mode import attach_socket_mode
-
-            attach_socket_mode(slack, app, settings.slack_app_token.get_secret_value())
 
     if background:
         app.cleanup_ctx.append(run_background_work)
