@@ -65,6 +65,11 @@ class _Postings:
                     into[index] = value
 
 
+def _whole(units: Iterable[Unit]) -> frozenset[str]:
+    """The features units match whole: not the words of a phrase ("child" in "looking after my child")."""
+    return frozenset(f for unit in units for f in unit.features)
+
+
 def _bag(units: Iterable[Unit], repeat: int = 1) -> Counter[str]:
     bag: Counter[str] = Counter()
     for unit in units:
@@ -81,28 +86,41 @@ class PassageIndex:
         self.analyzer = analyzer
         section_ids: dict[tuple[str, str, str], int] = {}
         section_bags: list[Counter[str]] = []
+        section_whole: list[frozenset[str]] = []
         self.section_of: list[int] = []
         for section in library.sections():
             key = (section.document, section.number, section.heading)
             section_ids[key] = len(section_bags)
-            bag = _bag(analyzer.units(f"{section.heading} {section.parent_heading}"), 2)
-            bag.update(_bag(analyzer.units(section.document)))
+            units = analyzer.units(f"{section.heading} {section.parent_heading}")
+            bag = _bag(units, 2)
+            document_units = analyzer.units(section.document)
+            bag.update(_bag(document_units))
+            whole = set(_whole(units) | _whole(document_units))
             for name in (section.number, section.heading):
                 for phrase in keywords.get((section.document, name), []):
-                    bag.update(_bag(analyzer.units(phrase)))
+                    phrase_units = analyzer.units(phrase)
+                    bag.update(_bag(phrase_units))
+                    whole |= _whole(phrase_units)
             section_bags.append(bag)
+            section_whole.append(frozenset(whole))
         passage_bags = []
+        passage_whole = []
         for passage in self.passages:
             citation = passage.citation
             self.section_of.append(section_ids[(citation.document, citation.section, citation.heading)])
-            passage_bags.append(_bag(analyzer.units(passage.text)))
+            units = analyzer.units(passage.text)
+            passage_bags.append(_bag(units))
+            passage_whole.append(_whole(units))
         self.passage_postings = _Postings(passage_bags)
         self.section_postings = _Postings(section_bags)
         self.members: dict[int, list[int]] = defaultdict(list)
         for index, owner in enumerate(self.section_of):
             self.members[owner].append(index)
+        # Every feature of a passage or section (a phrase's own words too), and those matched whole.
         self.passage_features = [frozenset(b) for b in passage_bags]
         self.section_features = [frozenset(b) for b in section_bags]
+        self.passage_whole = passage_whole
+        self.section_whole = section_whole
 
     def weight(self, unit: Unit) -> float:
         """How much a unit of a message matters: rare features more, unknown topic words most."""
@@ -137,11 +155,16 @@ class PassageIndex:
         )
         return not known and self.analyzer.is_topic(unit.surface)
 
+    def covers_idea(self, index: int, idea: str) -> bool:
+        """Whether a passage or its section names an idea (a lexicon concept or a stem) whole."""
+        return idea in self.passage_whole[index] or idea in self.section_whole[self.section_of[index]]
+
     def _covers(self, index: int, unit: Unit) -> float:
-        features = self.passage_features[index] | self.section_features[self.section_of[index]]
-        if unit.features & features:
+        section = self.section_of[index]
+        if unit.features & (self.passage_whole[index] | self.section_whole[section]):
             return 1.0
-        return PARTIAL_CREDIT if unit.partial & features else 0.0
+        features = self.passage_features[index] | self.section_features[section]
+        return PARTIAL_CREDIT if (unit.features | unit.partial) & features else 0.0
 
     def search(self, units: Sequence[Unit], limit: int = 8) -> list[Scored]:
         """The best passages for a message's units, best first."""

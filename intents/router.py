@@ -32,6 +32,9 @@ SAFEGUARDING_THRESHOLD = 0.3
 MIN_MATCHED_WEIGHT = 2.0
 WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
+#: Being at school ("in my classroom", "during lessons"), and the ideas of being away from it.
+AT_SCHOOL = "~in_school"
+AWAY_IDEAS = frozenset({WFH, "~remote_learning", "~enforced_closure", "home"})
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 3
 ALSO_NEAR_RATIO = 0.8
@@ -179,6 +182,9 @@ class Router:
         # "How do I use the photocopier?" asks about the photocopier, not the assistant ("menu" does).
         if any(set(u.surface.split()) - self.cues.help_words for u in self.index.unknown_topics(units)):
             return False
+        # "What time does school start?" asks for a time, not for what the assistant can do.
+        if self.cues.clock_cues.search(plain) or self.cues.time_cues.search(plain):
+            return False
         if self.cues.help_phrases.search(plain) and len(units) <= 2:
             return True
         words = plain.split()
@@ -200,6 +206,11 @@ class Router:
         return bool(self.cues.name_cues.search(plain)) and all(
             u.features & self._role_features or u.features & self._name_filler_features for u in units
         )
+
+    def _set_at_school(self, ideas: set[str], best: int) -> bool:
+        """ "Can I use my phone in lessons?": a question set at school, not at home or in remote
+        learning, is not answered by a passage that never speaks of being at school."""
+        return AT_SCHOOL in ideas and not ideas & AWAY_IDEAS and not self.index.covers_idea(best, AT_SCHOOL)
 
     def _detail_tests(self, plain: str) -> list[Callable[[Passage], bool]]:
         """What a passage must hold to answer a question for a date or time, a number or a contact detail.
@@ -240,6 +251,7 @@ class Router:
         if (
             best < floor
             or (self.index.unknown_topics(units) and not safeguarding)
+            or (found and self._set_at_school(ideas, found[0].index) and not safeguarding)
             or self._asks_what_policies_never_say(plain, units)
             or self._names_another_policy(plain)
         ):
