@@ -238,3 +238,38 @@ def to_message(person: Person, said: Said) -> Message:
 def to_action(person: Person, clicked: Clicked) -> Action:
     return Action(person=person, action_id=clicked.action_id, value=clicked.value, inputs=clicked.inputs,
                   conversation=conversation_for(clicked.place))
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 255
+
+
+def find_shape_problem(body: Mapping[str, Any]) -> str | None:
+    """Why a signed body is not a Slack request we can route (None when it is).
+
+    Bolt assumes Slack's shapes; checking the fields its routing reads first turns an
+    odd payload into a 400 instead of an error deep inside the framework.
+    """
+    kind = body.get("type")
+    if "command" in body:
+        return None if _is_id(body.get("command")) and _is_id(body.get("user_id")) else "incomplete command"
+    if kind in ("url_verification", "ssl_check") or body.get("ssl_check"):
+        return None
+    if kind == "event_callback":
+        event = body.get("event")
+        return None if isinstance(event, dict) and _is_id(event.get("type")) else "event without a type"
+    if kind in ("block_actions", "interactive_message"):
+        actions = body.get("actions")
+        if not isinstance(body.get("user"), dict) or not isinstance(actions, list) or not actions:
+            return "actions without a user or actions"
+        return None if all(isinstance(a, dict) and _is_id(a.get("action_id")) for a in actions) else "bad action"
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not isinstance(body.get("user"), dict) or not isinstance(view, dict):
+            return "view without a user or view"
+        return None if isinstance(view.get("callback_id"), str) else "view without a callback id"
+    if kind in ("shortcut", "message_action"):
+        return None if _is_id(body.get("callback_id")) and isinstance(body.get("user"), dict) else "bad shortcut"
+    if kind == "block_suggestion":
+        return None if _is_id(body.get("action_id")) else "bad suggestion"
+    return "not a Slack request this app handles"

@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runtime import Runtime
 from bot.slack.adapter import (
     Place,
+    find_shape_problem,
     parse_block_action,
     parse_command,
     parse_mention_event,
@@ -206,11 +207,9 @@ class SlackApp:
         """Events, interactivity and slash commands: verify, parse, let bolt ack."""
         body = await request.text()
         assert self.verifier is not None
-        if not self.verifier.is_valid(
-            body,
-            request.headers.get("X-Slack-Request-Timestamp", ""),
-            request.headers.get("X-Slack-Signature", ""),
-        ):
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not timestamp.isdigit() or not signature or not self.verifier.is_valid(body, timestamp, signature):
             return web.json_response({"error": "invalid signature"}, status=401)
         try:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
@@ -218,6 +217,9 @@ class SlackApp:
             return web.json_response({"error": "unreadable body"}, status=400)
         if not isinstance(bolt_request.body, dict) or not bolt_request.body:
             return web.json_response({"error": "unreadable body"}, status=400)
+        problem = find_shape_problem(bolt_request.body)
+        if problem is not None:
+            return web.json_response({"error": problem}, status=400)
         try:
             response = await self.bolt.async_dispatch(bolt_request)
         except (ValueError, TypeError, KeyError, AttributeError) as error:

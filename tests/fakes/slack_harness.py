@@ -12,16 +12,13 @@ from slack_sdk.models.views import View
 
 from bot.assistant import Assistant
 from bot.clock import FakeClock
-from bot.delivery.courier import Delivered, Recipient
 from bot.requests.conversation import RequestConversation
 from bot.runtime import Runtime
 from bot.school import School
 from bot.server import build_app
 from bot.settings import Settings
 from bot.slack.app import SLACK_APP, SlackApp
-from bot.store.accounts import accounts_of
 from bot.store.database import Database
-from bot.store.outbox import list_undelivered, read_notice
 from intents.router import Router
 
 from .fake_slack_api import Call, FakeSlackApi
@@ -107,25 +104,16 @@ class SlackHarness:
             check_call(call)
         self.checked = len(self.fake.calls)
 
-    async def deliver_outbox(self) -> list[Delivered]:
-        """Deliver queued notices through the Slack courier (stand-in until the dispatcher lands)."""
-        courier = self.runtime.couriers["slack"]
-        delivered: list[Delivered] = []
-        async with self.runtime.database.transaction() as session:
-            rows = await list_undelivered(session, self.runtime.school.id)
-            for row in rows:
-                accounts = await accounts_of(self.runtime.database, row.school_id, row.recipient_email)
-                slack = [account for account in accounts if account.platform == "slack"]
-                if not slack:
-                    continue
-                recipient = Recipient(email=row.recipient_email, platform="slack", workspace=slack[0].workspace,
-                                      user_id=slack[0].user_id)
-                result = await courier.deliver(recipient, read_notice(row).reply, f"outbox-{row.id}")
-                assert isinstance(result, Delivered), result
-                row.delivered_at = self.runtime.clock.now()
-                delivered.append(result)
+    async def deliver_outbox(self) -> int:
+        """Deliver every due notice with the outbox dispatcher through the Slack courier; all must arrive."""
+        from bot.delivery.dispatcher import Dispatcher, Outcome
+
+        runtime = self.runtime
+        dispatcher = Dispatcher(runtime.database, runtime.couriers, {runtime.school.id: runtime.school}, runtime.clock)
+        report = await dispatcher.drain()
+        assert report.counts[Outcome.DELIVERED] == report.claimed, report
         self.check_all()
-        return delivered
+        return report.claimed
 
 
 async def open_harness(fake: FakeSlackApi, runtime: Runtime) -> SlackHarness:
