@@ -85,6 +85,10 @@ def build_app(runtime: Runtime, *, background: bool = False) -> web.Application:
             from bot.slack.socket_mode import attach_socket_mode
 
             attach_socket_mode(slack, app, settings.slack_app_token.get_secret_value())
+    # Teams (Bot Framework): POST /api/messages, always; unauthenticated (with a warning) without MicrosoftAppId.
+    from bot.teams.adapter import mount_teams
+
+    mount_teams(app, runtime)
 
     if background:
         app.cleanup_ctx.append(run_background_work)

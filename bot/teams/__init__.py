@@ -1,0 +1,1 @@
+"""Microsoft Teams: the Bot Framework adapter, Adaptive Card rendering and proactive delivery."""

@@ -1,0 +1,231 @@
+"""The Teams bot: one turn of a Bot Framework conversation, in the core's neutral words.
+
+Messages (personal chat, or an @mention in a channel) become `Message`s; card buttons
+become `Action`s — `Action.Execute` invokes in Teams (the invoke answer replaces the
+card), `Action.Submit` messages from clients without Universal Actions (the local demo's
+Web Chat). Installation and conversation updates record where to reach the person later.
+Who is acting always comes from the activity's sender as the channel authenticated it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from botbuilder.core import Bot, TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.exceptions import ClientException
+
+from bot.assistant import HELP_TEXT, START_LOAN, START_REQUEST
+from bot.messages import Action, Message, Person, Reply
+from bot.requests.cards import DECLINE_REASON
+from bot.runtime import Runtime
+from bot.store.events import first_sighting
+from bot.teams import activities
+from bot.teams.activities import DECISION_ACTIONS, is_refusal, render_activity, render_reply_card
+from bot.teams.cards import REFRESH, ButtonKind
+from bot.teams.parse import (
+    CARD_ACTION_INVOKE,
+    PLATFORM,
+    CardAction,
+    account_of,
+    conversation_of,
+    is_personal,
+    message_text,
+    parse_card_data,
+    parse_execute,
+)
+from bot.teams.refresh import render_current
+
+log = logging.getLogger(__name__)
+
+WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
+#: Buttons that open a form: the form comes as a new message and the card they sit on stays.
+OPENS_FORM = frozenset({START_REQUEST, START_LOAN})
+#: Decisions after which everyone who sees the approver's card should see the outcome.
+DECIDES = DECISION_ACTIONS | {DECLINE_REASON}
+
+
+@dataclass
+class TeamsOptions:
+    """How this deployment talks to Bot Framework clients."""
+
+    #: Channels whose clients only know `Action.Submit` (the local demo's Web Chat).
+    submit_channels: frozenset[str] = frozenset({"webchat"})
+    #: Service URLs of such clients, for proactive messages (the demo registers its own).
+    submit_service_urls: set[str] = field(default_factory=set)
+
+    def kind_for_channel(self, channel_id: str | None) -> ButtonKind:
+        return ButtonKind.SUBMIT if channel_id in self.submit_channels else ButtonKind.EXECUTE
+
+    def kind_for_service(self, service_url: str | None) -> ButtonKind:
+        return ButtonKind.SUBMIT if service_url in self.submit_service_urls else ButtonKind.EXECUTE
+
+
+class TeamsBot(Bot):  # type: ignore[misc]
+    """Routes each activity to the assistant and renders what it says."""
+
+    def __init__(self, runtime: Runtime, options: TeamsOptions | None = None) -> None:
+        self.runtime = runtime
+        self.options = options or TeamsOptions()
+
+    async def on_turn(self, context: TurnContext) -> None:
+        kind = context.activity.type
+        if kind == ActivityTypes.message:
+            await self.on_message(context)
+        elif kind == ActivityTypes.invoke:
+            await self.on_invoke(context)
+        elif kind == ActivityTypes.installation_update:
+            await self.on_installation(context)
+        elif kind == ActivityTypes.conversation_update:
+            await self.on_conversation_update(context)
+        # Typing, reactions and the rest need no answer.
+
+    # -- who is talking -----------------------------------------------------------------
+
+    async def identify(self, context: TurnContext) -> Person:
+        """The verified person behind the sender, recording where to reach them in private."""
+        activity = context.activity
+        account = account_of(activity)
+        email = await self.runtime.known_email(PLATFORM, account.workspace, account.user_id)
+        if email is None:
+            email = await self.lookup_email(context, account.channel_user_id)
+        return await self.runtime.meet(
+            platform=PLATFORM,
+            workspace=account.workspace,
+            user_id=account.user_id,
+            email=email,
+            display_name=account.display_name,
+            conversation=conversation_of(activity) if is_personal(activity) else None,
+        )
+
+    @staticmethod
+    async def lookup_email(context: TurnContext, channel_user_id: str) -> str | None:
+        """The sender's email as the channel reports it (Teams' member lookup), if it will say."""
+        try:
+            member = await TeamsInfo.get_member(context, channel_user_id)
+        except (ClientException, OSError, TimeoutError) as error:
+            log.warning("teams: member lookup failed (%s); identifying by id only", type(error).__name__)
+            return None
+        email = member.email or member.user_principal_name if member is not None else None
+        return str(email) if email else None
+
+    # -- activities -----------------------------------------------------------------------
+
+    async def on_message(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.id and not await first_sighting(
+            self.runtime.database, PLATFORM, f"{activity.conversation.id}|{activity.id}", self.runtime.clock.now()
+        ):
+            log.info("teams: activity delivered again; already handled")
+            return
+        submitted = parse_card_data(activity.value) if activity.value is not None else None
+        if activity.value is not None and submitted is None:
+            await context.send_activity(_plain("I couldn't read that card. Please ask again and use the new card."))
+            return
+        person = await self.identify(context)
+        if submitted is not None:
+            await self.on_submit(context, person, submitted)
+            return
+        text = message_text(activity)
+        replies = await self.runtime.assistant.handle(
+            Message(person=person, text=text, conversation=conversation_of(activity))
+        )
+        await self.send(context, replies)
+
+    async def on_submit(self, context: TurnContext, person: Person, pressed: CardAction) -> None:
+        """`Action.Submit`: like Universal Actions, the pressed card is replaced by the answer."""
+        replies = await self.act(context, person, pressed)
+        first, rest = replies[0], replies[1:]
+        card_id = context.activity.reply_to_id
+        if card_id and pressed.action_id not in OPENS_FORM and not is_refusal(first):
+            update = render_activity(first, ButtonKind.SUBMIT)
+            update.id = card_id
+            await context.update_activity(update)
+        else:
+            rest = [first, *rest]
+        await self.send(context, rest)
+
+    async def on_invoke(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.name != CARD_ACTION_INVOKE:
+            await context.send_activity(activities.bad_invoke(f"Staffroom doesn't handle '{activity.name}'."))
+            return
+        pressed = parse_execute(activity.value)
+        if pressed is None:
+            await context.send_activity(activities.error_response("I couldn't read that card action."))
+            return
+        person = await self.identify(context)
+        viewers = (str(activity.from_property.id),)
+        requests = self.runtime.assistant.requests
+        if pressed.action_id == REFRESH:
+            if requests is None:
+                await context.send_activity(activities.error_response("Requests aren't switched on here."))
+                return
+            current = await render_current(requests, person, pressed.value, self.runtime.clock.now())
+            card = render_reply_card(current, ButtonKind.EXECUTE, viewers)
+            await context.send_activity(activities.card_response(card))
+            return
+        replies = await self.act(context, person, pressed)
+        first, rest = replies[0], replies[1:]
+        if is_refusal(first):
+            await context.send_activity(activities.error_response(first.text))
+        elif pressed.action_id in OPENS_FORM:
+            await context.send_activity(activities.message_response(first.text))
+            rest = [first, *rest]
+        else:
+            await context.send_activity(activities.card_response(render_reply_card(first, ButtonKind.EXECUTE, viewers)))
+            if pressed.action_id in DECIDES and activity.reply_to_id and requests is not None:
+                await self.show_outcome_to_everyone(context, person, pressed.value)
+        await self.send(context, rest)
+
+    async def show_outcome_to_everyone(self, context: TurnContext, person: Person, request_id: str) -> None:
+        """Replace the approver's card itself, so anyone else who sees it sees the outcome."""
+        requests = self.runtime.assistant.requests
+        assert requests is not None
+        current = await render_current(requests, person, request_id, self.runtime.clock.now())
+        update = render_activity(current, ButtonKind.EXECUTE)
+        update.id = context.activity.reply_to_id
+        try:
+            await context.update_activity(update)
+        except (ClientException, OSError, TimeoutError) as error:
+            # The person already has the new card from the invoke answer; others refresh it.
+            log.warning("teams: couldn't update the approver's card (%s)", type(error).__name__)
+
+    async def act(self, context: TurnContext, person: Person, pressed: CardAction) -> list[Reply]:
+        action = Action(
+            person=person,
+            action_id=pressed.action_id,
+            value=pressed.value,
+            inputs=pressed.inputs,
+            conversation=conversation_of(context.activity),
+        )
+        replies = await self.runtime.assistant.handle(action)
+        return replies or [Reply(text="Done.")]
+
+    async def on_installation(self, context: TurnContext) -> None:
+        """Installed (personal or team): remember the installer; say hello in a personal chat."""
+        action = context.activity.action or ""
+        if not action.startswith("add"):
+            log.info("teams: app %s by a user", action or "updated")
+            return
+        await self.identify(context)
+        if is_personal(context.activity):
+            await context.send_activity(_plain(WELCOME))
+
+    async def on_conversation_update(self, context: TurnContext) -> None:
+        """Members added to a personal chat: where to reach this person from now on."""
+        if is_personal(context.activity) and context.activity.members_added:
+            await self.identify(context)
+
+    async def send(self, context: TurnContext, replies: list[Reply]) -> None:
+        """Send replies in this conversation; decision cards refresh only for this person."""
+        kind = self.options.kind_for_channel(context.activity.channel_id)
+        viewers = (str(context.activity.from_property.id),)
+        for reply in replies:
+            await context.send_activity(render_activity(reply, kind, viewers))
+
+
+def _plain(text: str) -> Activity:
+    return Activity(type=ActivityTypes.message, text=text, text_format="plain")

@@ -1,0 +1,46 @@
+"""A request's card as it stands now, for the person looking at it (Teams' card refresh).
+
+Teams asks for this whenever someone listed in the card's `refresh.userIds` opens it:
+the approver awaited now (or their stand-in today) gets the decision buttons, anyone
+else the request's status. Read-only: the database decides, never the card.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.messages import Person, Reply
+from bot.requests import cards
+from bot.requests.authority import NOT_FOUND, check_decider, is_involved
+from bot.requests.conversation import RequestConversation
+from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
+from bot.requests.notices import notify_approver
+from bot.requests.states import RequestEvent, RequestState
+
+
+async def render_current(requests: RequestConversation, person: Person, value: str, now: datetime) -> Reply:
+    """The decision card while `person` may decide the request, else its status."""
+    member = requests.identify(person)
+    if member is None:
+        return requests.render_not_in_directory(person)
+    try:
+        request_id = int(value)
+    except ValueError:
+        return cards.render_text(NOT_FOUND)
+    workflow = requests.workflow
+    school = workflow.school
+    today = workflow.today(now)
+    async with workflow.database.reading() as session:
+        request = await workflow.load(session, request_id)
+        if request is None or not is_involved(school, request, member.email, today):
+            return cards.render_text(NOT_FOUND)
+        if request.state == RequestState.PENDING.value:
+            event = RequestEvent.APPROVE if request.is_final_step else RequestEvent.ENDORSE
+            if await check_decider(school, session, request, member, event, today, now) is None:
+                notices = notify_approver(school, workflow.library, request, today)
+                if notices:
+                    return notices[0].reply
+            waiting = f"Request #{request.id} is waiting for {name_of(school, request.approver)}."
+            return cards.render_status(waiting, describe_facts(school, request))
+        audit = await last_audit(session, request.id)
+    return cards.render_status(describe_audit(school, request, audit, now), describe_facts(school, request))

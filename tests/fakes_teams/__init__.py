@@ -1,0 +1,1 @@
+"""Fakes for the Teams tests: a Bot Connector on loopback and real-shaped activities."""
