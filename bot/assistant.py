@@ -248,6 +248,10 @@ class Assistant:
                 return [self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)]
             if event.action_id == START_LOAN:
                 return [self.requests.offer_loan_form(event.person, now)]
+            if event.action_id.startswith("checkin."):  # wellbeing check-in buttons (bot/checkins)
+                from bot.checkins.actions import handle_checkin_action
+
+                return [await handle_checkin_action(self.requests.workflow, event, now)]
             return await self.requests.handle_action(event, now)
         answer = self.answer(event.text)
         if self.requests is None or answer.routing is None:

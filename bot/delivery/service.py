@@ -90,6 +90,10 @@ class DeliveryService:
 
 def start_delivery(runtime: Runtime) -> DeliveryService:
     """The service for one running Staffroom, started (call inside the server's event loop)."""
-    service = DeliveryService(runtime.database, runtime.couriers, {runtime.school.id: runtime.school}, runtime.clock)
+    from bot.checkins.scheduler import CheckInScheduler
+
+    scheduler = CheckInScheduler([runtime.school], runtime.database, runtime.clock)
+    service = DeliveryService(runtime.database, runtime.couriers, {runtime.school.id: runtime.school}, runtime.clock,
+                              scheduler_tick=scheduler.tick)
     service.start()
     return service

@@ -1,4 +1,4 @@
-"""The school calendar: working days, bank holidays, terms, closures and working hours."""
+"""The school calendar: working days, bank holidays, terms, closures, INSET days and working hours."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.school.config import BankHolidays, Closure, SchoolConfig, Term
+from bot.school.config import BankHolidays, Closure, InsetDay, SchoolConfig, Term
 
 _SUBDIVISION = {
     BankHolidays.ENGLAND: "ENG",
@@ -26,7 +26,9 @@ class SchoolCalendar:
     """Answers "is this a school day?" and does working-hours arithmetic in the school's zone.
 
     A school day is a working weekday, in a term, not a bank holiday and not a closure.
-    With no terms configured, every working weekday counts as in term.
+    With no terms configured, every working weekday counts as in term. A working day is a
+    school day or an INSET day (staff work, pupils don't): working hours and the
+    assistant's own messages follow working days.
     """
 
     def __init__(self, config: SchoolConfig) -> None:
@@ -36,6 +38,7 @@ class SchoolCalendar:
         self.day_end: time = config.working_hours.end
         self.terms: tuple[Term, ...] = tuple(sorted(config.terms, key=lambda term: term.start))
         self.closures: tuple[Closure, ...] = config.closures
+        self.inset_days: dict[date, InsetDay] = {inset.date: inset for inset in config.inset_days}
         self._region = config.bank_holidays
 
     @cached_property
@@ -78,6 +81,46 @@ class SchoolCalendar:
             and self.closure_on(day) is None
         )
 
+    def inset_day(self, day: date) -> InsetDay | None:
+        return self.inset_days.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        """A day staff work: a school day, or an INSET day that is not a bank holiday or closure."""
+        if self.is_school_day(day):
+            return True
+        return day in self.inset_days and not self.is_bank_holiday(day) and self.closure_on(day) is None
+
+    def why_not_working(self, day: date) -> str | None:
+        """Why `day` is not a working day ("Bank holiday: Christmas Day"), or None when it is."""
+        if self.is_working_day(day):
+            return None
+        holiday = self.bank_holiday_name(day)
+        closure = self.closure_on(day)
+        if holiday:
+            return f"bank holiday ({holiday})"
+        if closure is not None:
+            return f"school closed ({closure.reason})" if closure.reason else "school closed"
+        if self.is_weekend(day):
+            return "not a working day of the week"
+        return "outside term"
+
+    def last_working_day_of_week(self, day: date) -> bool:
+        """True when no later day in the same Monday-to-Sunday week is a working day."""
+        return self.is_working_day(day) and not any(
+            self.is_working_day(day + timedelta(days=ahead)) for ahead in range(1, 7 - day.weekday())
+        )
+
+    def working_days(self, first: date, last: date) -> Iterator[date]:
+        day = first
+        while day <= last:
+            if self.is_working_day(day):
+                yield day
+            day += timedelta(days=1)
+
+    def at(self, day: date, moment: time) -> datetime:
+        """`day` at `moment` in the school's time zone."""
+        return datetime.combine(day, moment, self.zone)
+
     def term_end_after(self, day: date) -> date | None:
         """The last day of the term (or half-term) that `day` falls in, or of the next one."""
         term = self.term_of(day) or next((t for t in self.terms if t.start > day), None)
@@ -102,7 +145,7 @@ class SchoolCalendar:
         """The working windows that end after `moment`, in order, clipped to start at it."""
         day = self.local_date(moment)
         for _ in range(_SEARCH_DAYS):
-            if self.is_school_day(day):
+            if self.is_working_day(day):
                 start, end = self._window(day)
                 if end > moment:
                     yield max(start, moment), end
@@ -110,17 +153,17 @@ class SchoolCalendar:
 
     def is_working_time(self, moment: datetime) -> bool:
         day = self.local_date(moment)
-        if not self.is_school_day(day):
+        if not self.is_working_day(day):
             return False
         start, end = self._window(day)
         return start <= moment < end
 
     def next_working_morning(self, moment: datetime) -> datetime:
-        """The start of the first school day that begins after `moment`."""
+        """The start of the first working day that begins after `moment`."""
         day = self.local_date(moment)
         for _ in range(_SEARCH_DAYS):
             start, _end = self._window(day)
-            if self.is_school_day(day) and start > moment:
+            if self.is_working_day(day) and start > moment:
                 return start
             day += timedelta(days=1)
         raise ValueError("no school day in the coming year: check the term dates")

@@ -83,6 +83,13 @@ class Closure(Strict):
         return self.end or self.start
 
 
+class InsetDay(Strict):
+    """A staff training day: staff work (so check-ins run) though pupils are not in school."""
+
+    date: date
+    reason: str = "INSET day"
+
+
 class WorkingHours(Strict):
     start: time = time(8, 0)
     end: time = time(17, 0)
@@ -199,6 +206,7 @@ class SchoolConfig(Strict):
     working_hours: WorkingHours = WorkingHours()
     terms: tuple[Term, ...] = ()
     closures: tuple[Closure, ...] = ()
+    inset_days: tuple[InsetDay, ...] = ()
     roles: Roles
     #: Who a person missing from the directory should ask to be added.
     directory_contact: str = "the school office"

@@ -78,6 +78,45 @@ async def add_notice_once(
     return (await session.scalar(statement)) is not None
 
 
+async def add_notices_once(
+    session: AsyncSession,
+    school_id: str,
+    items: Sequence[tuple[Notice, str]],
+    *,
+    now: datetime,
+    deliver_after: datetime,
+) -> int:
+    """Queue many (notice, dedupe key) pairs at once, skipping keys already queued; returns how many were new."""
+    queued = 0
+    for start in range(0, len(items), _CHUNK):
+        values = [
+            {
+                "school_id": school_id,
+                "recipient_email": notice.recipient_email,
+                "request_id": None,
+                "reason": notice.reason,
+                "reply": notice.reply.model_dump_json(),
+                "created_at": now,
+                "deliver_after": deliver_after,
+                "attempts": 0,
+                "dedupe_key": key,
+            }
+            for notice, key in items[start : start + _CHUNK]
+        ]
+        statement = (
+            insert_for(session, OutboxRow)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxRow.id)
+        )
+        queued += len((await session.scalars(statement)).all())
+    return queued
+
+
+#: Rows per INSERT: well under SQLite's limit on bound parameters.
+_CHUNK = 500
+
+
 def _pending(row: type[OutboxRow] | Any) -> ColumnElement[bool]:
     return and_(row.delivered_at.is_(None), row.dead_at.is_(None))
 
