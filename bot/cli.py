@@ -169,6 +169,16 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_manifest_slack(args: argparse.Namespace) -> int:
+    from bot.slack.manifest import ManifestError, render_manifest
+
+    try:
+        print(render_manifest(args.url, socket_mode=args.socket_mode), end="")
+    except ManifestError as error:
+        raise SetupError(str(error)) from None
+    return 0
+
+
 def command_policies_check(args: argparse.Namespace) -> int:
     folder = policies_folder(args.folder)
     documents, problems = check_policy_folder(folder)
@@ -211,8 +221,12 @@ def make_parser() -> argparse.ArgumentParser:
     serving.set_defaults(handler=command_serve)
 
     manifest = commands.add_parser("manifest", help="app manifests to register Staffroom with Slack or Teams")
-    manifest_commands = manifest.add_subparsers(dest="manifest_command", required=True)  # noqa: F841 (platforms add theirs)
+    manifest_commands = manifest.add_subparsers(dest="manifest_command", required=True)
     # Each platform adds its subcommand here: `manifest slack --url`, `manifest teams --app-id --out`.
+    slack_manifest = manifest_commands.add_parser("slack", help="print the Slack app manifest for this server")
+    slack_manifest.add_argument("--url", metavar="https://HOST", help="the server's public address")
+    slack_manifest.add_argument("--socket-mode", action="store_true", help="Socket Mode: no public address needed")
+    slack_manifest.set_defaults(handler=command_manifest_slack)
 
     policies = commands.add_parser("policies", help="work with a school's policy files")
     policy_commands = policies.add_subparsers(dest="policies_command", required=True)

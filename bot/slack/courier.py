@@ -84,7 +84,7 @@ class SlackCourier:
 def _classify(error: SlackApiError) -> DeliveryResult:
     response: Any = error.response
     status = int(getattr(response, "status_code", 0) or 0)
-    code = str(response.get("error", "") if hasattr(response, "get") else "")
+    code = error_code(error)
     if status == 429 or code == "ratelimited":
         return RetryLater("Slack rate limit", after_seconds=_retry_after(response))
     if status >= 500 or code in PASSING_ERRORS:
@@ -93,6 +93,13 @@ def _classify(error: SlackApiError) -> DeliveryResult:
         return Undeliverable(f"Slack: {code}")
     # Unknown errors are not retried blindly: the reason is kept for the school's IT person.
     return Undeliverable(f"Slack: {code or status}")
+
+
+def error_code(error: SlackApiError) -> str:
+    """Slack's `error` field; "" when the answer was not JSON (a proxy's 502 page, say)."""
+    data = getattr(error.response, "data", None)
+    code = data.get("error") if isinstance(data, dict) else None
+    return code if isinstance(code, str) else ""
 
 
 def _retry_after(response: Any) -> float | None:

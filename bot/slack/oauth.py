@@ -54,7 +54,7 @@ def new_secret_key() -> str:
 
 def _json_default(value: object) -> Any:
     if isinstance(value, datetime):
-        return value.timestamp()
+        return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

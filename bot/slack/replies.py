@@ -18,6 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.messages import Reply
 from bot.slack.adapter import Place, form_metadata
 from bot.slack.blocks import find_form, render_form_view, render_message, render_result_view
+from bot.slack.courier import error_code
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class Speaker:
                 await self.client.views_open(trigger_id=place.trigger_id, view=view)
                 return
             except SlackApiError as error:
-                if error.response.get("error") not in ("expired_trigger_id", "invalid_trigger_id"):
+                if error_code(error) not in ("expired_trigger_id", "invalid_trigger_id"):
                     raise
                 log.info("a form opened too late for its trigger")
         await self.say_one(replace(place, trigger_id=None), Reply(text=TOO_SLOW, ephemeral=True))
