@@ -151,6 +151,32 @@ def command_requests_list(args: argparse.Namespace) -> int:
     return list_requests(status=args.status, school=args.school)
 
 
+def command_outbox(args: argparse.Namespace) -> int:
+    from bot.delivery.commands import retry_outbox, show_outbox
+
+    if args.action == "retry":
+        if not args.ids:
+            print("Name the dead letters to send again: staffroom outbox retry ID [ID…]", file=sys.stderr)
+            return 2
+        return retry_outbox(args.ids)
+    return show_outbox()
+
+
+def command_checkins(args: argparse.Namespace) -> int:
+    from bot.checkins.commands import parse_day, preview_checkins, report_checkins
+
+    school = load_school_if_configured(policies_folder(args.policies))
+    if school is None:
+        raise SetupError("Check-ins need the school's school.yaml (staff directory and calendar).")
+    day = parse_day(args.date, school)
+    if isinstance(day, str):
+        print(day, file=sys.stderr)
+        return 2
+    if args.checkins_command == "preview":
+        return preview_checkins(school, day)
+    return report_checkins(school, day)
+
+
 def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
@@ -176,6 +202,28 @@ def command_manifest_slack(args: argparse.Namespace) -> int:
         print(render_manifest(args.url, socket_mode=args.socket_mode), end="")
     except ManifestError as error:
         raise SetupError(str(error)) from None
+    return 0
+
+
+def command_manifest_teams(args: argparse.Namespace) -> int:
+    from bot.teams.manifest import ManifestError, write_package
+
+    try:
+        out = write_package(args.app_id, Path(args.out))
+    except ManifestError as error:
+        raise SetupError(str(error)) from None
+    print(f"Wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app) or the Teams admin centre.")
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from bot.demo.page import DEFAULT_WEBCHAT_URL
+    from bot.demo.server import run_demo
+
+    webchat_file = Path(args.webchat_file) if args.webchat_file else None
+    if webchat_file is not None and not webchat_file.is_file():
+        raise SetupError(f"{webchat_file} is not a file (it should be Web Chat's dist/webchat.js).")
+    run_demo(policies_folder(args.policies), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
     return 0
 
 
@@ -227,6 +275,19 @@ def make_parser() -> argparse.ArgumentParser:
     slack_manifest.add_argument("--url", metavar="https://HOST", help="the server's public address")
     slack_manifest.add_argument("--socket-mode", action="store_true", help="Socket Mode: no public address needed")
     slack_manifest.set_defaults(handler=command_manifest_slack)
+    teams_manifest = manifest_commands.add_parser("teams", help="build the Teams app package (.zip) to upload")
+    teams_manifest.add_argument("--app-id", required=True, metavar="ID", help="the bot's Microsoft App ID (a GUID)")
+    teams_manifest.add_argument("--out", default="staffroom-teams.zip", metavar="FILE", help="the .zip to write")
+    teams_manifest.set_defaults(handler=command_manifest_teams)
+
+    demo = commands.add_parser("demo", help="try Staffroom in your browser with Web Chat (loopback only)")
+    demo.add_argument("--port", type=int, default=3979, help="port on 127.0.0.1 (default 3979)")
+    demo.add_argument("--webchat-url", metavar="URL",
+                      help="where the page loads Web Chat from (default: Microsoft's CDN)")
+    demo.add_argument("--webchat-file", metavar="FILE",
+                      help="serve this webchat.js instead (from npm's botframework-webchat)")
+    demo.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+    demo.set_defaults(handler=command_demo)
 
     policies = commands.add_parser("policies", help="work with a school's policy files")
     policy_commands = policies.add_subparsers(dest="policies_command", required=True)
@@ -246,6 +307,21 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=["pending", "approved", "declined", "cancelled", "expired"])
     listing.add_argument("--school", metavar="ID", help="only this school's requests")
     listing.set_defaults(handler=command_requests_list)
+
+    outbox = commands.add_parser("outbox", help="messages waiting to be delivered, and dead letters")
+    outbox.add_argument("action", nargs="?", choices=["retry"], help="retry ID…: send dead letters again")
+    outbox.add_argument("ids", nargs="*", type=int, metavar="ID", help="dead letter numbers (with retry)")
+    outbox.set_defaults(handler=command_outbox)
+
+    checkins = commands.add_parser("checkins", help="wellbeing check-ins: preview a day, report a week")
+    checkin_commands = checkins.add_subparsers(dest="checkins_command", required=True)
+    preview = checkin_commands.add_parser("preview", help="who would be prompted on a day, and when")
+    report = checkin_commands.add_parser("report", help="the week's counts (no names)")
+    report.add_argument("--week", action="store_true", help="the week containing --date (the default report)")
+    for sub in (preview, report):
+        sub.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
+        sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+        sub.set_defaults(handler=command_checkins)
 
     directory = commands.add_parser("directory", help="the staff directory")
     directory_commands = directory.add_subparsers(dest="directory_command", required=True)
