@@ -121,6 +121,11 @@ class PassageIndex:
         self.section_features = [frozenset(b) for b in section_bags]
         self.passage_whole = passage_whole
         self.section_whole = section_whole
+        # Per passage, with its section: what `_covers` reads on every candidate of every message.
+        self._whole_with_section = [w | section_whole[s] for w, s in zip(passage_whole, self.section_of, strict=True)]
+        self._any_with_section = [
+            f | self.section_features[s] for f, s in zip(self.passage_features, self.section_of, strict=True)
+        ]
 
     def weight(self, unit: Unit) -> float:
         """How much a unit of a message matters: rare features more, unknown topic words most."""
@@ -160,11 +165,10 @@ class PassageIndex:
         return idea in self.passage_whole[index] or idea in self.section_whole[self.section_of[index]]
 
     def _covers(self, index: int, unit: Unit) -> float:
-        section = self.section_of[index]
-        if unit.features & (self.passage_whole[index] | self.section_whole[section]):
+        if not unit.features.isdisjoint(self._whole_with_section[index]):
             return 1.0
-        features = self.passage_features[index] | self.section_features[section]
-        return PARTIAL_CREDIT if (unit.features | unit.partial) & features else 0.0
+        features = self._any_with_section[index]
+        return PARTIAL_CREDIT if not (features.isdisjoint(unit.features) and features.isdisjoint(unit.partial)) else 0.0
 
     def search(self, units: Sequence[Unit], limit: int = 8) -> list[Scored]:
         """The best passages for a message's units, best first."""

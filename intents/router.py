@@ -49,6 +49,11 @@ _POLICY_NAME = re.compile(
     r"((?:\w+ ){1,3})(?:polic(?:y|ies)|procedures?)\b|\bpolicy on ((?:\w+ ?){1,2})"
 )
 _NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
+#: Asking what a named policy says, or where to find it: "what does the behaviour policy say…".
+_POLICY_CONTENT = re.compile(
+    r"\b(?:what (?:does|do)|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get))|wheres|copy of|link to)"
+    r" (?:the |our |a )?((?:\w+ ){1,3})polic(?:y|ies)\b"
+)
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: A telephone number or an email address in a passage.
@@ -77,6 +82,10 @@ class Router:
             sections.setdefault(passage.citation, []).append(passage)
         self._sections = {p: tuple(items) for items in sections.values() for p in items}
         self._policy_name_features = self._policy_names(library, analyzer)
+        self._title_features = [
+            (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features))
+            for document in library.documents
+        ]
         dsl_passages = [
             (i, {f for u in analyzer.units(passage.body) for f in u.features})
             for i, passage in enumerate(library.passages)
@@ -102,6 +111,30 @@ class Router:
         for match in _NAMED_POLICY.finditer(plain):
             named = self.analyzer.units(match.group(1), spellcheck=True)
             if named and not any((u.features | u.partial) & self._policy_name_features for u in named):
+                return True
+        return False
+
+    def _held_policy(self, name: str) -> str | None:
+        """The title of the policy a name ("wfh", "home learning") stands for, if the library holds it."""
+        named = [u for u in self.analyzer.units(name, spellcheck=True) if u.features]
+        if not named:
+            return None
+        for title, features in self._title_features:
+            if all(u.features & features for u in named):
+                return title
+        return None
+
+    def _named_documents(self, plain: str) -> set[str]:
+        """The policies held by the library that a message names ("does the wfh policy…")."""
+        titles = {self._held_policy(m.group(1)) for m in _NAMED_POLICY.finditer(plain)}
+        return {t for t in titles if t is not None}
+
+    def _asks_what_another_policy_says(self, plain: str) -> bool:
+        """ "What does the behaviour policy say about…", "where's the flexible working policy":
+        the library may mention that policy, but does not hold its text."""
+        for match in _POLICY_CONTENT.finditer(plain):
+            named = [u for u in self.analyzer.units(match.group(1), spellcheck=True) if u.features]
+            if named and self._held_policy(match.group(1)) is None:
                 return True
         return False
 
@@ -243,7 +276,13 @@ class Router:
         return [holding, *(m for m in matches if m is not holding)]
 
     def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
-        found = self.index.search(units, 6)
+        named = self._named_documents(plain) if "polic" in plain else set()
+        if len(named) == 1:
+            # "Does the wfh policy say…": that policy answers, not another one.
+            passages = self.library.passages
+            found = [s for s in self.index.search(units, 12) if passages[s.index].citation.document in named][:6]
+        else:
+            found = self.index.search(units, 6)
         safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches and found[0].matched >= MIN_MATCHED_WEIGHT else 0.0
@@ -254,6 +293,7 @@ class Router:
             or (found and self._set_at_school(ideas, found[0].index) and not safeguarding)
             or self._asks_what_policies_never_say(plain, units)
             or self._names_another_policy(plain)
+            or ("polic" in plain and self._asks_what_another_policy_says(plain))
         ):
             return self._decline(matches, safeguarding)
         detailed = self._with_detail_first(plain, matches)

@@ -165,3 +165,27 @@ def test_a_question_about_school_and_home_still_finds_its_passage(router: Router
     assert routing.intent is Intent.POLICY
     assert routing.matches[0].passage.citation.heading == "IT support"
 
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does the child protection policy say about photos",
+        "where can i read the flexible working policy",
+    ],
+)
+def test_asking_what_a_policy_we_only_mention_says_is_declined(router: Router, question: str) -> None:
+    assert router.route(question, MONDAY).intent is Intent.FALLBACK
+
+
+def test_a_named_policy_answers_rather_than_the_other_one(router: Router) -> None:
+    routing = router.route("does the home learning policy say who approves it", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert {m.passage.citation.document for m in routing.matches} == {"Remote Learning Policy for staff"}
+
+
+def test_how_long_needs_a_passage_with_a_number(router: Router) -> None:
+    assert router.route("how long should a live lesson be", MONDAY).intent is Intent.FALLBACK
+    routing = router.route("how long does my password have to be", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "8 characters" in routing.matches[0].passage.text
