@@ -177,32 +177,6 @@ def command_checkins(args: argparse.Namespace) -> int:
     return report_checkins(school, day)
 
 
-def command_outbox(args: argparse.Namespace) -> int:
-    from bot.delivery.commands import retry_outbox, show_outbox
-
-    if args.action == "retry":
-        if not args.ids:
-            print("Name the dead letters to send again: staffroom outbox retry ID [ID…]", file=sys.stderr)
-            return 2
-        return retry_outbox(args.ids)
-    return show_outbox()
-
-
-def command_checkins(args: argparse.Namespace) -> int:
-    from bot.checkins.commands import parse_day, preview_checkins, report_checkins
-
-    school = load_school_if_configured(policies_folder(args.policies))
-    if school is None:
-        raise SetupError("Check-ins need the school's school.yaml (staff directory and calendar).")
-    day = parse_day(args.date, school)
-    if isinstance(day, str):
-        print(day, file=sys.stderr)
-        return 2
-    if args.checkins_command == "preview":
-        return preview_checkins(school, day)
-    return report_checkins(school, day)
-
-
 def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
@@ -333,21 +307,6 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=["pending", "approved", "declined", "cancelled", "expired"])
     listing.add_argument("--school", metavar="ID", help="only this school's requests")
     listing.set_defaults(handler=command_requests_list)
-
-    outbox = commands.add_parser("outbox", help="messages waiting to be delivered, and dead letters")
-    outbox.add_argument("action", nargs="?", choices=["retry"], help="retry ID…: send dead letters again")
-    outbox.add_argument("ids", nargs="*", type=int, metavar="ID", help="dead letter numbers (with retry)")
-    outbox.set_defaults(handler=command_outbox)
-
-    checkins = commands.add_parser("checkins", help="wellbeing check-ins: preview a day, report a week")
-    checkin_commands = checkins.add_subparsers(dest="checkins_command", required=True)
-    preview = checkin_commands.add_parser("preview", help="who would be prompted on a day, and when")
-    report = checkin_commands.add_parser("report", help="the week's counts (no names)")
-    report.add_argument("--week", action="store_true", help="the week containing --date (the default report)")
-    for sub in (preview, report):
-        sub.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
-        sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
-        sub.set_defaults(handler=command_checkins)
 
     outbox = commands.add_parser("outbox", help="messages waiting to be delivered, and dead letters")
     outbox.add_argument("action", nargs="?", choices=["retry"], help="retry ID…: send dead letters again")
