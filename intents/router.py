@@ -29,7 +29,7 @@ ANSWER_THRESHOLD = 0.5
 #: Below this it is declined, and the decline still quotes who to go to.
 SAFEGUARDING_THRESHOLD = 0.3
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
-MIN_MATCHED_WEIGHT = 2.0
+MIN_MATCHED_WEIGHT = 1.5
 WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: Being at school ("in my classroom", "during lessons"), and the ideas of being away from it.

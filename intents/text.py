@@ -207,6 +207,9 @@ class Analyzer:
         if self.is_topic(surface):
             return TOPIC_WEIGHT
         parts = surface.split()
+        # "q", "r u", "1:1": letters and numbers of text-speak name nothing.
+        if all(len(p) <= 2 or p.isdigit() for p in parts):
+            return MIN_UNKNOWN_WEIGHT
         rarity = max((english_rarity(w) for w in parts), default=0.0)
         return min(MAX_UNKNOWN_WEIGHT, max(MIN_UNKNOWN_WEIGHT, 1.3 * (rarity - 3.0)))
 

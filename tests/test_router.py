@@ -189,3 +189,9 @@ def test_how_long_needs_a_passage_with_a_number(router: Router) -> None:
     routing = router.route("how long does my password have to be", MONDAY)
     assert routing.intent is Intent.POLICY
     assert "8 characters" in routing.matches[0].passage.text
+
+
+def test_text_speak_letters_and_apologies_do_not_count_against_a_question(router: Router) -> None:
+    routing = router.route("sorry silly q but who gives the green light for home working days?", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert routing.matches[0].passage.citation.heading == "Headteacher"
