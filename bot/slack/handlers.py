@@ -21,10 +21,10 @@ from bot.requests import cards
 from bot.runtime import Runtime
 from bot.slack.adapter import PLATFORM, Clicked, Place, Said, to_action, to_message
 from bot.slack.blocks import find_form, render_retry_view
+from bot.slack.dedup import EventClaims
 from bot.slack.home import publish_home
 from bot.slack.identity import SlackIdentity
 from bot.slack.replies import Speaker
-from bot.store.events import first_sighting
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +34,26 @@ APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. Pl
 OUTCOMES = {cards.ENDORSE: "Endorsed", cards.APPROVE: "Approved", cards.DECLINE_REASON: "Declined"}
 
 
+#: How many events are worked on at once; more wait their turn, so acknowledgements stay prompt.
+MAX_IN_FLIGHT = 32
+
+
 class Background:
     """Tasks started after an acknowledgement; kept referenced, awaited on shutdown and in tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_IN_FLIGHT) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
+        self._limit = limit
+        self._gate: asyncio.Semaphore | None = None
+
+    async def _in_turn(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._limit)
+        async with self._gate:
+            await work
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
+        task = asyncio.get_running_loop().create_task(self._in_turn(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -65,6 +77,7 @@ class SlackHandlers:
         self.runtime = runtime
         self.identity = identity
         self.background = background
+        self.claims = EventClaims(runtime.database, PLATFORM, runtime.clock)
 
     # -- guarding ---------------------------------------------------------------------
 
@@ -84,7 +97,7 @@ class SlackHandlers:
                     log.warning("could not send the apology either (%s)", type(error).__name__)
 
     async def first_time(self, key: str) -> bool:
-        fresh = await first_sighting(self.runtime.database, PLATFORM, key, self.runtime.clock.now())
+        fresh = await self.claims.first_time(key)
         if not fresh:
             log.info("Slack retry or replay ignored")
         return fresh

@@ -1,0 +1,69 @@
+"""Claim Slack event ids in the database in batches: one transaction for every id that arrived meanwhile.
+
+The same rule as `bot.store.events.first_sighting` (a row in `processed_events` per
+platform and event id; the first insert wins, across restarts and instances), but a
+burst of events shares one INSERT … ON CONFLICT DO NOTHING RETURNING and one commit
+instead of one each — on SQLite the commit is most of an event's cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.clock import Clock
+from bot.store.database import Database
+from bot.store.tables import ProcessedEventRow
+from bot.store.upsert import insert_for
+
+log = logging.getLogger(__name__)
+
+#: Most ids in one statement (well under every database's parameter limit).
+MAX_BATCH = 200
+
+
+class EventClaims:
+    """`await claims.first_time(key)` is True exactly once per key, whoever asks and wherever."""
+
+    def __init__(self, database: Database, platform: str, clock: Clock) -> None:
+        self.database = database
+        self.platform = platform
+        self.clock = clock
+        self._waiting: list[tuple[str, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def first_time(self, key: str) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((key[:255], future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                claimed = await self._insert([key for key, _ in batch])
+            except Exception as error:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for key, future in batch:
+                # A key twice in one batch: the first asker gets it.
+                first = key in claimed
+                claimed.discard(key)
+                if not future.done():
+                    future.set_result(first)
+
+    async def _insert(self, keys: list[str]) -> set[str]:
+        now = self.clock.now()
+        unique = list(dict.fromkeys(keys))
+        async with self.database.transaction() as session:
+            statement = (
+                insert_for(session, ProcessedEventRow)
+                .values([{"platform": self.platform, "event_id": key, "received_at": now} for key in unique])
+                .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+                .returning(ProcessedEventRow.event_id)
+            )
+            return set((await session.execute(statement)).scalars().all())
