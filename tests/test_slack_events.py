@@ -267,3 +267,19 @@ async def test_a_failing_slack_is_logged_with_an_apology_attempt(slack: SlackHar
 
 def test_people_in_the_fixture_are_who_the_tests_say() -> None:
     assert PROFILES[MANAGER_ID]["email"] == PHASE_LEADER and PROFILES[HEAD_ID]["email"] == HEAD
+
+
+async def test_batched_claims_give_each_event_to_exactly_one_asker(database: Database, clock: FakeClock) -> None:
+    import asyncio
+
+    from bot.slack.dedup import EventClaims
+    from bot.store.events import first_sighting
+
+    one, two = EventClaims(database, "slack", clock), EventClaims(database, "slack", clock)
+    keys = [f"event:Ev{n % 40}" for n in range(300)]
+    results = await asyncio.gather(*(claims.first_time(key) for n, key in enumerate(keys)
+                                     for claims in ((one, two)[n % 2],)))
+    assert sum(results) == 40
+    assert {key for key, fresh in zip(keys, results, strict=True) if fresh} == set(keys)
+    # The same table as the rest of Staffroom: an id claimed here is not new there.
+    assert await first_sighting(database, "slack", "event:Ev7", clock.now()) is False
