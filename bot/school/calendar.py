@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -20,6 +20,15 @@ _SUBDIVISION = {
 
 #: How far ahead to look for the next working morning before giving up (a long summer holiday).
 _SEARCH_DAYS = 400
+
+
+@cache
+def _bank_holidays_of(region: BankHolidays) -> holidays.HolidayBase:
+    """One table per region, shared by every school there (a trust of many schools loads it once)."""
+    if region is BankHolidays.NONE:
+        return holidays.HolidayBase()
+    # Years are filled in on first look-up, so the calendar never goes stale.
+    return holidays.country_holidays("GB", subdiv=_SUBDIVISION[region])
 
 
 class SchoolCalendar:
@@ -43,10 +52,7 @@ class SchoolCalendar:
 
     @cached_property
     def _bank_holidays(self) -> holidays.HolidayBase:
-        if self._region is BankHolidays.NONE:
-            return holidays.HolidayBase()
-        # Years are filled in on first look-up, so the calendar never goes stale.
-        return holidays.country_holidays("GB", subdiv=_SUBDIVISION[self._region])
+        return _bank_holidays_of(self._region)
 
     # --- what kind of day is it ------------------------------------------------------------
 
