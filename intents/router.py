@@ -28,6 +28,8 @@ ANSWER_THRESHOLD = 0.5
 #: A safeguarding question is answered on less: the answer always adds the DSL passage.
 #: Below this it is declined, and the decline still quotes who to go to.
 SAFEGUARDING_THRESHOLD = 0.3
+#: When the best-ranked passage falls short, the most confident of this many may answer instead.
+PROMOTE_FROM = 3
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
 MIN_MATCHED_WEIGHT = 1.5
 WFH = "~work_from_home"
@@ -284,9 +286,14 @@ class Router:
         else:
             found = self.index.search(units, 6)
         safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
+        floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
+        if found and confidence(found[0]) < floor:
+            # The best-ranked passage may carry more of the same words while another covers more
+            # of the question: a near one that clears the bar answers instead.
+            near = max(found[:PROMOTE_FROM], key=confidence)
+            found = [near, *(s for s in found if s is not near)]
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches and found[0].matched >= MIN_MATCHED_WEIGHT else 0.0
-        floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
         if (
             best < floor
             or (self.index.unknown_topics(units) and not safeguarding)

@@ -195,3 +195,19 @@ def test_text_speak_letters_and_apologies_do_not_count_against_a_question(router
     routing = router.route("sorry silly q but who gives the green light for home working days?", MONDAY)
     assert routing.intent is Intent.POLICY
     assert routing.matches[0].passage.citation.heading == "Headteacher"
+
+
+def test_a_near_passage_covering_more_of_the_question_answers_when_the_top_one_falls_short(router: Router) -> None:
+    # 4.1 shares "flexible" and "from home" more often; section 3 lists flexible working as a reason.
+    routing = router.route("are flexible workers allowed to wfh", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "Doing flexible working" in routing.matches[0].passage.text
+    routing = router.route("does the code of conduct still apply when teaching online from home", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert routing.matches[0].passage.citation.heading == "Safeguarding"
+
+
+def test_a_condition_about_working_at_home_is_not_a_request_for_a_day(router: Router) -> None:
+    assert router.route("can i use my hotmail for school things when working remotely", MONDAY).intent is not (
+        Intent.REQUEST_WFH
+    )
