@@ -37,8 +37,9 @@ _S_CONTRACTIONS = frozenset(
 _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
 _WHOLE_WORD_SUFFIXES = ("ful", "fully")
-# Words whose stem is another word: "homeworking" (staff) is not "homework" (pupils).
-_UNSTEMMED = frozenset({"homeworking"})
+# Words whose stem is another word: "homeworking" (staff) is not "homework" (pupils), an
+# "allowance" (money) is not being "allowed".
+_UNSTEMMED = frozenset({"homeworking", "allowance", "allowances"})
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
 PHONE_NUMBER = "~phone"

@@ -211,3 +211,17 @@ def test_a_condition_about_working_at_home_is_not_a_request_for_a_day(router: Ro
     assert router.route("can i use my hotmail for school things when working remotely", MONDAY).intent is not (
         Intent.REQUEST_WFH
     )
+
+
+
+def test_an_allowance_is_money_not_being_allowed(router: Router) -> None:
+    assert router.route("is there a wfh allowance", MONDAY).intent is Intent.FALLBACK
+
+
+def test_a_dated_request_keeps_its_topic_as_the_reason(router: Router) -> None:
+    routing = router.route("can i wfh on friday to get my data drop done", MONDAY)
+    assert routing.intent is Intent.REQUEST_WFH
+
+
+def test_a_task_of_ones_own_is_the_reason_for_a_request(router: Router) -> None:
+    assert router.route("can i do my ppa at home", MONDAY).intent is Intent.REQUEST_WFH
