@@ -55,6 +55,7 @@ class Cues:
     contact_cues: re.Pattern[str]
     quantity_cues: re.Pattern[str]
     number_words: re.Pattern[str]
+    pupil_subject: re.Pattern[str]
 
     @classmethod
     def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
@@ -95,4 +96,5 @@ class Cues:
             contact_cues=phrase_pattern(get("detail", "contact_cues")),
             quantity_cues=phrase_pattern(get("detail", "quantity_cues")),
             number_words=phrase_pattern(get("detail", "number_words")),
+            pupil_subject=phrase_pattern(get("detail", "pupil_subject")),
         )

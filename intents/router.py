@@ -37,6 +37,8 @@ SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_poli
 #: Being at school ("in my classroom", "during lessons"), and the ideas of being away from it.
 AT_SCHOOL = "~in_school"
 AWAY_IDEAS = frozenset({WFH, "~remote_learning", "~enforced_closure", "home"})
+#: The ideas a passage about pupils or their parents speaks of.
+PUPIL_IDEAS = ("~pupils", "~parents", "~families")
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 3
 ALSO_NEAR_RATIO = 0.8
@@ -247,6 +249,13 @@ class Router:
         learning, is not answered by a passage that never speaks of being at school."""
         return AT_SCHOOL in ideas and not ideas & AWAY_IDEAS and not self.index.covers_idea(best, AT_SCHOOL)
 
+    def _about_pupils_elsewhere(self, plain: str, best: int) -> bool:
+        """ "Can pupils borrow laptops?": what pupils or parents do or get is not answered by a
+        passage that speaks only of staff (the staff laptop loan)."""
+        return bool(self.cues.pupil_subject.search(plain)) and not any(
+            self.index.covers_idea(best, idea) for idea in PUPIL_IDEAS
+        )
+
     def _detail_tests(self, plain: str) -> list[Callable[[Passage], bool]]:
         """What a passage must hold to answer a question for a date or time, a number or a contact detail.
 
@@ -298,6 +307,7 @@ class Router:
             best < floor
             or (self.index.unknown_topics(units) and not safeguarding)
             or (found and self._set_at_school(ideas, found[0].index) and not safeguarding)
+            or (found and self._about_pupils_elsewhere(plain, found[0].index) and not safeguarding)
             or self._asks_what_policies_never_say(plain, units)
             or self._names_another_policy(plain)
             or ("polic" in plain and self._asks_what_another_policy_says(plain))

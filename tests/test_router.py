@@ -225,3 +225,10 @@ def test_a_dated_request_keeps_its_topic_as_the_reason(router: Router) -> None:
 
 def test_a_task_of_ones_own_is_the_reason_for_a_request(router: Router) -> None:
     assert router.route("can i do my ppa at home", MONDAY).intent is Intent.REQUEST_WFH
+
+
+def test_what_pupils_get_is_not_answered_by_a_rule_for_staff(router: Router) -> None:
+    assert router.route("can pupils borrow laptops", MONDAY).intent is Intent.FALLBACK
+    routing = router.route("can i borrow a laptop to work at home", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert routing.matches[0].passage.citation.heading == "Equipment"
