@@ -103,9 +103,12 @@ class TeamsBot(Bot):  # type: ignore[misc]
     @staticmethod
     async def lookup_email(context: TurnContext, channel_user_id: str) -> str | None:
         """The sender's email as the channel reports it (Teams' member lookup), if it will say."""
+        if not isinstance(context.activity.channel_data, dict):
+            return None  # botbuilder's lookup needs the channel data Teams always sends
         try:
             member = await TeamsInfo.get_member(context, channel_user_id)
-        except (ClientException, OSError, TimeoutError) as error:
+        except (ClientException, OSError, TimeoutError, TypeError, AttributeError) as error:
+            # TypeError/AttributeError: botbuilder's helper on channel data of an unexpected shape.
             log.warning("teams: member lookup failed (%s); identifying by id only", type(error).__name__)
             return None
         email = member.email or member.user_principal_name if member is not None else None
