@@ -137,11 +137,10 @@ async def test_a_cancelled_request_is_not_prompted(database: Database, fortnight
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # several instances: PostgreSQL only
 async def test_two_schedulers_on_postgres_prompt_each_manager_once(
     postgres_url: str, database: Database, fortnight: School
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("several instances need PostgreSQL")
     tuesday = date(2027, 4, 27)
     clock = FakeClock(fortnight.calendar.at(tuesday, time(10, 0)))
     for email in (TEACHER, YEAR1, "l.bennett@oakfield.example", PHASE_LEADER):

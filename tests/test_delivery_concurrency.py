@@ -22,11 +22,10 @@ STAFF = [member.email for member in load_school().directory][:10]
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # several instances: PostgreSQL only
 async def test_two_dispatchers_deliver_each_message_once_in_order(
     postgres_url: str, database: Database, school: School
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("several instances need PostgreSQL")
     clock = FakeClock(TUESDAY_TEN)
     for number, email in enumerate(STAFF):
         await remember_account(database, school_id="demo", platform="slack", workspace="T1", user_id=f"U{number}",
