@@ -72,8 +72,25 @@ def _render(quotes: list[Quote], also: list[Citation]) -> str:
     return "\n\n".join(parts)
 
 
+def _also_named(matches: tuple[Match, ...], chosen: Sequence[Passage]) -> list[Citation]:
+    """Other policies that score close to the best, named once each after the quotes."""
+    best = matches[0]
+    documents = {p.citation.document for p in chosen}
+    also: list[Citation] = []
+    for match in matches[1:]:
+        document = match.passage.citation.document
+        if document not in documents and match.score >= ALSO_NAME_RATIO * best.score:
+            also.append(match.passage.citation)
+            documents.add(document)
+    return also
+
+
 def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Citation]]:
-    """The passages to quote (best first, in reading order within a list) and policies to name."""
+    """The passages to quote (best first, in reading order within a list) and policies to name.
+
+    Close matches are added in rank order while the whole reply, with the policies it
+    names, still fits in `MAX_ANSWER_CHARS`; one that does not fit is skipped, not cut.
+    """
     if not matches:
         return [], []
     best = matches[0]
@@ -82,15 +99,9 @@ def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Cit
         if len(group_quotes(chosen)) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
             continue
         candidate = [*chosen, match.passage]
-        if len(_render(group_quotes(candidate), [])) <= MAX_ANSWER_CHARS - 200:
+        if len(_render(group_quotes(candidate), _also_named(matches, candidate))) <= MAX_ANSWER_CHARS:
             chosen.append(match.passage)
-    documents = {p.citation.document for p in chosen}
-    also: list[Citation] = []
-    for match in matches[1:]:
-        document = match.passage.citation.document
-        if document not in documents and match.score >= ALSO_NAME_RATIO * best.score:
-            also.append(match.passage.citation)
-            documents.add(document)
+    also = _also_named(matches, chosen)
     # The best passage's section first, in the policy's own order; then the others by rank.
     primary = sorted((p for p in chosen if p.citation == best.passage.citation), key=lambda p: p.line)
     return primary + [p for p in chosen if p.citation != best.passage.citation], also

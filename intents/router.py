@@ -341,9 +341,9 @@ class Router:
         else:
             together = self._lists.get(top.passage, ())
             if sum(len(p.body) for p in together) > SHORT_LIST_CHARS:
-                return matches
+                together = ()
         listed = [Match(p, top.score) for p in together if p != top.passage]
-        return [top, *listed, *(m for m in matches[1:] if m.passage not in together)]
+        return [top, *listed, *_put_other_sections_first([m for m in matches[1:] if m.passage not in together])]
 
     def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""
@@ -352,6 +352,18 @@ class Router:
             dsl = [Match(self.library.passages[i], confidence) for i in self._dsl_passages[:1]]
             matches = dsl + [m for m in matches if m.passage not in {d.passage for d in dsl}]
         return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding)
+
+
+def _put_other_sections_first(matches: list[Match]) -> list[Match]:
+    """The best match of each section in rank order, then the rest in rank order: a close
+    second section is quoted before more of the first."""
+    seen: set[object] = set()
+    leaders: list[Match] = []
+    for match in matches:
+        if match.passage.citation not in seen:
+            seen.add(match.passage.citation)
+            leaders.append(match)
+    return leaders + [m for m in matches if m not in leaders]
 
 
 def confidence(scored: Scored) -> float:

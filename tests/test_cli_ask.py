@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import MAX_ANSWER_CHARS, compose_policy_answer
+from intents.policy_library import Citation, Passage
+from intents.routing import Intent, Match, Routing
 from policy_text import DEMO_SCHOOL_DIR
 
 
@@ -92,3 +95,23 @@ def test_ask_jsonl_takes_the_question_from_json_objects_too() -> None:
     result = staffroom("ask", "--jsonl", stdin="\n".join(lines) + "\n")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in rows] == ["who do I ring about network problems?", "plain question?"]
+
+
+def test_a_close_second_section_is_quoted_when_the_whole_reply_fits_the_limit() -> None:
+    def passage(document: str, heading: str, letter: str, length: int) -> Passage:
+        return Passage(Citation(document, "1", heading), letter * length, (), 1)
+
+    first, second = passage("A Policy", "One", "a", 520), passage("A Policy", "Two", "b", 520)
+    other = passage("B Policy", "Elsewhere", "c", 900)
+    routing = Routing(Intent.POLICY, 0.9, (Match(first, 0.9), Match(second, 0.85), Match(other, 0.8)))
+    answer = compose_policy_answer(routing)
+    # Both sections fit beside the named other policy (over 1,000 characters, within 1,200).
+    assert "a" * 520 in answer.text and "b" * 520 in answer.text
+    assert "Also covered in: B Policy · 1 Elsewhere." in answer.text
+    assert len(answer.text) <= MAX_ANSWER_CHARS
+    longer = passage("A Policy", "Two", "b", 640)
+    routing = Routing(Intent.POLICY, 0.9, (Match(first, 0.9), Match(longer, 0.85), Match(other, 0.8)))
+    answer = compose_policy_answer(routing)
+    # Too long with the other policy named: the second section is left out, not cut.
+    assert "b" * 640 not in answer.text and "a" * 520 in answer.text
+    assert len(answer.text) <= MAX_ANSWER_CHARS

@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from intents.router import Router
-from intents.routing import Intent, PartOfDay, ReasonCategory
+from intents.policy_library import Passage
+from intents.router import Router, _put_other_sections_first
+from intents.routing import Intent, Match, PartOfDay, ReasonCategory
 from policy_text import DEMO_SCHOOL_DIR
 
 MONDAY = date(2026, 11, 23)
@@ -232,3 +233,13 @@ def test_what_pupils_get_is_not_answered_by_a_rule_for_staff(router: Router) -> 
     routing = router.route("can i borrow a laptop to work at home", MONDAY)
     assert routing.intent is Intent.POLICY
     assert routing.matches[0].passage.citation.heading == "Equipment"
+
+
+def test_after_the_best_passage_each_other_section_leads_before_more_of_any_one(router: Router) -> None:
+    by_heading: dict[str, list[Passage]] = {}
+    for passage in router.library.passages:
+        by_heading.setdefault(passage.citation.heading, []).append(passage)
+    teachers, governors = by_heading["Teachers"], by_heading["Governing Body"]
+    ranked = [Match(p, 0.9) for p in (teachers[1], teachers[2], teachers[3], governors[0], governors[1])]
+    ordered = [m.passage for m in _put_other_sections_first(ranked)]
+    assert ordered == [teachers[1], governors[0], teachers[2], teachers[3], governors[1]]
