@@ -34,18 +34,23 @@ def add_notices(
 ) -> None:
     """Queue notices in the caller's transaction, so they exist exactly when the change does."""
     for notice in notices:
-        session.add(
-            OutboxRow(
-                school_id=school_id,
-                recipient_email=notice.recipient_email,
-                request_id=request_id,
-                reason=notice.reason,
-                reply=notice.reply.model_dump_json(),
-                created_at=now,
-                deliver_after=deliver_after,
-                attempts=0,
-            )
-        )
+        session.add(OutboxRow(**_row_values(school_id, notice, now, deliver_after, request_id)))
+
+
+def _row_values(
+    school_id: str, notice: Notice, now: datetime, deliver_after: datetime, request_id: int | None
+) -> dict[str, object]:
+    """The columns of a new outbox row for `notice`."""
+    return {
+        "school_id": school_id,
+        "recipient_email": notice.recipient_email,
+        "request_id": request_id,
+        "reason": notice.reason,
+        "reply": notice.reply.model_dump_json(),
+        "created_at": now,
+        "deliver_after": deliver_after,
+        "attempts": 0,
+    }
 
 
 async def add_notice_once(
@@ -61,17 +66,7 @@ async def add_notice_once(
     """Queue a notice unless one with `dedupe_key` exists; True when this call queued it."""
     statement = (
         insert_for(session, OutboxRow)
-        .values(
-            school_id=school_id,
-            recipient_email=notice.recipient_email,
-            request_id=request_id,
-            reason=notice.reason,
-            reply=notice.reply.model_dump_json(),
-            created_at=now,
-            deliver_after=deliver_after,
-            attempts=0,
-            dedupe_key=dedupe_key,
-        )
+        .values(**_row_values(school_id, notice, now, deliver_after, request_id), dedupe_key=dedupe_key)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxRow.id)
     )
