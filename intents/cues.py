@@ -44,6 +44,7 @@ class Cues:
     ask: re.Pattern[str]
     at_home: re.Pattern[str]
     rule_question: re.Pattern[str]
+    school_holidays: re.Pattern[str]
     policy_words: re.Pattern[str]
     name_cues: re.Pattern[str]
     credential_cues: re.Pattern[str]
@@ -85,6 +86,7 @@ class Cues:
             ask=phrase_pattern(get("request_wfh", "ask")),
             at_home=phrase_pattern([*wfh_phrases, *get("request_wfh", "days_at_home")]),
             rule_question=phrase_pattern(get("request_wfh", "rule_question")),
+            school_holidays=phrase_pattern(get("request_wfh", "school_holidays")),
             policy_words=phrase_pattern(get("request_wfh", "policy_words")),
             name_cues=phrase_pattern(get("detail", "name_cues")),
             credential_cues=phrase_pattern(get("detail", "credential_cues")),

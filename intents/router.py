@@ -58,6 +58,11 @@ _POLICY_CONTENT = re.compile(
     r"\b(?:what (?:does|do)|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get))|wheres|copy of|link to)"
     r" (?:the |our |a )?((?:\w+ ){1,3})polic(?:y|ies)\b"
 )
+#: One's own sign-in for a named system: "what's my CPOMS login", "what is my Arbor password".
+_OWN_LOGIN = re.compile(
+    r"\b(?:whats|what is|what are|wheres|where is|where are)( my)?(?: \w+){0,2}"
+    r" (?:login|log in|logon|username|password)s?\b"
+)
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: A telephone number or an email address in a passage.
@@ -178,12 +183,19 @@ class Router:
             return Routing(Intent.MY_REQUESTS, 0.9)
         if when.is_empty and self.cues.capability.search(plain):
             return Routing(Intent.HELP, 0.9)
-        if (WFH in ideas or self.cues.at_home.search(plain)) and self._asks_for_days(plain, when.is_empty):
+        if (
+            (WFH in ideas or self.cues.at_home.search(plain))
+            and self._asks_for_days(plain, when.is_empty)
+            and not self.cues.school_holidays.search(plain)
+        ):
             reason, category = parse_reason(text)
             slots = RequestSlots(when=when, reason=reason, reason_category=category)
             return Routing(Intent.REQUEST_WFH, 0.9, matches=self._matches(units), slots=slots)
         if self._is_help(plain, units):
             return Routing(Intent.HELP, 0.9)
+        if (WFH in ideas or self.cues.at_home.search(plain)) and self.cues.school_holidays.search(plain):
+            # "Can I work from home over half term?": the policies speak of working days, not school holidays.
+            return self._decline(list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas))
         return self._route_policy(plain, units, ideas)
 
     def _asks_about_own_requests(self, plain: str) -> bool:
@@ -238,7 +250,7 @@ class Router:
     def _asks_what_policies_never_say(self, plain: str, units: list[Unit]) -> bool:
         """ "Who is our DSL?", "what's the wifi password?": the policies name roles, not the
         people in them, and hold no passwords or codes."""
-        if self.cues.credential_cues.search(plain):
+        if self.cues.credential_cues.search(plain) or _own_login(plain):
             return True
         return bool(self.cues.name_cues.search(plain)) and all(
             u.features & self._role_features or u.features & self._name_filler_features for u in units
@@ -364,6 +376,13 @@ def _put_other_sections_first(matches: list[Match]) -> list[Match]:
             seen.add(match.passage.citation)
             leaders.append(match)
     return leaders + [m for m in matches if m not in leaders]
+
+
+def _own_login(plain: str) -> bool:
+    """ "What's my CPOMS login?": asking for one's own sign-in, which no policy holds.
+    Not "what's the password rule": that names no one's own."""
+    match = _OWN_LOGIN.search(plain)
+    return match is not None and match.group(1) is not None
 
 
 def confidence(scored: Scored) -> float:

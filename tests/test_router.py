@@ -243,3 +243,46 @@ def test_after_the_best_passage_each_other_section_leads_before_more_of_any_one(
     ranked = [Match(p, 0.9) for p in (teachers[1], teachers[2], teachers[3], governors[0], governors[1])]
     ordered = [m.passage for m in _put_other_sections_first(ranked)]
     assert ordered == [teachers[1], governors[0], teachers[2], teachers[3], governors[1]]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i sign into bromcom when im at home",
+        "what's my sims password",
+        "whats my scholarpack username",
+    ],
+)
+def test_how_to_sign_in_or_ones_own_login_is_declined(router: Router, question: str) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.FALLBACK
+
+
+def test_not_being_able_to_log_in_still_finds_it_support(router: Router) -> None:
+    routing = router.route("i cant log in to my laptop at home, who do i call", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert routing.matches[0].passage.citation.heading == "IT support"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "could i wfh over the easter holidays",
+        "am i allowed to work at home during the school holidays",
+        "can i do my planning from home over half term",
+    ],
+)
+def test_working_from_home_in_the_school_holidays_is_declined(router: Router, question: str) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.FALLBACK
+
+
+def test_a_request_ending_at_a_holiday_is_still_a_request(router: Router) -> None:
+    routing = router.route("can i work from home on fridays until half term", MONDAY)
+    assert routing.intent is Intent.REQUEST_WFH
+
+
+def test_a_personal_email_account_is_the_personal_messaging_the_policy_rules_out(router: Router) -> None:
+    routing = router.route("is it ok to email pupil details from my hotmail", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "official school email" in routing.matches[0].passage.text
