@@ -1,9 +1,9 @@
 """Claim Slack event ids in the database in batches: one transaction for every id that arrived meanwhile.
 
-The same rule as `bot.store.events.first_sighting` (a row in `processed_events` per
-platform and event id; the first insert wins, across restarts and instances), but a
-burst of events shares one INSERT … ON CONFLICT DO NOTHING RETURNING and one commit
-instead of one each — on SQLite the commit is most of an event's cost.
+The rule is `bot.store.events` (a row in `processed_events` per platform and event id;
+the first insert wins, across restarts and instances); here a burst of events shares
+one `first_sightings` call and one commit instead of one each — on SQLite the commit
+is most of an event's cost.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import logging
 
 from bot.clock import Clock
 from bot.store.database import Database
-from bot.store.tables import ProcessedEventRow
-from bot.store.upsert import insert_for
+from bot.store.events import first_sightings
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +56,4 @@ class EventClaims:
                     future.set_result(first)
 
     async def _insert(self, keys: list[str]) -> set[str]:
-        now = self.clock.now()
-        unique = list(dict.fromkeys(keys))
-        async with self.database.transaction() as session:
-            statement = (
-                insert_for(session, ProcessedEventRow)
-                .values([{"platform": self.platform, "event_id": key, "received_at": now} for key in unique])
-                .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-                .returning(ProcessedEventRow.event_id)
-            )
-            return set((await session.execute(statement)).scalars().all())
+        return await first_sightings(self.database, self.platform, keys, self.clock.now())

@@ -19,15 +19,22 @@ KEEP_EVENTS_FOR = timedelta(days=7)
 
 async def first_sighting(database: Database, platform: str, event_id: str, now: datetime) -> bool:
     """True the first time `event_id` is seen on `platform`, False for every retry after it."""
+    return bool(await first_sightings(database, platform, [event_id], now))
+
+
+async def first_sightings(database: Database, platform: str, event_ids: list[str], now: datetime) -> set[str]:
+    """Of `event_ids` (cut to 255 characters), those seen for the first time: one statement, one commit."""
+    unique = list(dict.fromkeys(event_id[:255] for event_id in event_ids))
+    if not unique:
+        return set()
     async with database.transaction() as session:
         statement = (
             insert_for(session, ProcessedEventRow)
-            .values(platform=platform, event_id=event_id[:255], received_at=now)
+            .values([{"platform": platform, "event_id": key, "received_at": now} for key in unique])
             .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(ProcessedEventRow.id)
+            .returning(ProcessedEventRow.event_id)
         )
-        inserted = (await session.execute(statement)).scalar_one_or_none()
-    return inserted is not None
+        return set((await session.execute(statement)).scalars().all())
 
 
 async def forget_old_events(database: Database, now: datetime) -> int:
