@@ -38,8 +38,9 @@ _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
 _WHOLE_WORD_SUFFIXES = ("ful", "fully")
 # Words whose stem is another word: "homeworking" (staff) is not "homework" (pupils), an
-# "allowance" (money) is not being "allowed".
-_UNSTEMMED = frozenset({"homeworking", "allowance", "allowances"})
+# "allowance" (money) is not being "allowed", "accountable" is not an email "account", and
+# "reports" (to parents) are not "report" (an absence).
+_UNSTEMMED = frozenset({"homeworking", "allowance", "allowances", "accountable", "reports"})
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
 PHONE_NUMBER = "~phone"
@@ -269,13 +270,14 @@ class Analyzer:
         i = 0
         while i < len(tokens):
             topic = self._topic_phrase_at(stems, i)
-            if topic:
+            matched = self._phrase_length_at(tokens, stems, i)
+            # A longer lexicon phrase says what the topic is about: "staff meeting on teams" is a video call.
+            if topic and topic >= matched:
                 # One unit with its own feature: "parents evening" is not about parents or evenings.
                 surface = " ".join(w for w, _ in tokens[i : i + topic])
                 units.append(Unit(surface, frozenset({"_".join(stems[i : i + topic])}), True))
                 i += topic
                 continue
-            matched = self._phrase_length_at(tokens, stems, i)
             if matched:
                 units.append(self._phrase_unit(tokens[i : i + matched], stems[i : i + matched]))
                 i += matched
