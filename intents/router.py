@@ -49,15 +49,16 @@ SHORT_LIST_CHARS = 450
 SHORT_SECTION_CHARS = 700
 #: How the policies name a policy or procedure ("our IT Acceptable use Policy", "our policy on flexible
 #: working", "the normal absence procedure"), and how a message names one ("the homework policy").
-_POLICY_NAME = re.compile(
-    r"((?:\w+ ){1,3})(?:polic(?:y|ies)|procedures?)\b|\bpolicy on ((?:\w+ ?){1,2})"
-)
+_POLICY_NAME = re.compile(r"((?:\w+ ){1,3})(?:polic(?:y|ies)|procedures?)\b")
+_POLICY_ON = re.compile(r"\bpolicy on ((?:\w+ ?){1,2})")
 _NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
 #: Asking what a named policy says, or where to find it: "what does the behaviour policy say…".
 _POLICY_CONTENT = re.compile(
     r"\b(?:what (?:does|do)|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get))|wheres|copy of|link to)"
     r" (?:the |our |a )?((?:\w+ ){1,3})polic(?:y|ies)\b"
 )
+#: Words that end the words before a policy's name ("applies the", "follow our").
+_DETERMINERS = frozenset({"the", "our", "this", "that", "these", "a", "an", "its", "their", "any", "all", "schools"})
 #: One's own sign-in for a named system: "what's my CPOMS login", "what is my Arbor password".
 _OWN_LOGIN = re.compile(
     r"\b(?:whats|what is|what are|wheres|where is|where are)( my)?(?: \w+){0,2}"
@@ -109,7 +110,8 @@ class Router:
         names = [document.title for document in library.documents]
         for passage in library.passages:
             text = normalise(passage.text)
-            names += [m.group(1) or m.group(2) for m in _POLICY_NAME.finditer(text)]
+            names += [_after_determiner(m.group(1)) for m in _POLICY_NAME.finditer(text)]
+            names += [m.group(1) for m in _POLICY_ON.finditer(text)]
             # A section about other policies lists them by name ("Links with other policies").
             if "polic" in passage.citation.heading.lower():
                 names.append(passage.body)
@@ -196,7 +198,8 @@ class Router:
         if (WFH in ideas or self.cues.at_home.search(plain)) and self.cues.school_holidays.search(plain):
             # "Can I work from home over half term?": the policies speak of working days, not school holidays.
             return self._decline(list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas))
-        return self._route_policy(plain, units, ideas)
+        # Cue phrases of a policy question ("wifi password", "how many") are read with typos corrected.
+        return self._route_policy(self.analyzer.spell(plain), units, ideas)
 
     def _asks_about_own_requests(self, plain: str) -> bool:
         """ "Has my request been approved?", "show me the days I've booked".
@@ -253,8 +256,13 @@ class Router:
         if self.cues.credential_cues.search(plain) or _own_login(plain):
             return True
         return bool(self.cues.name_cues.search(plain)) and all(
-            u.features & self._role_features or u.features & self._name_filler_features for u in units
+            u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
+            for u in units
         )
+
+    def _is_name(self, unit: Unit) -> bool:
+        """In a question for a name, a word neither the policies nor the lexicon know is a person's ("Mrs Khan")."""
+        return not unit.known and not self.analyzer.is_topic(unit.surface)
 
     def _set_at_school(self, ideas: set[str], best: int) -> bool:
         """ "Can I use my phone in lessons?": a question set at school, not at home or in remote
@@ -376,6 +384,16 @@ def _put_other_sections_first(matches: list[Match]) -> list[Match]:
             seen.add(match.passage.citation)
             leaders.append(match)
     return leaders + [m for m in matches if m not in leaders]
+
+
+def _after_determiner(words: str) -> str:
+    """The name in the words before "policy": "the Headteacher applies the policy" names no policy
+    "applies", "our IT Acceptable use Policy" names "IT Acceptable use"."""
+    kept = words.split()
+    for i in range(len(kept) - 1, -1, -1):
+        if kept[i] in _DETERMINERS:
+            return " ".join(kept[i + 1 :])
+    return words
 
 
 def _own_login(plain: str) -> bool:

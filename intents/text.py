@@ -170,6 +170,10 @@ class Analyzer:
         self._corrections[word] = result
         return result
 
+    def spell(self, plain: str) -> str:
+        """Normalised text with its misspellings corrected, for matching cue phrases ("wifi pasword")."""
+        return " ".join(self.correct(w) or w for w in plain.split())
+
     def _nearest(self, word: str) -> str | None:
         """The known word closest to a misspelling: fewest edits (a swap of two letters is one),
         then the same first letter, then a dropped letter over a wrong or extra one ("hurs" is
