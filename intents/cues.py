@@ -57,6 +57,8 @@ class Cues:
     quantity_cues: re.Pattern[str]
     number_words: re.Pattern[str]
     pupil_subject: re.Pattern[str]
+    how_to_operate: re.Pattern[str]
+    software: tuple[str, ...]
 
     @classmethod
     def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
@@ -99,4 +101,6 @@ class Cues:
             quantity_cues=phrase_pattern(get("detail", "quantity_cues")),
             number_words=phrase_pattern(get("detail", "number_words")),
             pupil_subject=phrase_pattern(get("detail", "pupil_subject")),
+            how_to_operate=phrase_pattern(get("detail", "how_to_operate")),
+            software=tuple(get("detail", "software")),
         )

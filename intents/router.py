@@ -54,7 +54,7 @@ _POLICY_ON = re.compile(r"\bpolicy on ((?:\w+ ?){1,2})")
 _NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
 #: Asking what a named policy says, or where to find it: "what does the behaviour policy say…".
 _POLICY_CONTENT = re.compile(
-    r"\b(?:what (?:does|do)|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get))|wheres|copy of|link to)"
+    r"\b(?:what (?:does|do)|whats|what is|what are|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get))|wheres|copy of|link to)"
     r" (?:the |our |a )?((?:\w+ ){1,3})polic(?:y|ies)\b"
 )
 #: Words that end the words before a policy's name ("applies the", "follow our").
@@ -79,6 +79,7 @@ class Router:
         self.index = index
         self.cues = cues
         self._role_features = frozenset(f for role in cues.roles for u in analyzer.units(role) for f in u.features)
+        self._software_ideas = frozenset("~" + "_".join(normalise(name).split()) for name in cues.software)
         self._name_filler_features = frozenset(
             f for filler in cues.name_fillers for u in analyzer.units(filler) for f in u.features
         )
@@ -251,9 +252,12 @@ class Router:
         return Match(self.library.passages[scored.index], confidence(scored))
 
     def _asks_what_policies_never_say(self, plain: str, units: list[Unit]) -> bool:
-        """ "Who is our DSL?", "what's the wifi password?": the policies name roles, not the
-        people in them, and hold no passwords or codes."""
+        """ "Who is our DSL?", "what's the wifi password?", "how do I set up a Teams meeting?": the policies
+        name roles, not the people in them, hold no passwords or codes, and say what software to use, not
+        how to work it."""
         if self.cues.credential_cues.search(plain) or _own_login(plain):
+            return True
+        if self.cues.how_to_operate.search(plain) and any(u.features & self._software_ideas for u in units):
             return True
         return bool(self.cues.name_cues.search(plain)) and all(
             u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
