@@ -2,9 +2,9 @@
 
 One URL, `POST /slack/events`, takes the Events API, interactivity and slash commands.
 Every listener only acknowledges and starts the real work in the background
-(`bot.slack.handlers`), so Slack hears back within milliseconds. Requests are checked
-twice: the signature before the body is parsed (401 for a bad or stale one, 400 for a
-body that can't be read) and again by bolt itself.
+(`bot.slack.handlers`), so Slack hears back within milliseconds. The signature is
+checked before the body is parsed (401 for a bad or stale one, 400 for a body that
+can't be read); bolt's own second check is switched off, as it would only repeat it.
 
 One workspace runs on `SLACK_BOT_TOKEN`; several install through OAuth at `/slack/install`
 with their tokens encrypted in the `slack_installations` table.
@@ -87,7 +87,10 @@ class SlackApp:
         settings = self.runtime.settings
         common: dict[str, Any] = {
             "signing_secret": secret or "",
-            "request_verification_enabled": secret is not None,
+            # `events` checks every signature before the body is parsed; Socket Mode needs none.
+            "request_verification_enabled": False,
+            # Listeners only start tasks: they never use bolt's say/respond helpers.
+            "attaching_conversation_kwargs_enabled": False,
             "client": self.client,
             # Listeners only ack and start a task: run them before answering, with no polling.
             "process_before_response": True,

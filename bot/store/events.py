@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from bot.store.database import Database
 from bot.store.tables import ProcessedEventRow
-from bot.store.upsert import insert_for
+from bot.store.upsert import insert_in
 
 #: Platforms retry for minutes, not days; a week is plenty to recognise a replay.
 KEEP_EVENTS_FOR = timedelta(days=7)
@@ -27,14 +27,15 @@ async def first_sightings(database: Database, platform: str, event_ids: list[str
     unique = list(dict.fromkeys(event_id[:255] for event_id in event_ids))
     if not unique:
         return set()
-    async with database.transaction() as session:
-        statement = (
-            insert_for(session, ProcessedEventRow)
-            .values([{"platform": platform, "event_id": key, "received_at": now} for key in unique])
-            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(ProcessedEventRow.event_id)
-        )
-        return set((await session.execute(statement)).scalars().all())
+    statement = (
+        insert_in(database.engine.dialect.name, ProcessedEventRow)
+        .values([{"platform": platform, "event_id": key, "received_at": now} for key in unique])
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(ProcessedEventRow.event_id)
+    )
+    # A plain connection, not an ORM session: this runs for every event, and the ORM adds nothing here.
+    async with database.engine.begin() as connection:
+        return set((await connection.execute(statement)).scalars().all())
 
 
 async def forget_old_events(database: Database, now: datetime) -> int:
