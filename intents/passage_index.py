@@ -26,6 +26,8 @@ _B = 0.5
 PARTIAL_CREDIT = 0.35
 #: How much coverage counts in ranking, beside the score itself.
 RANK_COVERAGE = 2
+#: At least this many passages, by score, are ranked by score and coverage.
+MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
 
@@ -189,7 +191,8 @@ class PassageIndex:
             for section, value in by_section.items():
                 for index in self.members[section]:
                     scores[index] += value
-        candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 3]
+        # Ranked by score alone first; enough of them that one covering more of the message is kept.
+        candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 3, MIN_CANDIDATES)]
         scored = []
         for index in candidates:
             covered = sum(w * self._covers(index, u) for u, w in zip(units, weights, strict=True))

@@ -29,7 +29,7 @@ ANSWER_THRESHOLD = 0.5
 #: Below this it is declined, and the decline still quotes who to go to.
 SAFEGUARDING_THRESHOLD = 0.3
 #: When the best-ranked passage falls short, the most confident of this many may answer instead.
-PROMOTE_FROM = 3
+PROMOTE_FROM = 5
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
 MIN_MATCHED_WEIGHT = 1.5
 WFH = "~work_from_home"
