@@ -144,8 +144,9 @@ async def test_a_replayed_click_decides_once(slack: SlackHarness, database: Data
     request_id = await ask_and_submit(slack)
     await slack.deliver_outbox()
     card = next(c for c in slack.fake.called("chat.postMessage") if c.body["channel"] == "D0MGR")
+    landed = card.response["ts"]
     body = block_action(MANAGER_ID, find_button(card.body["blocks"], "request.endorse"),
-                        message={"ts": "1700000000.000444", "blocks": card.body["blocks"]})
+                        message={"ts": landed, "blocks": card.body["blocks"]})
     slack.fake.clear()
     await slack.post(body)
     await slack.post(body)
@@ -154,7 +155,7 @@ async def test_a_replayed_click_decides_once(slack: SlackHarness, database: Data
     rows = await count_rows(database)
     # A second, different click on the same card is answered politely and changes nothing.
     again = block_action(MANAGER_ID, find_button(card.body["blocks"], "request.endorse"),
-                         message={"ts": "1700000000.000444", "blocks": card.body["blocks"]})
+                         message={"ts": landed, "blocks": card.body["blocks"]})
     slack.fake.clear()
     await slack.post(again)
     assert slack.fake.called("chat.update") == []

@@ -7,7 +7,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import HEAD, PHASE_LEADER, TEACHER, count_rows, fetch_outbox, fetch_request
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from conftest import DEPUTY, HEAD, PHASE_LEADER, TEACHER, count_rows, fetch_outbox, fetch_request
 from fakes.fake_slack_api import Call, FakeSlackApi
 from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
 from fakes.slack_payloads import (
@@ -24,8 +27,9 @@ from bot.clock import FakeClock
 from bot.school import School
 from bot.store.database import Database
 
-TEACHER_ID, MANAGER_ID, HEAD_ID = "U0TEACH", "U0MGR", "U0HEAD"
+TEACHER_ID, MANAGER_ID, HEAD_ID, DEPUTY_ID = "U0TEACH", "U0MGR", "U0HEAD", "U0DEP"
 PROFILES = {
+    DEPUTY_ID: {"email": DEPUTY, "real_name": "David Reyes"},
     TEACHER_ID: {"email": TEACHER, "real_name": "Sam Carter"},
     MANAGER_ID: {"email": PHASE_LEADER, "real_name": "Priya Shah"},
     HEAD_ID: {"email": HEAD, "real_name": "Helen Okafor"},
@@ -81,7 +85,7 @@ async def meet_approvers(slack: SlackHarness) -> None:
         assert response.status == 200
 
 
-async def ask_and_submit(slack: SlackHarness, note: str = "Report checking") -> int:
+async def ask_and_submit(slack: SlackHarness, note: str = "Report checking", day: str = "2026-11-27") -> int:
     """Teacher asks in a DM, presses the button, fills the modal in; returns the new request's id."""
     fake = slack.fake
     await slack.post(dm_event(TEACHER_ID, "can I work from home on Friday?"))
@@ -93,7 +97,7 @@ async def ask_and_submit(slack: SlackHarness, note: str = "Report checking") -> 
     view = opened.body["view"]
     assert view["callback_id"] == "request.submit"
     assert {block.get("block_id") for block in view["blocks"]} >= {"start", "part_of_day", "reason_category", "note"}
-    response = await slack.post(view_submission(TEACHER_ID, view, wfh_values(note), view_id="V00001"))
+    response = await slack.post(view_submission(TEACHER_ID, view, wfh_values(note, day), view_id="V00001"))
     body = await response.json()
     assert body["response_action"] == "update"  # acknowledged at once, "Sending…"
     result = fake.called("views.update")[-1]
@@ -125,11 +129,11 @@ async def test_question_form_endorse_approve_and_the_requester_is_told(slack: Sl
     endorse = find_button(card.body["blocks"], "request.endorse")
     assert endorse["value"] == str(request_id)
 
-    card_ts = "1700000000.000777"
+    card_ts = card.response["ts"]
     fake.clear()
     slack.checked = 0
     await slack.post(block_action(MANAGER_ID, endorse, message={**message_of(card), "ts": card_ts}))
-    update = fake.called("chat.update")[0]
+    [update] = fake.called("chat.update")
     assert update.body["channel"] == "D0MGR" and update.body["ts"] == card_ts
     assert "Endorsed by Priya Shah" in update.body["text"]
     assert not has_buttons(update.body["blocks"])
@@ -141,8 +145,9 @@ async def test_question_form_endorse_approve_and_the_requester_is_told(slack: Sl
     await slack.deliver_outbox()
     head_card = next(call for call in fake.called("chat.postMessage") if call.body["channel"] == "D0HEAD")
     approve = find_button(head_card.body["blocks"], "request.approve")
-    await slack.post(block_action(HEAD_ID, approve, message={**message_of(head_card), "ts": "1700000000.000888"}))
-    update = fake.called("chat.update")[-1]
+    fake.clear()
+    await slack.post(block_action(HEAD_ID, approve, message={**message_of(head_card), "ts": head_card.response["ts"]}))
+    [update] = fake.called("chat.update")
     assert "Approved by Helen Okafor" in update.body["text"]
     assert not has_buttons(update.body["blocks"])
     assert (await fetch_request(database, request_id)).state == "approved"
@@ -164,6 +169,48 @@ async def test_question_form_endorse_approve_and_the_requester_is_told(slack: Sl
     assert "approved" in all_text(home.body["view"]["blocks"])
 
 
+async def test_the_stand_in_decides_and_every_copy_of_the_card_shows_who(
+    slack: SlackHarness, database: Database, clock: FakeClock
+) -> None:
+    """The headteacher is away (school.yaml: the deputy stands in 7-11 December); both get the card."""
+    fake = slack.fake
+    clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Europe/London")))
+    for user in (MANAGER_ID, HEAD_ID, DEPUTY_ID):
+        await slack.post(home_opened(user))
+    request_id = await ask_and_submit(slack, day="2026-12-10")
+    fake.clear()
+    await slack.deliver_outbox()
+    manager_card = next(call for call in fake.called("chat.postMessage") if call.body["channel"] == "D0MGR")
+    endorse = find_button(manager_card.body["blocks"], "request.endorse")
+    await slack.post(block_action(MANAGER_ID, endorse, message=message_of(manager_card)))
+
+    fake.clear()
+    await slack.deliver_outbox()
+    cards = {call.body["channel"]: call for call in fake.called("chat.postMessage") if has_buttons(call.body["blocks"])}
+    assert set(cards) == {"D0HEAD", "D0DEP"}
+    approve = find_button(cards["D0DEP"].body["blocks"], "request.approve")
+
+    landed = {channel: call.response["ts"] for channel, call in cards.items()}
+    fake.clear()
+    await slack.post(block_action(DEPUTY_ID, approve, message={**message_of(cards["D0DEP"]), "ts": landed["D0DEP"]}))
+    assert (await fetch_request(database, request_id)).state == "approved"
+    updates = [(call.body["channel"], call.body["ts"]) for call in fake.called("chat.update")]
+    assert sorted(updates) == sorted(landed.items())  # each copy once, the clicked one included
+    for update in fake.called("chat.update"):
+        assert "Approved by David Reyes" in update.body["text"]
+        assert not has_buttons(update.body["blocks"])
+    # The line manager's card still says who endorsed it: an approval doesn't rewrite the earlier step.
+    assert "D0MGR" not in dict(updates)
+
+    # The headteacher's stale click changes nothing and says so.
+    fake.clear()
+    head_approve = find_button(cards["D0HEAD"].body["blocks"], "request.approve")
+    await slack.post(block_action(HEAD_ID, head_approve, message=message_of(cards["D0HEAD"])))
+    assert not fake.called("chat.update")
+    said = fake.called("chat.postMessage") + fake.called("chat.postEphemeral")
+    assert said and "already" in said[-1].body["text"]
+
+
 async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack: SlackHarness, database: Database) -> None:
     fake = slack.fake
     await meet_approvers(slack)
@@ -171,7 +218,8 @@ async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack:
     await slack.deliver_outbox()
     card = next(call for call in fake.called("chat.postMessage") if call.body["channel"] == "D0MGR")
     decline = find_button(card.body["blocks"], "request.decline")
-    await slack.post(block_action(MANAGER_ID, decline, message={**message_of(card), "ts": "1700000000.000555"}))
+    landed = card.response["ts"]
+    await slack.post(block_action(MANAGER_ID, decline, message={**message_of(card), "ts": landed}))
     modal = fake.called("views.open")[-1].body["view"]
     assert modal["callback_id"] == "request.decline_reason"
     assert (await fetch_request(database, request_id)).state == "pending"  # nothing decided yet
@@ -179,8 +227,8 @@ async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack:
     reason = "<!channel> cover is short that day <@U123>"
     await slack.post(view_submission(MANAGER_ID, modal, {"reason": {"reason": text_input(reason)}}, view_id="V00009"))
     assert (await fetch_request(database, request_id)).state == "declined"
-    update = fake.called("chat.update")[-1]
-    assert update.body["ts"] == "1700000000.000555"
+    [update] = fake.called("chat.update")  # the clicked card, once
+    assert update.body["ts"] == landed
     assert "Declined by Priya Shah" in update.body["text"]
     shown = all_text(update.body["blocks"])
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@U123>" not in shown

@@ -72,7 +72,7 @@ class SlackApp:
         self.runtime = runtime
         self.background = Background()
         self.identity = SlackIdentity(runtime)
-        self.handlers = SlackHandlers(runtime, self.identity, self.background)
+        self.handlers = SlackHandlers(runtime, self.identity, self.background, self.token_for)
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         self.verifier = SignatureVerifier(secret) if secret else None
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None

@@ -16,7 +16,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import ButtonsBlock, Person, Reply, TextBlock
+from bot.messages import Person, Reply
 from bot.requests import cards
 from bot.runtime import Runtime
 from bot.slack.adapter import PLATFORM, Clicked, Place, Said, to_action, to_message
@@ -25,6 +25,7 @@ from bot.slack.dedup import EventClaims
 from bot.slack.home import publish_home
 from bot.slack.identity import SlackIdentity
 from bot.slack.replies import Speaker
+from bot.slack.retire import TokenFinder, render_outcome, retire_cards
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ OUTCOMES = {cards.ENDORSE: "Endorsed", cards.APPROVE: "Approved", cards.DECLINE_
 
 #: How many events are worked on at once; more wait their turn, so acknowledgements stay prompt.
 MAX_IN_FLIGHT = 32
+
+
+async def _no_token(team_id: str) -> str | None:
+    return None
 
 
 class Background:
@@ -63,20 +68,15 @@ class Background:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-def render_outcome(reply: Reply, outcome: str, decider: str, reason: str = "") -> Reply:
-    """The approver's card after a decision: outcome and who decided first, the facts, no buttons."""
-    headline = f"{outcome} by {decider}." + (f" Reason: {reason}" if reason else "")
-    facts = [block for block in reply.blocks if not isinstance(block, TextBlock | ButtonsBlock)]
-    return Reply(text=headline, blocks=(TextBlock(text=headline), *facts))
-
-
 class SlackHandlers:
     """The work behind each listener; one per application."""
 
-    def __init__(self, runtime: Runtime, identity: SlackIdentity, background: Background) -> None:
+    def __init__(self, runtime: Runtime, identity: SlackIdentity, background: Background,
+                 token_for: TokenFinder | None = None) -> None:
         self.runtime = runtime
         self.identity = identity
         self.background = background
+        self.token_for: TokenFinder = token_for or _no_token
         self.claims = EventClaims(runtime.database, PLATFORM, runtime.clock)
 
     # -- guarding ---------------------------------------------------------------------
@@ -122,10 +122,13 @@ class SlackHandlers:
         speaker = Speaker(client)
         place = clicked.place
         decided = OUTCOMES.get(clicked.action_id)
-        if decided and clicked.on_card and place.message_ts and replies and not replies[0].ephemeral:
+        settled = bool(decided and replies and not replies[0].ephemeral)
+        if decided and settled and clicked.on_card and place.message_ts:
             await speaker.update(place, render_outcome(replies[0], decided, self.decider_name(person)))
             replies = replies[1:]
         await speaker.say(place, replies, on_card=clicked.on_card)
+        if decided and settled:
+            await self.retire_other_cards(client, clicked, decided, person)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
 
@@ -144,15 +147,26 @@ class SlackHandlers:
             return
         await speaker.show_in_modal(place, reply)
         decided = OUTCOMES.get(clicked.action_id)
+        reason = clicked.inputs.get("reason", "").strip()
         if decided and clicked.on_card and place.message_ts:
-            reason = clicked.inputs.get("reason", "").strip()
             await speaker.update(place, render_outcome(reply, decided, self.decider_name(person), reason))
         elif clicked.action_id == cards.SUBMIT:
             # The confirmation stays in the DM too, with its Cancel button.
             await speaker.say_one(await speaker.direct_channel(place), reply)
         await speaker.say(place, replies[1:])
+        if decided and not reply.ephemeral:
+            await self.retire_other_cards(client, clicked, decided, person, reason)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
+
+    async def retire_other_cards(self, client: AsyncWebClient, clicked: Clicked, outcome: str, person: Person,
+                                 reason: str = "") -> None:
+        """The other approvers' copies of the settled step's card show the outcome too."""
+        if not clicked.value.isdigit():
+            return
+        await retire_cards(self.runtime, client, self.token_for, request_id=int(clicked.value),
+                           settled_by=clicked.action_id, outcome=outcome, decider=self.decider_name(person),
+                           reason=reason, clicked=clicked.place)
 
     def decider_name(self, person: Person) -> str:
         member = self.runtime.school.directory.find_person(person)

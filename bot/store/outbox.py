@@ -274,3 +274,20 @@ def read_notice(row: OutboxRow) -> Notice:
         reply=Reply.model_validate_json(row.reply),
         reason=row.reason,
     )
+
+
+async def delivered_on(database: Database, request_id: int, platform: str, reasons: Sequence[str]) -> list[OutboxRow]:
+    """A request's notices of these kinds that `platform` took, with where they landed (oldest first)."""
+    async with database.reading() as session:
+        rows = await session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.request_id == request_id,
+                OutboxRow.platform == platform,
+                OutboxRow.delivered_at.is_not(None),
+                OutboxRow.receipt.is_not(None),
+                OutboxRow.reason.in_(list(reasons)),
+            )
+            .order_by(OutboxRow.id)
+        )
+        return list(rows.all())

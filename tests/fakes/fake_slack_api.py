@@ -28,6 +28,8 @@ class Call:
     body: dict[str, Any]
     token: str | None
     at: float
+    #: What the fake answered (its `ts` is where a posted message landed).
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,7 +152,8 @@ class FakeSlackApi:
             if failure.status >= 500:
                 return web.Response(status=failure.status, text="upstream trouble", headers=headers)
             return web.json_response({"ok": False, "error": failure.error or "fatal_error"}, headers=headers)
-        return web.json_response({"ok": True, **self._answer(method, body)})
+        call.response = {"ok": True, **self._answer(method, body)}
+        return web.json_response(call.response)
 
     def _take_failure(self, method: str) -> Failure | None:
         queue = self._failures.get(method)
