@@ -24,6 +24,8 @@ from intents.lexicon import Lexicon
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _WORD = re.compile(r"[a-z0-9]+")
 _PHONE = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
+# An email address's name comes before any number: "admin2042@…" is the admin address.
+_EMAIL_NAME = re.compile(r"\b([A-Za-z]{3,})\d+@")
 # "IT" in capitals is information technology, "it" is a pronoun.
 _IT_CAPS = re.compile(r"\bI\.?T\b|\bICT\b")
 # "I'll" is "I will"; "ill" without an apostrophe is unwell.
@@ -92,6 +94,7 @@ def normalise(text: str) -> str:
     text = _IT_CAPS.sub(" ict ", text.translate(_QUOTES))
     text = _SEND_CAPS.sub(" sen ", text)
     text = _I_WILL.sub("i will", text)
+    text = _EMAIL_NAME.sub(lambda m: f"{m.group(1)} {m.group(0)}", text)
     text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
     text = _POSSESSIVE.sub(_fold_possessive, text.lower()).replace("'", "")
     return " ".join(_WORD.findall(text))
