@@ -33,6 +33,9 @@ PROMOTE_FROM = 5
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
 MIN_MATCHED_WEIGHT = 1.5
 WFH = "~work_from_home"
+#: "Most of my job is lunch duty, which I can't do from home": the topics named are the duties, and
+#: the policy says what happens to duties that cannot be done from home.
+NOT_FROM_HOME = "~cant_do_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: Being at school ("in my classroom", "during lessons"), and the ideas of being away from it.
 AT_SCHOOL = "~in_school"
@@ -40,7 +43,7 @@ AWAY_IDEAS = frozenset({WFH, "~remote_learning", "~enforced_closure", "home"})
 #: The ideas a passage about pupils or their parents speaks of.
 PUPIL_IDEAS = ("~pupils", "~parents", "~families")
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
-DETAIL_CANDIDATES = 3
+DETAIL_CANDIDATES = 5
 ALSO_NEAR_RATIO = 0.8
 #: "Can I (please) work from home" asks for a day; "can I get a laptop for working at home" does not.
 MAX_WORDS_BETWEEN_ASK_AND_HOME = 1
@@ -54,7 +57,8 @@ _POLICY_ON = re.compile(r"\bpolicy on ((?:\w+ ?){1,2})")
 _NAMED_POLICY = re.compile(r"((?:\w+ ){1,2})polic(?:y|ies)\b")
 #: Asking what a named policy says, or where to find it: "what does the behaviour policy say…".
 _POLICY_CONTENT = re.compile(
-    r"\b(?:what (?:does|do)|whats|what is|what are|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get))|wheres|copy of|link to)"
+    r"\b(?:what (?:does|do)|whats|what is|what are|wheres|copy of|link to"
+    r"|where (?:is|are|can i (?:find|read|get|see)|do i (?:find|get)))"
     r" (?:the |our |a )?((?:\w+ ){1,3})polic(?:y|ies)\b"
 )
 #: Words that end the words before a policy's name ("applies the", "follow our").
@@ -311,6 +315,10 @@ class Router:
         return [holding, *(m for m in matches if m is not holding)]
 
     def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
+        if NOT_FROM_HOME in ideas:
+            # The topics named are the duties that cannot be done from home, not topics of their own.
+            duties = self.index.unknown_topics(units)
+            units = [u for u in units if u not in duties]
         named = self._named_documents(plain) if "polic" in plain else set()
         if len(named) == 1:
             # "Does the wfh policy say…": that policy answers, not another one.

@@ -12,6 +12,7 @@ import pytest
 from intents.policy_library import Passage
 from intents.router import Router, _put_other_sections_first
 from intents.routing import Intent, Match, PartOfDay, ReasonCategory
+from intents.text import normalise
 from policy_text import DEMO_SCHOOL_DIR
 
 MONDAY = date(2026, 11, 23)
@@ -378,3 +379,24 @@ def test_employment_site_and_pupil_attendance_topics_are_declined(router: Router
 
 def test_what_if_on_my_home_day_asks_the_rules_not_for_my_requests(router: Router) -> None:
     assert router.route("what if my internet goes down on my wfh day", MONDAY).intent is Intent.POLICY
+
+
+def test_an_email_address_is_found_by_its_name(router: Router) -> None:
+    assert normalise("write to office2024@example.org").startswith("write to office office2024")
+    routing = router.route("what email address do parents use to reach the school admin", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "admin2042@welearn365.com" in routing.matches[0].passage.text
+
+
+def test_duties_that_cannot_be_done_from_home_are_not_topics_of_their_own(router: Router) -> None:
+    assert router.route("who does the lunch duty rota", MONDAY).intent is Intent.FALLBACK
+    routing = router.route("my job is mostly break duty and lunch duty, which i can't do from home", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert any("alternative arrangements" in m.passage.text for m in routing.matches[:3])
+
+
+def test_a_passage_ranked_below_the_first_three_may_answer_when_it_covers_more(router: Router) -> None:
+    # Subject Leaders' heading carries "subject"; the teachers' bullet lists the subjects.
+    routing = router.route("which subjects should each day's home learning include", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "one English; one Maths" in routing.matches[0].passage.text
