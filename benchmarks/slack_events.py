@@ -192,7 +192,7 @@ def run_fake_api(profiles: dict[str, dict[str, str]], delay: float, urls: Any) -
             bench.router.add_post("/_bench/reset", reset)
             bench.router.add_get("/_bench/answered", count)
             bench.router.add_get("/_bench/answers", answers)
-            runner, port = await serve(bench)
+            _runner, port = await serve(bench)
             urls.put((fake.base_url, f"http://127.0.0.1:{port}/"))
             await asyncio.Event().wait()
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
-
-import pytest
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from conftest import DEPUTY, HEAD, PHASE_LEADER, TEACHER, count_rows, fetch_outbox, fetch_request
 from fakes.fake_slack_api import Call, FakeSlackApi
 from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings

@@ -35,8 +35,10 @@ APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. Pl
 OUTCOMES = {cards.ENDORSE: "Endorsed", cards.APPROVE: "Approved", cards.DECLINE_REASON: "Declined"}
 
 
-#: How many events are worked on at once; more wait their turn, so acknowledgements stay prompt.
-MAX_IN_FLIGHT = 32
+#: How many questions are answered at once; more wait their turn, so acknowledgements stay
+#: prompt. Claims (de-duplication) happen before the turn, so a burst shares one commit; button
+#: clicks and form submissions never wait behind questions (a modal must open within 3 seconds).
+MAX_IN_FLIGHT = 16
 
 
 async def _no_token(team_id: str) -> str | None:
@@ -51,14 +53,14 @@ class Background:
         self._limit = limit
         self._gate: asyncio.Semaphore | None = None
 
-    async def _in_turn(self, work: Coroutine[Any, Any, None]) -> None:
+    def turn(self) -> asyncio.Semaphore:
+        """`async with background.turn():` — at most `limit` holders at once, the rest queue."""
         if self._gate is None:
             self._gate = asyncio.Semaphore(self._limit)
-        async with self._gate:
-            await work
+        return self._gate
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(self._in_turn(work))
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -107,9 +109,10 @@ class SlackHandlers:
     async def answer(self, client: AsyncWebClient, said: Said) -> None:
         if not await self.first_time(said.event_key):
             return
-        person = await self.identity.person(client, said.place)
-        replies = await self.runtime.assistant.handle(to_message(person, said))
-        await Speaker(client).say(said.place, replies)
+        async with self.background.turn():
+            person = await self.identity.person(client, said.place)
+            replies = await self.runtime.assistant.handle(to_message(person, said))
+            await Speaker(client).say(said.place, replies)
 
     # -- buttons and forms ---------------------------------------------------------------
 
@@ -177,5 +180,6 @@ class SlackHandlers:
     async def open_home(self, client: AsyncWebClient, place: Place, event_key: str) -> None:
         if not await self.first_time(event_key):
             return
-        person = await self.identity.person(client, place)
-        await publish_home(client, self.runtime.assistant, person)
+        async with self.background.turn():
+            person = await self.identity.person(client, place)
+            await publish_home(client, self.runtime.assistant, person)
