@@ -115,6 +115,28 @@ async def test_the_ack_comes_before_the_answer(slack: SlackHarness) -> None:
     assert len(slack.fake.called("chat.postMessage")) == 1
 
 
+async def test_a_button_opens_its_form_while_questions_wait_their_turn(slack: SlackHarness) -> None:
+    """A backlog of questions holds every turn; the click's modal still opens at once (3-second trigger)."""
+    await slack.post(dm_event(TEACHER_ID, "can I work from home on Friday?"))
+    answer = slack.fake.called("chat.postMessage")[-1]
+    start = find_button(answer.body["blocks"], "request.start")
+    gate = slack.slack.background.turn()
+    held = 0
+    while not gate.locked():
+        await gate.acquire()
+        held += 1
+    slack.fake.clear()
+    await slack.post(dm_event(TEACHER_ID, QUESTION), drain=False)
+    await slack.post(block_action(TEACHER_ID, start, message={"ts": "1700000000.000100", "blocks": answer.body["blocks"]}),
+                     drain=False)
+    await slack.fake.wait_for("views.open")
+    assert slack.fake.called("chat.postMessage") == []  # the question is still waiting for a turn
+    for _ in range(held):
+        gate.release()
+    await slack.drain()
+    assert len(slack.fake.called("chat.postMessage")) == 1
+
+
 async def test_a_retried_event_is_answered_once(slack: SlackHarness) -> None:
     body = dm_event(TEACHER_ID, QUESTION, event_id="Ev0RETRY")
     await slack.post(body)
