@@ -29,11 +29,14 @@ class Lexicon:
     stopwords: set[str] = field(default_factory=set)
     groups: list[list[str]] = field(default_factory=list)
     topic_words: set[str] = field(default_factory=set)
+    #: Texting spellings and short forms, word -> what it stands for ("wrk" -> "work", "2moro" -> "tomorrow").
+    shorthand: dict[str, str] = field(default_factory=dict)
 
     def extend(self, other: Lexicon) -> None:
         self.stopwords |= other.stopwords
         self.topic_words |= other.topic_words
         self.groups.extend(other.groups)
+        self.shorthand.update(other.shorthand)
 
 
 class LexiconError(ValueError):
@@ -67,6 +70,8 @@ def parse_lexicon(path: Path, text: str) -> Lexicon:
             lexicon.stopwords |= set(_strings(path, value_node, "stopwords"))
         elif key == "topic_words":
             lexicon.topic_words |= set(_strings(path, value_node, "topic_words"))
+        elif key == "shorthand":
+            lexicon.shorthand.update(_shorthand(path, value_node))
         elif key == "synonyms":
             if not isinstance(value_node, yaml.SequenceNode):
                 raise LexiconError(Problem(path, _line_of(value_node), "'synonyms' must be a list of lists"))
@@ -79,9 +84,25 @@ def parse_lexicon(path: Path, text: str) -> Lexicon:
                 lexicon.groups.append(group)
         else:
             raise LexiconError(
-                Problem(path, _line_of(key_node), f"unknown key '{key}' (expected stopwords, topic_words, synonyms)")
+                Problem(
+                    path,
+                    _line_of(key_node),
+                    f"unknown key '{key}' (expected stopwords, topic_words, shorthand, synonyms)",
+                )
             )
     return lexicon
+
+
+def _shorthand(path: Path, node: yaml.Node) -> dict[str, str]:
+    """`shorthand:` maps one typed word to the word or words it stands for."""
+    if not isinstance(node, yaml.MappingNode):
+        raise LexiconError(Problem(path, _line_of(node), "'shorthand' must map a short form to what it stands for"))
+    mapping: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+            raise LexiconError(Problem(path, _line_of(value_node), "a shorthand entry needs what it stands for"))
+        mapping[str(key_node.value)] = str(value_node.value)
+    return mapping
 
 
 def _strings(path: Path, node: yaml.Node, field_name: str) -> list[str]:

@@ -176,17 +176,21 @@ class Router:
 
     def route(self, text: str, today: date) -> Routing:
         """Work out what a message wants; `today` is the school's local date."""
-        plain = normalise(text)
-        if not plain:
+        typed = normalise(text)
+        if not typed:
             return Routing(Intent.FALLBACK, 0.0)
+        plain = self.analyzer.expand(typed)
         units = self.analyzer.units(text, spellcheck=True)
         ideas = {f for unit in units for f in unit.features}
         when = parse_when(text, today)
+        if when.is_empty and plain != typed:
+            # "wfh 2moro": the day may be named in shorthand.
+            when = parse_when(plain, today)
         about_requests = WFH in ideas or "request" in plain.split() or not when.is_empty
 
         if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
             return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
-        if self._asks_about_own_requests(plain):
+        if self._asks_about_own_requests(plain) or self._asks_about_own_requests(self.analyzer.spell(plain)):
             return Routing(Intent.MY_REQUESTS, 0.9)
         if when.is_empty and self.cues.capability.search(plain):
             return Routing(Intent.HELP, 0.9)

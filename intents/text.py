@@ -23,6 +23,8 @@ from intents.lexicon import Lexicon
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _WORD = re.compile(r"[a-z0-9]+")
+# A number, or an ordinal of one ("22nd"): a date or a count names no topic.
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
 _PHONE = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
 # An email address's name comes before any number: "admin2042@…" is the admin address.
 _EMAIL_NAME = re.compile(r"\b([A-Za-z]{3,})\d+@")
@@ -120,6 +122,12 @@ class Analyzer:
 
     def __init__(self, lexicon: Lexicon, corpus_words: Iterable[str]) -> None:
         self.stopwords = {w for s in lexicon.stopwords for w in words(s)}
+        # Texting spellings read as the words they stand for, before anything else ("wrk frm hme").
+        self.shorthand = {
+            typed[0]: " ".join(words(meant))
+            for short, meant in lexicon.shorthand.items()
+            if len(typed := words(short)) == 1 and words(meant)
+        }
         # A one-word topic is matched as a word, a longer one ("parents evening") as a phrase.
         self.topic_words = {w for s in lexicon.topic_words if len(words(s)) == 1 for w in words(s)}
         # By stem, so "reimbursed" is the topic "reimburse".
@@ -173,9 +181,15 @@ class Analyzer:
         self._corrections[word] = result
         return result
 
+    def expand(self, plain: str) -> str:
+        """Normalised text with its texting spellings written out: "can i wrk frm hme" -> "can i work from home"."""
+        if not self.shorthand:
+            return plain
+        return " ".join(self.shorthand.get(w, w) for w in plain.split())
+
     def spell(self, plain: str) -> str:
         """Normalised text with its misspellings corrected, for matching cue phrases ("wifi pasword")."""
-        return " ".join(self.correct(w) or w for w in plain.split())
+        return " ".join(self.correct(w) or w for w in self.expand(plain).split())
 
     def _nearest(self, word: str) -> str | None:
         """The known word closest to a misspelling: fewest edits (a swap of two letters is one),
@@ -217,7 +231,7 @@ class Analyzer:
             return TOPIC_WEIGHT
         parts = surface.split()
         # "q", "r u", "1:1": letters and numbers of text-speak name nothing.
-        if all(len(p) <= 2 or p.isdigit() for p in parts):
+        if all(len(p) <= 2 or _NUMBER.fullmatch(p) for p in parts):
             return MIN_UNKNOWN_WEIGHT
         rarity = max((english_rarity(w) for w in parts), default=0.0)
         return min(MAX_UNKNOWN_WEIGHT, max(MIN_UNKNOWN_WEIGHT, 1.3 * (rarity - 3.0)))
@@ -261,7 +275,7 @@ class Analyzer:
 
     def units(self, text: str, *, spellcheck: bool = False) -> list[Unit]:
         """The content units of a text; stopwords are dropped unless part of a phrase."""
-        raw = words(text)
+        raw = self.expand(" ".join(words(text))).split()
         tokens: list[tuple[str, bool]] = []
         for word in raw:
             known = True

@@ -400,3 +400,20 @@ def test_a_passage_ranked_below_the_first_three_may_answer_when_it_covers_more(r
     routing = router.route("which subjects should each day's home learning include", MONDAY)
     assert routing.intent is Intent.POLICY
     assert "one English; one Maths" in routing.matches[0].passage.text
+
+
+def test_texting_spellings_are_read_as_the_words_they_stand_for(router: Router) -> None:
+    assert router.analyzer.expand("pls can i wrk frm hme tmrw") == "pls can i work from home tomorrow"
+    routing = router.route("cn i wrk frm hme 2moro pls", MONDAY)
+    assert routing.intent is Intent.REQUEST_WFH
+    assert routing.slots is not None and routing.slots.when.start == date(2026, 11, 24)
+
+
+def test_checking_on_a_request_is_read_with_typos_corrected(router: Router) -> None:
+    assert router.route("has the headteacher aproved my wfh on thursday yet", MONDAY).intent is Intent.MY_REQUESTS
+    assert router.route("which home days have i got booked", MONDAY).intent is Intent.MY_REQUESTS
+    assert router.route("hows my request for the 3rd going", MONDAY).intent is Intent.MY_REQUESTS
+
+
+def test_a_date_or_an_ordinal_names_no_topic(router: Router) -> None:
+    assert router.analyzer.unknown_weight("14th") == router.analyzer.unknown_weight("14")
