@@ -59,6 +59,8 @@ class Cues:
     pupil_subject: re.Pattern[str]
     how_to_operate: re.Pattern[str]
     software: tuple[str, ...]
+    about_a_child: re.Pattern[str]
+    worry: re.Pattern[str]
 
     @classmethod
     def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
@@ -103,4 +105,6 @@ class Cues:
             pupil_subject=phrase_pattern(get("detail", "pupil_subject")),
             how_to_operate=phrase_pattern(get("detail", "how_to_operate")),
             software=tuple(get("detail", "software")),
+            about_a_child=phrase_pattern(get("safeguarding", "about_a_child")),
+            worry=phrase_pattern(get("safeguarding", "worry")),
         )

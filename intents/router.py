@@ -272,6 +272,11 @@ class Router:
             for u in units
         )
 
+    def _worry_about_a_child(self, plain: str) -> bool:
+        """ "A pupil told me something on the phone that worried me": a child and a worry or a
+        disclosure, in any words, make a safeguarding question."""
+        return bool(self.cues.about_a_child.search(plain)) and bool(self.cues.worry.search(plain))
+
     def _is_name(self, unit: Unit) -> bool:
         """In a question for a name, a word neither the policies nor the lexicon know is a person's ("Mrs Khan")."""
         return not unit.known and not self.analyzer.is_topic(unit.surface)
@@ -330,7 +335,8 @@ class Router:
             found = [s for s in self.index.search(units, 12) if passages[s.index].citation.document in named][:6]
         else:
             found = self.index.search(units, 6)
-        safeguarding = bool(SAFEGUARDING_IDEAS & ideas)
+        worry = self._worry_about_a_child(plain)
+        safeguarding = bool(SAFEGUARDING_IDEAS & ideas) or worry
         floor = SAFEGUARDING_THRESHOLD if safeguarding else ANSWER_THRESHOLD
         if found and confidence(found[0]) < floor:
             # The best-ranked passage may carry more of the same words while another covers more
@@ -353,15 +359,17 @@ class Router:
         if detailed is None:
             return self._decline(matches, safeguarding)
         matches = detailed
+        matches = self._with_short_list(matches)
         if safeguarding:
             # Never answer a safeguarding question without pointing to the DSL: second at the
-            # latest, scored as the best, so the answer always quotes it.
+            # latest, scored as the best, so the answer always quotes it. A worry about a child
+            # asks who to tell: the DSL comes first.
             dsl = [self.library.passages[i] for i in self._dsl_passages[:1]]
             rest = [m for m in matches if m.passage not in dsl]
             extra = [Match(p, best) for p in dsl]
-            matches = rest[:1] + extra + rest[1:] if matches[0].passage not in dsl else extra + rest
+            first = 0 if worry or matches[0].passage in dsl else 1
+            matches = rest[:first] + extra + rest[first:]
             best = max(best, ANSWER_THRESHOLD)
-        matches = self._with_short_list(matches)
         return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
 
     def _with_short_list(self, matches: list[Match]) -> list[Match]:

@@ -417,3 +417,24 @@ def test_checking_on_a_request_is_read_with_typos_corrected(router: Router) -> N
 
 def test_a_date_or_an_ordinal_names_no_topic(router: Router) -> None:
     assert router.analyzer.unknown_weight("14th") == router.analyzer.unknown_weight("14")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "one of my pupils told me something on a video call that i'm worried about, what now",
+        "a kid in my class said that nobody is at home with them in the day, who should know",
+    ],
+)
+def test_a_worry_about_a_child_is_a_safeguarding_question(router: Router, question: str) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.safeguarding
+    assert any("DSL" in m.passage.text for m in routing.matches[:2])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when do i get to go onto the upper pay spine", "can the school see my search history", "how do i screen share on zoom"],
+)
+def test_pay_progression_browsing_and_working_software_are_not_covered(router: Router, question: str) -> None:
+    assert router.route(question, MONDAY).intent is Intent.FALLBACK
