@@ -438,3 +438,11 @@ def test_a_worry_about_a_child_is_a_safeguarding_question(router: Router, questi
 )
 def test_pay_progression_browsing_and_working_software_are_not_covered(router: Router, question: str) -> None:
     assert router.route(question, MONDAY).intent is Intent.FALLBACK
+
+
+def test_everyday_words_for_behaviour_absence_and_amounts(router: Router) -> None:
+    assert any("~behaviour" in u.features for u in router.analyzer.units("a few of them were mucking about"))
+    assert any("~approximately" in u.features for u in router.analyzer.units("roughly how many"))
+    routing = router.route("if i'm poorly on a home working day, who do i ring in to", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert any("absence procedure" in m.passage.text for m in routing.matches[:2])
