@@ -86,6 +86,10 @@ def main() -> None:
     args = parser.parse_args()
     questions = read_questions(args.questions)
 
+    # First, while this process is still small: a user's `staffroom ask` starts from a quiet shell,
+    # not beside a benchmark holding a 2,000-passage index.
+    runs = [time_startup("who do I contact about IT?") for _ in range(5)]
+
     router = Router.from_folder(DEMO_SCHOOL_DIR)
     p50, p99, worst = time_routing(router, questions, args.rounds)
     print(f"bundled policies: {len(router.library.passages)} passages, {len(questions)} questions x {args.rounds}")
@@ -101,7 +105,6 @@ def main() -> None:
               f"{len(synthetic.library.passages)} passages, index built in {built:.2f} s")
         print(f"  route p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {worst:.3f} ms   (target p99 <= 10 ms)")
 
-    runs = [time_startup("who do I contact about IT?") for _ in range(3)]
     print(f"start-up + first answer (fresh process): median {statistics.median(runs):.2f} s, "
           f"best {min(runs):.2f} s   (target <= 1 s)")
 
