@@ -124,13 +124,13 @@ class SlackHandlers:
         replies = await self.runtime.assistant.handle(to_action(person, clicked))
         speaker = Speaker(client)
         place = clicked.place
-        decided = OUTCOMES.get(clicked.action_id)
-        settled = bool(decided and replies and not replies[0].ephemeral)
-        if decided and settled and clicked.on_card and place.message_ts:
+        # A decision the core refused ("already approved by …") is ephemeral: then no card changes.
+        decided = OUTCOMES.get(clicked.action_id) if replies and not replies[0].ephemeral else None
+        if decided and clicked.on_card and place.message_ts:
             await speaker.update(place, render_outcome(replies[0], decided, self.decider_name(person)))
             replies = replies[1:]
         await speaker.say(place, replies, on_card=clicked.on_card)
-        if decided and settled:
+        if decided:
             await self.retire_other_cards(client, clicked, decided, person)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
@@ -149,7 +149,8 @@ class SlackHandlers:
             await client.views_update(view_id=place.view_id, view=render_retry_view(view, reply.text))
             return
         await speaker.show_in_modal(place, reply)
-        decided = OUTCOMES.get(clicked.action_id)
+        # A decision the core refused is ephemeral: then no card changes.
+        decided = OUTCOMES.get(clicked.action_id) if not reply.ephemeral else None
         reason = clicked.inputs.get("reason", "").strip()
         if decided and clicked.on_card and place.message_ts:
             await speaker.update(place, render_outcome(reply, decided, self.decider_name(person), reason))
@@ -157,7 +158,7 @@ class SlackHandlers:
             # The confirmation stays in the DM too, with its Cancel button.
             await speaker.say_one(await speaker.direct_channel(place), reply)
         await speaker.say(place, replies[1:])
-        if decided and not reply.ephemeral:
+        if decided:
             await self.retire_other_cards(client, clicked, decided, person, reason)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
