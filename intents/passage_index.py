@@ -133,7 +133,9 @@ class PassageIndex:
         """How much a unit of a message matters: rare features more, unknown topic words most."""
         if not unit.known or not (unit.features & self.passage_postings.idf.keys()
                                   or unit.features & self.section_postings.idf.keys()):
-            return self.analyzer.unknown_weight(unit.surface)
+            weight = self.analyzer.unknown_weight(unit.surface)
+            # Where something happened ("from the car") weighs like an everyday word, not a topic.
+            return min(weight, MAX_UNKNOWN_WEIGHT) if unit.place else weight
         weights = [self.passage_postings.idf[f] for f in unit.features if f in self.passage_postings.idf]
         weights += [self.section_postings.idf[f] for f in unit.features if f in self.section_postings.idf]
         return max(weights)
@@ -156,7 +158,10 @@ class PassageIndex:
         return [unit for unit in units if self._is_unknown_topic(unit)]
 
     def _is_unknown_topic(self, unit: Unit) -> bool:
-        """A topic word or phrase of the lexicon that no passage or section mentions."""
+        """A topic word or phrase of the lexicon that no passage or section mentions, and
+        not only where something happens ("nicked from the car")."""
+        if unit.place:
+            return False
         known = unit.known and bool(
             unit.features & self.passage_postings.idf.keys() or unit.features & self.section_postings.idf.keys()
         )

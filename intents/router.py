@@ -63,6 +63,8 @@ _POLICY_CONTENT = re.compile(
 )
 #: Words that end the words before a policy's name ("applies the", "follow our").
 _DETERMINERS = frozenset({"the", "our", "this", "that", "these", "a", "an", "its", "their", "any", "all", "schools"})
+#: Words that ask which policy, and so name none: "from my desk - which policies apply".
+_WHICH = frozenset({"which", "what", "whose", "whats", "other", "relevant", "same"})
 #: One's own sign-in for a named system: "what's my CPOMS login", "what is my Arbor password".
 _OWN_LOGIN = re.compile(
     r"\b(?:whats|what is|what are|wheres|where is|where are)( my)?(?: \w+){0,2}"
@@ -125,7 +127,7 @@ class Router:
     def _names_another_policy(self, plain: str) -> bool:
         """ "What's the homework policy…": a policy the library neither holds nor mentions."""
         for match in _NAMED_POLICY.finditer(plain):
-            named = self.analyzer.units(match.group(1), spellcheck=True)
+            named = self.analyzer.units(_named_in(match.group(1)), spellcheck=True)
             if named and not any((u.features | u.partial) & self._policy_name_features for u in named):
                 return True
         return False
@@ -142,7 +144,7 @@ class Router:
 
     def _named_documents(self, plain: str) -> set[str]:
         """The policies held by the library that a message names ("does the wfh policy…")."""
-        titles = {self._held_policy(m.group(1)) for m in _NAMED_POLICY.finditer(plain)}
+        titles = {self._held_policy(_named_in(m.group(1))) for m in _NAMED_POLICY.finditer(plain)}
         return {t for t in titles if t is not None}
 
     def _asks_what_another_policy_says(self, plain: str) -> bool:
@@ -416,6 +418,15 @@ def _after_determiner(words: str) -> str:
     kept = words.split()
     for i in range(len(kept) - 1, -1, -1):
         if kept[i] in _DETERMINERS:
+            return " ".join(kept[i + 1 :])
+    return words
+
+
+def _named_in(words: str) -> str:
+    """The words before "policy" that name one: none in "which policies", "table" not in "table which policies"."""
+    kept = words.split()
+    for i in range(len(kept) - 1, -1, -1):
+        if kept[i] in _WHICH:
             return " ".join(kept[i + 1 :])
     return words
 

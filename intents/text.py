@@ -57,6 +57,15 @@ MAX_UNKNOWN_WEIGHT = 3.0
 MIN_UNKNOWN_WEIGHT = 0.5
 #: Shorter misspellings are too ambiguous to read as a topic word.
 MIN_TOPIC_TYPO_LENGTH = 6
+#: Prepositions of place: a topic after one ("from the car", "in the spare room") says where, not what.
+#: Not "on" or "about" ("the policy on parking", "a question about pay"): those name the topic.
+PLACE_PREPOSITIONS = frozenset({"from", "in", "into", "inside", "at"})
+#: Words between a preposition and its noun: "from my car", "in the spare room".
+_NOUN_PHRASE_STARTS = frozenset(
+    {"the", "a", "an", "my", "our", "their", "his", "her", "your", "its", "this", "that", "these", "those", "own"}
+)
+#: At most this many words (determiners, everyday adjectives) between a preposition and its noun.
+MAX_WORDS_BEFORE_PLACE = 3
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +124,9 @@ class Unit:
     known: bool
     #: Stems of a phrase's own words: they match too, for part of the credit.
     partial: frozenset[str] = frozenset()
+    #: Named only as where something happens ("nicked from the car", "in the spare room"): a side
+    #: word of the message, not what it is about.
+    place: bool = False
 
 
 class Analyzer:
@@ -296,7 +308,8 @@ class Analyzer:
             if topic and topic >= matched:
                 # One unit with its own feature: "parents evening" is not about parents or evenings.
                 surface = " ".join(w for w, _ in tokens[i : i + topic])
-                units.append(Unit(surface, frozenset({"_".join(stems[i : i + topic])}), True))
+                place = self._after_place_preposition(tokens, i)
+                units.append(Unit(surface, frozenset({"_".join(stems[i : i + topic])}), True, place=place))
                 i += topic
                 continue
             if matched:
@@ -306,6 +319,21 @@ class Analyzer:
             word, known = tokens[i]
             # "wedding" stems like "we'd": a topic word is never a stopword.
             if word not in self.stopwords and (stems[i] not in self.stopword_stems or stems[i] in self.topic_stems):
-                units.append(Unit(word, frozenset({stems[i]}), known))
+                place = stems[i] in self.topic_stems and self._after_place_preposition(tokens, i)
+                units.append(Unit(word, frozenset({stems[i]}), known, place=place))
             i += 1
         return units
+
+    def _after_place_preposition(self, tokens: list[tuple[str, bool]], start: int) -> bool:
+        """Whether the words before `start` are a preposition of place and the start of a noun
+        phrase: "from [the] car", "in [the spare] room", not "book a room" or "the policy on parking"."""
+        for back in range(start - 1, max(start - 2 - MAX_WORDS_BEFORE_PLACE, -1), -1):
+            word, known = tokens[back]
+            if word in PLACE_PREPOSITIONS:
+                return True
+            # A determiner, an everyday adjective the policies never use ("spare") or another topic
+            # word of the same noun ("in the car park") may stand before the noun.
+            if word in _NOUN_PHRASE_STARTS or not known or word in self.topic_words:
+                continue
+            return False
+        return False

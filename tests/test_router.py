@@ -446,3 +446,31 @@ def test_everyday_words_for_behaviour_absence_and_amounts(router: Router) -> Non
     routing = router.route("if i'm poorly on a home working day, who do i ring in to", MONDAY)
     assert routing.intent is Intent.POLICY
     assert any("absence procedure" in m.passage.text for m in routing.matches[:2])
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("my school ipad was pinched out of my bag at the station, what now", "9 Data protection"),
+        ("sorting out a proper desk in the loft for working at home, any tips", "8.3 Workstation safety"),
+    ],
+)
+def test_a_topic_named_only_as_a_place_does_not_decline(router: Router, question: str, section: str) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.POLICY
+    citations = [f"{m.passage.citation.section} {m.passage.citation.heading}".strip() for m in routing.matches[:2]]
+    assert section in citations
+
+
+def test_a_topic_after_a_preposition_of_place_is_a_side_word(router: Router) -> None:
+    units = router.analyzer.units("left it in the car park", spellcheck=True)
+    assert all(u.place for u in units if router.analyzer.is_topic(u.surface))
+    assert not any(u.place for u in router.analyzer.units("can i park my car on site", spellcheck=True))
+    # "on" and "about" name the topic: "the rule on parking" is about parking.
+    assert router.route("what's the rule on parking", MONDAY).intent is Intent.FALLBACK
+    assert router.route("can i book a room in school for a meeting", MONDAY).intent is Intent.FALLBACK
+
+
+def test_asking_which_policies_apply_names_no_other_policy(router: Router) -> None:
+    routing = router.route("recording videos for my class at home, which policies apply to that", MONDAY)
+    assert routing.intent is Intent.POLICY
