@@ -61,6 +61,11 @@ class Cues:
     software: tuple[str, ...]
     about_a_child: re.Pattern[str]
     worry: re.Pattern[str]
+    fillers: frozenset[str] = frozenset()
+
+    def unfilled(self, plain: str) -> str:
+        """Normalised text without the filler words that leave a cue's meaning unchanged ("do i still have to")."""
+        return " ".join(w for w in plain.split() if w not in self.fillers)
 
     @classmethod
     def load(cls, paths: Iterable[Path], wfh_phrases: Iterable[str]) -> Cues:
@@ -107,4 +112,5 @@ class Cues:
             software=tuple(get("detail", "software")),
             about_a_child=phrase_pattern(get("safeguarding", "about_a_child")),
             worry=phrase_pattern(get("safeguarding", "worry")),
+            fillers=frozenset(w for p in get("fillers", "words") for w in normalise(p).split()),
         )

@@ -217,7 +217,7 @@ class Router:
 
         Not "how do I report sick on my home day?": that asks what the policy says.
         """
-        if self.cues.not_my_requests.search(plain):
+        if self.cues.not_my_requests.search(plain) or self.cues.not_my_requests.search(self.cues.unfilled(plain)):
             return False
         if self.cues.my_requests.search(plain):
             return True
@@ -225,7 +225,7 @@ class Router:
 
     def _asks_for_days(self, plain: str, no_days: bool) -> bool:
         """Asking for days at home, not about the rules: "can I WFH Friday?", "I'd like to work from home"."""
-        unasked = self.cues.polite_asks.sub(" ", plain)
+        unasked = self.cues.unfilled(self.cues.polite_asks.sub(" ", plain))
         if self.cues.rule_question.search(unasked):
             return not no_days and not self.cues.policy_words.search(unasked)
         if not no_days:

@@ -474,3 +474,24 @@ def test_a_topic_after_a_preposition_of_place_is_a_side_word(router: Router) -> 
 def test_asking_which_policies_apply_names_no_other_policy(router: Router) -> None:
     routing = router.route("recording videos for my class at home, which policies apply to that", MONDAY)
     assert routing.intent is Intent.POLICY
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "if my little one is poorly on my home working day, do i really need to phone the office",
+        "laptop's packed in - could the school loan me one for my wfh days",
+    ],
+)
+def test_a_rule_question_about_ones_home_days_is_not_checking_requests(router: Router, question: str) -> None:
+    assert router.route(question, MONDAY).intent is Intent.POLICY
+
+
+def test_not_knowing_what_to_do_on_a_named_day_asks_the_policy(router: Router) -> None:
+    routing = router.route("no idea what i should be getting on with at home on friday", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert router.route("can i work from home on friday", MONDAY).intent is Intent.REQUEST_WFH
+
+
+def test_filler_words_leave_a_cue_unchanged(router: Router) -> None:
+    assert router.cues.unfilled("do i still really have to") == "do i have to"
