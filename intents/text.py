@@ -43,8 +43,8 @@ _SEND_CAPS = re.compile(r"\bSEND\b")
 _WHOLE_WORD_SUFFIXES = ("ful", "fully")
 # Words whose stem is another word: "homeworking" (staff) is not "homework" (pupils), an
 # "allowance" (money) is not being "allowed", "accountable" is not an email "account", and
-# "reports" (to parents) are not "report" (an absence).
-_UNSTEMMED = frozenset({"homeworking", "allowance", "allowances", "accountable", "reports"})
+# "reports" (to parents) are not "report" (an absence), "computing" (a subject) is not a "computer".
+_UNSTEMMED = frozenset({"homeworking", "allowance", "allowances", "accountable", "reports", "computing"})
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
 PHONE_NUMBER = "~phone"

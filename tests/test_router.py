@@ -495,3 +495,27 @@ def test_not_knowing_what_to_do_on_a_named_day_asks_the_policy(router: Router) -
 
 def test_filler_words_leave_a_cue_unchanged(router: Router) -> None:
     assert router.cues.unfilled("do i still really have to") == "do i have to"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("whats the minimum pwd length", "9 Data protection"),
+        ("a family emailed in pics of the model their child made, do i have to respond", "Teachers"),
+        ("how often is the remote learning policy looked over", "Monitoring arrangements"),
+        ("who deals with training needs in each subject", "Subject Leaders"),
+    ],
+)
+def test_everyday_words_for_passwords_photos_reviews_and_who_handles(
+    router: Router, question: str, section: str
+) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.POLICY
+    citations = [f"{m.passage.citation.section} {m.passage.citation.heading}".strip() for m in routing.matches[:2]]
+    assert section in citations
+
+
+def test_computing_the_subject_is_not_a_computer(router: Router) -> None:
+    computer = router.analyzer.units("computer")[0].features
+    computing = router.analyzer.units("computing")[0].features
+    assert "~curriculum" in computing and "~curriculum" not in computer
