@@ -28,6 +28,23 @@ def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
 
 
+def _measure_pattern(numbers: Iterable[str], units: Iterable[str]) -> re.Pattern[str]:
+    """A number of something measured, in normalised text: "8 characters", "two weeks", "a year"."""
+    amounts = "|".join(re.escape(normalise(n)) for n in [*numbers, "a", "an"] if normalise(n))
+    measured = "|".join(re.escape(normalise(u)) for u in units if normalise(u))
+    if not measured:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"\b(?:\d+|{amounts}) (?:{measured})\b")
+
+
+def _handling_pattern(verbs: Iterable[str]) -> re.Pattern[str]:
+    """A verb of working with details, then whose they are, ending the text: "to check parents"."""
+    alternatives = "|".join(re.escape(normalise(v)) for v in verbs if normalise(v))
+    if not alternatives:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"\b(?:{alternatives})(?: \w+){{0,2}} ?$")
+
+
 @dataclass(frozen=True)
 class Cues:
     """Compiled cue phrases: the workflow intents, and the details a policy question asks for."""
@@ -54,8 +71,11 @@ class Cues:
     time_cues: re.Pattern[str]
     time_words: re.Pattern[str]
     contact_cues: re.Pattern[str]
+    handling_details: re.Pattern[str]
     quantity_cues: re.Pattern[str]
     number_words: re.Pattern[str]
+    length_cues: re.Pattern[str]
+    measures: re.Pattern[str]
     pupil_subject: re.Pattern[str]
     how_to_operate: re.Pattern[str]
     software: tuple[str, ...]
@@ -105,8 +125,11 @@ class Cues:
             time_cues=phrase_pattern(get("detail", "time_cues")),
             time_words=phrase_pattern(get("detail", "time_words")),
             contact_cues=phrase_pattern(get("detail", "contact_cues")),
+            handling_details=_handling_pattern(get("detail", "handling_details")),
             quantity_cues=phrase_pattern(get("detail", "quantity_cues")),
             number_words=phrase_pattern(get("detail", "number_words")),
+            length_cues=phrase_pattern(get("detail", "length_cues")),
+            measures=_measure_pattern(get("detail", "number_words"), get("detail", "measure_units")),
             pupil_subject=phrase_pattern(get("detail", "pupil_subject")),
             how_to_operate=phrase_pattern(get("detail", "how_to_operate")),
             software=tuple(get("detail", "software")),

@@ -306,11 +306,16 @@ class Router:
             tests.append(lambda p: bool(_CLOCK_TIME.search(p.text)))
         if self.cues.time_cues.search(plain):
             tests.append(lambda p: bool(self.cues.time_words.search(normalise(p.text))))
-        if self.cues.quantity_cues.search(plain):
+        if self.cues.length_cues.search(plain):
+            # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
+            tests.append(lambda p: bool(self.cues.measures.search(normalise(p.text))))
+        elif self.cues.quantity_cues.search(plain):
             tests.append(
                 lambda p: any(c.isdigit() for c in p.text) or bool(self.cues.number_words.search(normalise(p.text)))
             )
-        if self.cues.contact_cues.search(plain):
+        if any(
+            not self.cues.handling_details.search(plain[: m.start()]) for m in self.cues.contact_cues.finditer(plain)
+        ):
             tests.append(lambda p: bool(_CONTACT_DETAIL.search(p.text)))
         return tests
 

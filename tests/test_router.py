@@ -519,3 +519,17 @@ def test_computing_the_subject_is_not_a_computer(router: Router) -> None:
     computer = router.analyzer.units("computer")[0].features
     computing = router.analyzer.units("computing")[0].features
     assert "~curriculum" in computing and "~curriculum" not in computer
+
+
+def test_how_long_is_answered_by_a_measure_not_any_number(router: Router) -> None:
+    # "Covid-19" holds a number but says nothing of how long.
+    assert router.route("how long must we hold on to child protection files", MONDAY).intent is Intent.FALLBACK
+    routing = router.route("how long should a laptop passcode be", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "8 characters" in routing.matches[0].passage.text
+
+
+def test_details_one_works_with_are_not_details_asked_for(router: Router) -> None:
+    routing = router.route("how can i look at pupil records from home to update a parents phone number", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert router.route("what's the phone number for the union rep", MONDAY).intent is Intent.FALLBACK
