@@ -70,6 +70,8 @@ _OWN_LOGIN = re.compile(
     r"\b(?:whats|what is|what are|wheres|where is|where are)( my)?(?: \w+){0,2}"
     r" (?:login|log in|logon|username|password)s?\b"
 )
+#: Where a sentence ends: "…at home for a day? End of term and…".
+_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: A telephone number or an email address in a passage.
@@ -210,7 +212,23 @@ class Router:
             # "Can I work from home over half term?": the policies speak of working days, not school holidays.
             return self._decline(list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas))
         # Cue phrases of a policy question ("wifi password", "how many") are read with typos corrected.
-        return self._route_policy(self.analyzer.spell(plain), units, ideas)
+        routing = self._route_policy(self.analyzer.spell(plain), units, ideas)
+        if routing.intent is Intent.FALLBACK and not routing.safeguarding:
+            return self._route_the_question(text, units) or routing
+        return routing
+
+    def _route_the_question(self, text: str, units: list[Unit]) -> Routing | None:
+        """ "Is report checking ok to do at home? End of term and I can't focus": when the whole
+        message covers too little, the question asked may answer on its own, unless the rest names
+        a topic the policies don't cover ("…? It's for a wedding")."""
+        asked = _question_asked(text)
+        if asked is None or self.index.unknown_topics(units):
+            return None
+        asked_units = self.analyzer.units(asked, spellcheck=True)
+        asked_ideas = {f for unit in asked_units for f in unit.features}
+        plain = self.analyzer.spell(self.analyzer.expand(normalise(asked)))
+        routing = self._route_policy(plain, asked_units, asked_ideas)
+        return routing if routing.intent is Intent.POLICY else None
 
     def _asks_about_own_requests(self, plain: str) -> bool:
         """ "Has my request been approved?", "show me the days I've booked".
@@ -425,6 +443,15 @@ def _after_determiner(words: str) -> str:
         if kept[i] in _DETERMINERS:
             return " ".join(kept[i + 1 :])
     return words
+
+
+def _question_asked(text: str) -> str | None:
+    """The sentences of a message that end in a question mark, when others say more around them."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    if not asked or len(asked) == len(sentences):
+        return None
+    return " ".join(asked)
 
 
 def _named_in(words: str) -> str:
