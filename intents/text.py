@@ -43,8 +43,11 @@ _SEND_CAPS = re.compile(r"\bSEND\b")
 _WHOLE_WORD_SUFFIXES = ("ful", "fully")
 # Words whose stem is another word: "homeworking" (staff) is not "homework" (pupils), an
 # "allowance" (money) is not being "allowed", "accountable" is not an email "account", and
-# "reports" (to parents) are not "report" (an absence), "computing" (a subject) is not a "computer".
-_UNSTEMMED = frozenset({"homeworking", "allowance", "allowances", "accountable", "reports", "computing"})
+# "reports" (to parents) are not "report" (an absence), "computing" (a subject) is not a "computer",
+# and "lateness" (arriving late) is not "late" in the evening.
+_UNSTEMMED = frozenset(
+    {"homeworking", "allowance", "allowances", "accountable", "reports", "computing", "lateness"}
+)
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.
 PHONE_NUMBER = "~phone"
@@ -64,6 +67,14 @@ PLACE_PREPOSITIONS = frozenset({"from", "in", "into", "inside", "at"})
 _NOUN_PHRASE_STARTS = frozenset(
     {"the", "a", "an", "my", "our", "their", "his", "her", "your", "its", "this", "that", "these", "those", "own"}
 )
+#: Being sent a message about something: "emailed me about", "rang us about".
+_MESSAGED = frozenset(
+    {"messaged", "messages", "message", "emailed", "emails", "email", "texted", "texts", "rang", "rings", "phoned",
+     "phones", "called", "calls", "contacted", "contacts", "asked", "asks", "chased", "chases", "pinged", "wrote"}
+)
+_WHO_WAS_TOLD = frozenset({"me", "us"})
+#: At most this many words between being messaged and "about": "rang me late on Sunday about".
+MAX_WORDS_BEFORE_MESSAGE = 6
 #: At most this many words (determiners, everyday adjectives) between a preposition and its noun.
 MAX_WORDS_BEFORE_PLACE = 3
 
@@ -331,6 +342,11 @@ class Analyzer:
             word, known = tokens[back]
             if word in PLACE_PREPOSITIONS:
                 return True
+            if word == "about":
+                # "the head emailed me (on Sunday) about a data drop": what a message was about, not the
+                # question's topic.
+                before = [w for w, _ in tokens[max(0, back - MAX_WORDS_BEFORE_MESSAGE) : back]]
+                return any(w in _MESSAGED for w in before) and any(w in _WHO_WAS_TOLD for w in before)
             # A determiner, an everyday adjective the policies never use ("spare") or another topic
             # word of the same noun ("in the car park") may stand before the noun.
             if word in _NOUN_PHRASE_STARTS or not known or word in self.topic_words:

@@ -542,3 +542,11 @@ def test_the_question_asked_answers_when_the_rest_only_explains(router: Router) 
     assert "Report checking" in routing.matches[0].passage.text
     # …but not when the rest names something the policies don't cover.
     assert router.route("can i have the day off? its my brothers wedding", MONDAY).intent is Intent.FALLBACK
+
+
+def test_what_a_message_was_about_is_a_side_word(router: Router) -> None:
+    routing = router.route("my line manager texted me late on sunday about the nativity, must i answer", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "not required to correspond" in routing.matches[0].passage.text
+    # "About" names the topic when nobody was messaged: the policies don't cover nativities.
+    assert router.route("what's the plan about the nativity", MONDAY).intent is Intent.FALLBACK
