@@ -18,10 +18,13 @@ from intents.routing import Intent, Match, Routing
 MAX_ANSWER_CHARS = 1200
 #: Other passages are quoted too when they score at least this share of the best.
 ALSO_QUOTE_RATIO = 0.8
+#: Then, while the reply has room, passages scoring at least this share: a question worded unlike the
+#: policy often ranks the passage that answers it just below a neighbour, and a second quote costs little.
+ALSO_FILL_RATIO = 0.4
 #: Another policy is named ("also covered in") when it scores at least this share of the best.
 ALSO_NAME_RATIO = 0.7
 #: At most this many quotes (a run of bullets of one list is one quote).
-MAX_QUOTES = 3
+MAX_QUOTES = 4
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,13 @@ def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Cit
         return [], []
     best = matches[0]
     chosen = [best.passage]
-    for match in matches[1:]:
-        if len(group_quotes(chosen)) >= MAX_QUOTES or match.score < ALSO_QUOTE_RATIO * best.score:
-            continue
-        candidate = [*chosen, match.passage]
-        if len(_render(group_quotes(candidate), _also_named(matches, candidate))) <= MAX_ANSWER_CHARS:
-            chosen.append(match.passage)
+    for ratio in (ALSO_QUOTE_RATIO, ALSO_FILL_RATIO):
+        for match in matches[1:]:
+            if match.score < ratio * best.score or match.passage in chosen or len(group_quotes(chosen)) >= MAX_QUOTES:
+                continue
+            candidate = [*chosen, match.passage]
+            if len(_render(group_quotes(candidate), _also_named(matches, candidate))) <= MAX_ANSWER_CHARS:
+                chosen.append(match.passage)
     also = _also_named(matches, chosen)
     # The best passage's section first, in the policy's own order; then the others by rank.
     primary = sorted((p for p in chosen if p.citation == best.passage.citation), key=lambda p: p.line)

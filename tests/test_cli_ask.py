@@ -115,3 +115,23 @@ def test_a_close_second_section_is_quoted_when_the_whole_reply_fits_the_limit() 
     # Too long with the other policy named: the second section is left out, not cut.
     assert "b" * 640 not in answer.text and "a" * 520 in answer.text
     assert len(answer.text) <= MAX_ANSWER_CHARS
+
+
+def test_a_further_passage_fills_the_room_left_but_never_displaces_a_close_one() -> None:
+    def passage(heading: str, letter: str, length: int, line: int) -> Passage:
+        return Passage(Citation("A Policy", "1", heading), letter * length, (), line)
+
+    best, close = passage("One", "a", 300, 1), passage("Two", "b", 300, 2)
+    further, faint = passage("Three", "c", 300, 3), passage("Four", "d", 300, 4)
+    # Ranked order, not score order: the further passage comes before the close one.
+    matches = (Match(best, 0.9), Match(further, 0.5), Match(close, 0.8), Match(faint, 0.3))
+    answer = compose_policy_answer(Routing(Intent.POLICY, 0.9, matches))
+    # The close passage is chosen first, then the further one fills the room; the faint one never.
+    assert answer.text.index("a" * 300) < answer.text.index("b" * 300) < answer.text.index("c" * 300)
+    assert "d" * 300 not in answer.text
+    assert len(answer.text) <= MAX_ANSWER_CHARS
+    # No room for the further passage beside a long close one: it is left out, not cut.
+    long_close = passage("Two", "b", 700, 2)
+    matches = (Match(best, 0.9), Match(further, 0.5), Match(long_close, 0.8))
+    answer = compose_policy_answer(Routing(Intent.POLICY, 0.9, matches))
+    assert "b" * 700 in answer.text and "c" * 300 not in answer.text
