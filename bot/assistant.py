@@ -84,6 +84,8 @@ class Answer:
 
 def clean_message(text: str) -> str:
     """Drop control characters and surrounding space; keep letters, emoji and new lines."""
+    if text.isprintable():  # the usual message: nothing to drop
+        return text.strip()
     kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return "".join(kept).strip()
 

@@ -42,6 +42,7 @@ from bot.slack.blocks import render_waiting_view
 from bot.slack.courier import SlackCourier
 from bot.slack.handlers import Background, SlackHandlers
 from bot.slack.identity import SlackIdentity
+from bot.slack.library_logs import BOLT_LOGGER, WEB_API_LOGGER, library_logger
 from bot.slack.oauth import DatabaseInstallationStore, DatabaseOAuthStateStore, make_cipher
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class SlackApp:
         self.verifier = SignatureVerifier(secret) if secret else None
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
         self.client = AsyncWebClient(token=None if settings.slack_client_id else token,
-                                     base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_SECONDS)
+                                     base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_SECONDS,
+                                     logger=library_logger(WEB_API_LOGGER))
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
         self.installations: DatabaseInstallationStore | None = None
         self.bolt = self._build_bolt(secret, token)
@@ -94,7 +96,7 @@ class SlackApp:
             "client": self.client,
             # Listeners only ack and start a task: run them before answering, with no polling.
             "process_before_response": True,
-            "logger": logging.getLogger("slack_bolt"),
+            "logger": library_logger(BOLT_LOGGER),
         }
         if not settings.slack_client_id:
             return AsyncApp(**common)
@@ -113,7 +115,7 @@ class SlackApp:
         )
         # Our authorize: the installation store with bolt's token cache, so each event costs no query.
         authorize = AsyncInstallationStoreAuthorize(
-            logger=logging.getLogger("slack_bolt"),
+            logger=library_logger(BOLT_LOGGER),
             installation_store=self.installations,
             client_id=settings.slack_client_id,
             client_secret=client_secret,

@@ -19,6 +19,7 @@ from bot.delivery.courier import Delivered, DeliveryResult, Recipient, RetryLate
 from bot.messages import Reply
 from bot.slack.adapter import PLATFORM
 from bot.slack.blocks import render_message
+from bot.slack.library_logs import WEB_API_LOGGER, library_logger
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ class SlackCourier:
 
     def _client(self, token: str) -> AsyncWebClient:
         # No retry handlers: the outbox dispatcher owns retrying, with the Retry-After we report.
-        return AsyncWebClient(token=token, base_url=self.base_url, timeout=self.timeout, session=self.session)
+        return AsyncWebClient(token=token, base_url=self.base_url, timeout=self.timeout, session=self.session,
+                              logger=library_logger(WEB_API_LOGGER))
 
     async def deliver(self, recipient: Recipient, reply: Reply, idempotency_key: str) -> DeliveryResult:
         try:

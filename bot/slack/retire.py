@@ -85,7 +85,7 @@ async def retire_cards(
                 if token is None:
                     continue
                 target = AsyncWebClient(token=token, base_url=client.base_url, session=client.session,
-                                        timeout=client.timeout)
+                                        timeout=client.timeout, logger=client.logger)
             await target.chat_update(channel=channel, ts=ts, **render_message(updated))
             retired += 1
         except (SlackApiError, SlackClientError, TimeoutError, OSError) as error:

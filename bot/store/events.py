@@ -27,11 +27,12 @@ async def first_sightings(database: Database, platform: str, event_ids: list[str
     unique = list(dict.fromkeys(event_id[:255] for event_id in event_ids))
     if not unique:
         return set()
+    table = ProcessedEventRow.__table__  # the table itself: the ORM's bulk-values handling adds nothing here
     statement = (
-        insert_in(database.engine.dialect.name, ProcessedEventRow)
+        insert_in(database.engine.dialect.name, table)
         .values([{"platform": platform, "event_id": key, "received_at": now} for key in unique])
         .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-        .returning(ProcessedEventRow.event_id)
+        .returning(table.c.event_id)
     )
     # A plain connection, not an ORM session: this runs for every event, and the ORM adds nothing here.
     async with database.engine.begin() as connection:
