@@ -60,6 +60,11 @@ def test_user_text_is_escaped_so_it_pings_nobody() -> None:
     assert escape_mrkdwn("a&b<c>d") == "a&amp;b&lt;c&gt;d"
 
 
+def test_the_fallback_text_is_escaped_as_well_as_the_blocks() -> None:
+    message = render_message(Reply(text="Declined: <!channel> cover & <@U1>", blocks=EVERYTHING.blocks))
+    assert message["text"] == "Declined: &lt;!channel&gt; cover &amp; &lt;@U1&gt;"
+
+
 def test_a_quote_is_a_slack_quote_with_the_citation_as_context() -> None:
     quote, context = render_blocks(Reply(text="q", blocks=(QuoteBlock(text="A\n\nB", citation="X · 1"),)))
     assert quote["text"]["text"] == ">A\n>\n>B"

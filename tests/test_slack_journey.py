@@ -231,6 +231,7 @@ async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack:
     assert "Declined by Priya Shah" in update.body["text"]
     shown = all_text(update.body["blocks"])
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown and "<@U123>" not in shown
+    assert "<!channel>" not in update.body["text"] and "<@U123>" not in update.body["text"]  # the fallback too
     assert not has_buttons(update.body["blocks"])
     assert "declined" in all_text(fake.called("views.update")[-1].body["view"]["blocks"])
 
@@ -238,6 +239,7 @@ async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack:
     told = next(call for call in fake.called("chat.postMessage")
                 if call.body["channel"] == "D0TEACH" and "declined your request" in call.body["text"])
     assert "&lt;!channel&gt;" in all_text(told.body["blocks"]) and "<!channel>" not in all_text(told.body["blocks"])
+    assert "&lt;!channel&gt;" in told.body["text"] and "<!channel>" not in told.body["text"]
 
 
 async def test_a_refused_form_comes_back_with_the_reason_and_nothing_is_stored(

@@ -154,8 +154,12 @@ def render_blocks(reply: Reply, limit: int = MAX_MESSAGE_BLOCKS) -> list[JsonDic
 
 
 def render_message(reply: Reply) -> JsonDict:
-    """Arguments for chat.postMessage / chat.update / chat.postEphemeral."""
-    return {"text": _cut(reply.text, MAX_MESSAGE_TEXT), "blocks": render_blocks(reply)}
+    """Arguments for chat.postMessage / chat.update / chat.postEphemeral.
+
+    `text` is the notification and screen-reader fallback, read as mrkdwn like the blocks:
+    escaped too, so a reason or note holding `<!channel>` pings nobody there either.
+    """
+    return {"text": _cut(escape_mrkdwn(reply.text), MAX_MESSAGE_TEXT), "blocks": render_blocks(reply)}
 
 
 def find_form(reply: Reply) -> FormBlock | None:
