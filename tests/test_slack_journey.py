@@ -210,6 +210,36 @@ async def test_the_stand_in_decides_and_every_copy_of_the_card_shows_who(
     assert said and "already" in said[-1].body["text"]
 
 
+async def test_cancelling_a_request_retires_the_approvers_card(slack: SlackHarness, database: Database) -> None:
+    """The teacher withdraws before anyone decides: the line manager's card says so and has no buttons."""
+    fake = slack.fake
+    await meet_approvers(slack)
+    request_id = await ask_and_submit(slack)
+    confirmation = next(call for call in fake.called("chat.postMessage")
+                        if call.body["channel"] == "D0TEACH" and "request.cancel" in json.dumps(call.body["blocks"]))
+    await slack.deliver_outbox()
+    card = next(call for call in fake.called("chat.postMessage") if call.body["channel"] == "D0MGR")
+    landed = card.response["ts"]
+
+    fake.clear()
+    cancel = find_button(confirmation.body["blocks"], "request.cancel")
+    await slack.post(block_action(TEACHER_ID, cancel, message={**message_of(confirmation),
+                                                                "ts": confirmation.response["ts"]}))
+    assert (await fetch_request(database, request_id)).state == "cancelled"
+    [update] = fake.called("chat.update")
+    assert (update.body["channel"], update.body["ts"]) == ("D0MGR", landed)
+    assert "Cancelled by Sam Carter" in update.body["text"] and not has_buttons(update.body["blocks"])
+
+    # The manager's stale Endorse changes nothing, and a second cancel retires nothing again.
+    fake.clear()
+    endorse = find_button(card.body["blocks"], "request.endorse")
+    await slack.post(block_action(MANAGER_ID, endorse, message={**message_of(card), "ts": landed}))
+    await slack.post(block_action(TEACHER_ID, cancel, message={**message_of(confirmation),
+                                                                "ts": confirmation.response["ts"]}))
+    assert not fake.called("chat.update")
+    assert (await fetch_request(database, request_id)).state == "cancelled"
+
+
 async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack: SlackHarness, database: Database) -> None:
     fake = slack.fake
     await meet_approvers(slack)

@@ -33,6 +33,8 @@ APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. Pl
 
 #: The decisions that replace the approver's card with the outcome, and how the outcome reads.
 OUTCOMES = {cards.ENDORSE: "Endorsed", cards.APPROVE: "Approved", cards.DECLINE_REASON: "Declined"}
+#: How an approver's card reads once the requester has withdrawn the request.
+CANCELLED = "Cancelled"
 
 
 #: How many questions are answered at once; more wait their turn, so acknowledgements stay
@@ -125,13 +127,18 @@ class SlackHandlers:
         speaker = Speaker(client)
         place = clicked.place
         # A decision the core refused ("already approved by …") is ephemeral: then no card changes.
-        decided = OUTCOMES.get(clicked.action_id) if replies and not replies[0].ephemeral else None
+        done = bool(replies) and not replies[0].ephemeral
+        decided = OUTCOMES.get(clicked.action_id) if done else None
+        withdrawn = done and clicked.action_id == cards.CANCEL
         if decided and clicked.on_card and place.message_ts:
             await speaker.update(place, render_outcome(replies[0], decided, self.decider_name(person)))
             replies = replies[1:]
         await speaker.say(place, replies, on_card=clicked.on_card)
         if decided:
             await self.retire_other_cards(client, clicked, decided, person)
+        elif withdrawn:
+            # The approvers' cards of a cancelled request say so, with no buttons left to press.
+            await self.retire_other_cards(client, clicked, CANCELLED, person)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
 

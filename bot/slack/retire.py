@@ -57,9 +57,9 @@ async def retire_cards(
 
     `settled_by` is the action that settled the step: an endorsement retires the
     endorsement cards (the headteacher's new cards stay), an approval the approval cards;
-    a decline retires the cards of the step that was waiting — the approval step once
-    there are approval cards, else the endorsement step — and leaves the earlier step's
-    "Endorsed by …" as it is.
+    a decline, or the requester cancelling, retires the cards of the step that was
+    waiting — the approval step once there are approval cards, else the endorsement
+    step — and leaves the earlier step's "Endorsed by …" as it is.
     """
     rows = await delivered_on(runtime.database, request_id, PLATFORM, CARD_REASONS)
     held = [(row, read_notice(row).reply) for row in rows]
