@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from intents.policy_library import PolicyLibrary
 from intents.text import MAX_UNKNOWN_WEIGHT, Analyzer, Unit
@@ -30,6 +31,8 @@ RANK_COVERAGE = 2
 MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
+#: Per-unit results kept between messages (a unit recurs across messages); cleared when full.
+_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,13 @@ class Scored:
     coverage: float
     #: The weight of the message's units the passage matches: low when it shares only everyday words.
     matched: float = 0.0
+
+
+class _UnitMatches(NamedTuple):
+    """One unit's best value on each passage it matches, and on each section's members."""
+
+    passages: tuple[tuple[int, float], ...]
+    sections: tuple[tuple[tuple[int, ...], float], ...]
 
 
 class _Postings:
@@ -128,9 +138,15 @@ class PassageIndex:
         self._any_with_section = [
             f | self.section_features[s] for f, s in zip(self.passage_features, self.section_of, strict=True)
         ]
+        self._member_tuples = [tuple(self.members.get(s, ())) for s in range(len(section_bags))]
+        self._terms_cache: dict[Unit, tuple[float, bool]] = {}
+        self._matches_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], _UnitMatches] = {}
 
     def weight(self, unit: Unit) -> float:
         """How much a unit of a message matters: rare features more, unknown topic words most."""
+        return self._unit_terms(unit)[0]
+
+    def _weight(self, unit: Unit) -> float:
         if not unit.known or not (unit.features & self.passage_postings.idf.keys()
                                   or unit.features & self.section_postings.idf.keys()):
             weight = self.analyzer.unknown_weight(unit.surface)
@@ -140,13 +156,22 @@ class PassageIndex:
         weights += [self.section_postings.idf[f] for f in unit.features if f in self.section_postings.idf]
         return max(weights)
 
+    def _unit_terms(self, unit: Unit) -> tuple[float, bool]:
+        """A unit's weight and whether it names an unknown topic, computed once per distinct unit."""
+        terms = self._terms_cache.get(unit)
+        if terms is None:
+            if len(self._terms_cache) >= _CACHE_SIZE:
+                self._terms_cache.clear()
+            terms = self._terms_cache[unit] = (self._weight(unit), self._unknown_topic(unit))
+        return terms
+
     def _weights(self, units: Sequence[Unit]) -> list[float]:
         """Each unit's weight; a second unknown topic ("christmas concert") adds to the first less."""
         weights = []
         topics = 0
         for unit in units:
-            weight = self.weight(unit)
-            if self._is_unknown_topic(unit):
+            weight, unknown_topic = self._unit_terms(unit)
+            if unknown_topic:
                 topics += 1
                 if topics > 1:
                     weight = min(weight, MAX_UNKNOWN_WEIGHT)
@@ -155,9 +180,9 @@ class PassageIndex:
 
     def unknown_topics(self, units: Sequence[Unit]) -> list[Unit]:
         """The units naming a topic no passage or section mentions ("parking", "lunch duty")."""
-        return [unit for unit in units if self._is_unknown_topic(unit)]
+        return [unit for unit in units if self._unit_terms(unit)[1]]
 
-    def _is_unknown_topic(self, unit: Unit) -> bool:
+    def _unknown_topic(self, unit: Unit) -> bool:
         """A topic word or phrase of the lexicon that no passage or section mentions, and
         not only where something happens ("nicked from the car")."""
         if unit.place:
@@ -172,10 +197,35 @@ class PassageIndex:
         return idea in self.passage_whole[index] or idea in self.section_whole[self.section_of[index]]
 
     def _covers(self, index: int, unit: Unit) -> float:
+        """1 when a passage (with its section) matches a unit whole, part of that for a phrase's words, else 0."""
         if not unit.features.isdisjoint(self._whole_with_section[index]):
             return 1.0
         features = self._any_with_section[index]
         return PARTIAL_CREDIT if not (features.isdisjoint(unit.features) and features.isdisjoint(unit.partial)) else 0.0
+
+    def _matches(self, unit: Unit) -> _UnitMatches:
+        """What a unit scores on the passages and sections it matches, computed once per distinct unit.
+
+        Keyed by the features in their iteration order: the order the postings are read in decides
+        which of two equal scores ranks first, so it is kept exactly.
+        """
+        key = (tuple(unit.features), tuple(unit.partial))
+        found = self._matches_cache.get(key)
+        if found is None:
+            by_passage: dict[int, float] = {}
+            by_section: dict[int, float] = {}
+            self.passage_postings.best(unit.features, 1.0, by_passage)
+            self.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
+            self.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
+            self.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
+            found = _UnitMatches(
+                tuple(by_passage.items()),
+                tuple((self._member_tuples[section], value) for section, value in by_section.items()),
+            )
+            if len(self._matches_cache) >= _CACHE_SIZE:
+                self._matches_cache.clear()
+            self._matches_cache[key] = found
+        return found
 
     def search(self, units: Sequence[Unit], limit: int = 8) -> list[Scored]:
         """The best passages for a message's units, best first."""
@@ -183,24 +233,42 @@ class PassageIndex:
         total_weight = sum(weights)
         if not units or total_weight <= 0:
             return []
-        scores: dict[int, float] = defaultdict(float)
+        # Each value is added in the same order as ever, so equal sums (and ties) come out the same.
+        scores: dict[int, float] = {}
+        get = scores.get
         for unit in units:
-            by_passage: dict[int, float] = {}
-            by_section: dict[int, float] = {}
-            self.passage_postings.best(unit.features, 1.0, by_passage)
-            self.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
-            self.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
-            self.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
-            for index, value in by_passage.items():
-                scores[index] += value
-            for section, value in by_section.items():
-                for index in self.members[section]:
-                    scores[index] += value
+            matches = self._matches(unit)
+            for index, value in matches.passages:
+                scores[index] = get(index, 0.0) + value
+            for members, value in matches.sections:
+                for index in members:
+                    scores[index] = get(index, 0.0) + value
         # Ranked by score alone first; enough of them that one covering more of the message is kept.
         candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 3, MIN_CANDIDATES)]
-        scored = []
+        # Per unit: its weight, that weight with partial credit, its whole features, and all it matches by.
+        terms = [
+            (w, w * PARTIAL_CREDIT, u.features, u.features | u.partial if u.partial else u.features)
+            for u, w in zip(units, weights, strict=True)
+        ]
+        whole_with_section = self._whole_with_section
+        any_with_section = self._any_with_section
+        ranked = []
         for index in candidates:
-            covered = sum(w * self._covers(index, u) for u, w in zip(units, weights, strict=True))
-            scored.append(Scored(index, scores[index], covered / total_weight, covered))
-        scored.sort(key=lambda s: s.score * (1 + RANK_COVERAGE * s.coverage), reverse=True)
-        return scored[:limit]
+            whole = whole_with_section[index]
+            matched_any = any_with_section[index]
+            # The sum of weight x credit in unit order; a unit it does not match adds nothing.
+            covered = 0.0
+            for weight, partial_weight, features, either in terms:
+                if not features.isdisjoint(whole):
+                    covered += weight
+                elif not matched_any.isdisjoint(either):
+                    covered += partial_weight
+            score = scores[index]
+            coverage = covered / total_weight
+            ranked.append((score * (1 + RANK_COVERAGE * coverage), index, score, coverage, covered))
+        ranked.sort(key=_first, reverse=True)
+        return [Scored(index, score, coverage, covered) for _, index, score, coverage, covered in ranked[:limit]]
+
+
+def _first(item: tuple[float, int, float, float, float]) -> float:
+    return item[0]
