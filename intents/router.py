@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +71,15 @@ _OWN_LOGIN = re.compile(
     r"\b(?:whats|what is|what are|wheres|where is|where are)( my)?(?: \w+){0,2}"
     r" (?:login|log in|logon|username|password)s?\b"
 )
+#: Asking whether a policy takes in the one asking: "does the wfh policy apply to me", "am I covered by it".
+APPLIES = "~applies"
+_ABOUT_ME = re.compile(r"\b(?:to|for|cover|covers|include|includes|covered|included) (?:me|us|people like me)\b"
+                       r"|\b(?:am i|are we|im|i am) (?:covered|included)\b")
+#: Saying who one is: "I'm a cleaner", "as the site manager".
+_SELF_DESCRIBED = re.compile(r"\b(?:im|i am|as|being) (?:a|an|the) ((?:\w+ ?){1,2})")
+#: What someone else would use a thing for: "can my kids use my laptop for their homework" asks about
+#: sharing the laptop; the homework is theirs, a side word of the message.
+_THEIR_PURPOSE = re.compile(r"\b(?:for|to do|to check|to play|to watch|with) (?:their|his|her|thier) ((?:\w+ ?){1,2})")
 #: Where a sentence ends: "…at home for a day? End of term and…".
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
@@ -349,6 +359,9 @@ class Router:
         return [holding, *(m for m in matches if m is not holding)]
 
     def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
+        units = self._without_their_purpose(plain, units)
+        if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or WFH in ideas):
+            units, ideas = self._whom_it_applies_to(plain, units, ideas)
         if NOT_FROM_HOME in ideas:
             # The topics named are the duties that cannot be done from home, not topics of their own.
             duties = self.index.unknown_topics(units)
@@ -396,6 +409,31 @@ class Router:
             matches = rest[:first] + extra + rest[first:]
             best = max(best, ANSWER_THRESHOLD)
         return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
+
+    def _whom_it_applies_to(self, plain: str, units: list[Unit], ideas: set[str]) -> tuple[list[Unit], set[str]]:
+        """ "I'm a cleaner (in the office), does the wfh policy apply to me?": who is asking is described,
+        not a topic; the question is whom the policy takes in, answered by a passage that says so.
+        A topic named otherwise ("on maternity leave", "for parking") still counts against answering."""
+        described = {w for m in _SELF_DESCRIBED.finditer(plain) for w in m.group(1).split()}
+        scope = [
+            u for u in units
+            if u.features & {APPLIES, WFH, "~remote_learning"}
+            or (self.index.unknown_topics([u]) and not set(u.surface.split()) <= described)
+        ]
+        found = self.index.search(scope, 1)
+        if not found or not self.index.covers_idea(found[0].index, APPLIES):
+            return units, ideas
+        return scope, {f for u in scope for f in u.features}
+
+    def _without_their_purpose(self, plain: str, units: list[Unit]) -> list[Unit]:
+        """Topics no policy covers that someone else would use a thing for are side words."""
+        purposes = {w for m in _THEIR_PURPOSE.finditer(plain) for w in m.group(1).split()}
+        if not purposes:
+            return units
+        return [
+            replace(u, place=True) if set(u.surface.split()) <= purposes and self.index.unknown_topics([u]) else u
+            for u in units
+        ]
 
     def _with_short_list(self, matches: list[Match]) -> list[Match]:
         """A passage of a short section, or a bullet of a short list, is read with the rest of it.

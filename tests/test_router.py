@@ -550,3 +550,32 @@ def test_what_a_message_was_about_is_a_side_word(router: Router) -> None:
     assert "not required to correspond" in routing.matches[0].passage.text
     # "About" names the topic when nobody was messaged: the policies don't cover nativities.
     assert router.route("what's the plan about the nativity", MONDAY).intent is Intent.FALLBACK
+
+
+def test_who_asks_whether_a_policy_applies_is_not_a_topic(router: Router) -> None:
+    routing = router.route("im a caretaker, does the wfh policy even apply to me?", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "applies to all staff" in routing.matches[0].passage.text
+    # A topic named otherwise still counts against answering.
+    assert router.route("im on paternity leave, does the wfh policy apply to me", MONDAY).intent is Intent.FALLBACK
+
+
+def test_what_someone_else_would_use_a_laptop_for_is_a_side_word(router: Router) -> None:
+    routing = router.route("ok if my son goes on my laptop for his homework?", MONDAY)
+    assert routing.intent is Intent.POLICY
+    texts = " ".join(m.passage.text for m in routing.matches[:2])
+    assert "Not sharing the device" in texts
+    assert router.route("what's the school's policy on homework", MONDAY).intent is Intent.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("pupil keeps messing around in my online group, who should i go to", "Issues with behaviour"),
+        ("a parent messaged me on a sat night, am i expected to reply", "not required to correspond"),
+    ],
+)
+def test_school_shorthand_reaches_the_answer(router: Router, question: str, phrase: str) -> None:
+    routing = router.route(question, MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert any(phrase in m.passage.text for m in routing.matches[:3])
