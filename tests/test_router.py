@@ -579,3 +579,17 @@ def test_school_shorthand_reaches_the_answer(router: Router, question: str, phra
     routing = router.route(question, MONDAY)
     assert routing.intent is Intent.POLICY
     assert any(phrase in m.passage.text for m in routing.matches[:3])
+
+
+def test_health_advice_with_no_day_asks_whether_it_is_a_reason(router: Router) -> None:
+    routing = router.route("i'm clinically vulnerable and my doctor wants me shielding, can i work from home", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert any("clinical" in m.passage.text for m in routing.matches[:3])
+    # With a day named it is still a request for that day.
+    assert router.route("doctor says i should isolate, can i wfh on thursday", MONDAY).intent is Intent.REQUEST_WFH
+
+
+def test_ringing_in_on_a_home_day_asks_about_the_absence_procedure(router: Router) -> None:
+    routing = router.route("meant to be wfh tmrw but i feel awful, should i phone in", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert any("absence procedure" in m.passage.text for m in routing.matches[:3])
