@@ -48,6 +48,8 @@ DETAIL_CANDIDATES = 5
 ALSO_NEAR_RATIO = 0.8
 #: "Can I (please) work from home" asks for a day; "can I get a laptop for working at home" does not.
 MAX_WORDS_BETWEEN_ASK_AND_HOME = 1
+#: "Can I get a laptop to use at home": a device or equipment between the ask and home is what is asked for.
+THINGS_ASKED_FOR = frozenset({"~laptop", "~equipment"})
 #: A list (or a section) at most this long is quoted whole when one bullet (or passage) answers.
 SHORT_LIST_CHARS = 450
 SHORT_SECTION_CHARS = 700
@@ -267,6 +269,8 @@ class Router:
         if home is None:
             return False
         between = [w for w in rest[: home.start()].split() if w not in self.analyzer.stopwords]
+        if between and any(u.features & THINGS_ASKED_FOR for u in self.analyzer.units(" ".join(between))):
+            return False
         return len(between) <= MAX_WORDS_BETWEEN_ASK_AND_HOME
 
     def _is_help(self, plain: str, units: list[Unit]) -> bool:

@@ -593,3 +593,16 @@ def test_ringing_in_on_a_home_day_asks_about_the_absence_procedure(router: Route
     routing = router.route("meant to be wfh tmrw but i feel awful, should i phone in", MONDAY)
     assert routing.intent is Intent.POLICY
     assert any("absence procedure" in m.passage.text for m in routing.matches[:3])
+
+
+def test_asking_for_a_device_to_use_at_home_is_not_asking_for_a_day(router: Router) -> None:
+    routing = router.route("could i have an ipad to use at home? my own one died", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "request technical equipment" in routing.matches[0].passage.text
+    assert router.route("could i do my ppa from home on wednesday", MONDAY).intent is Intent.REQUEST_WFH
+
+
+def test_logging_off_early_is_about_working_hours(router: Router) -> None:
+    routing = router.route("can i log off at 2 on my home working day", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "usual contractual hours" in routing.matches[0].passage.text
