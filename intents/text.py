@@ -54,6 +54,9 @@ PHONE_NUMBER = "~phone"
 
 _stemmer = snowballstemmer.stemmer("english")
 
+#: Words of messages whose reading is kept (see `Analyzer._token`); cleared when full.
+_TOKEN_CACHE_SIZE = 65536
+
 #: Weights of words no policy mentions (see `Analyzer.unknown_weight`).
 TOPIC_WEIGHT = 6.0
 MAX_UNKNOWN_WEIGHT = 3.0
@@ -99,6 +102,15 @@ def stem(word: str) -> str:
     if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
         return word.removesuffix("ly")
     return str(_stemmer.stemWord(word))
+
+
+def _lengths_by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the phrases starting with each word, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        if phrase:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
 
 def _omission_rank(typed: str, known: str) -> int:
@@ -186,6 +198,12 @@ class Analyzer:
         # A misspelt topic ("pensoin") is corrected to the topic, so it still counts against answering.
         self._topic_choices = sorted({w for t in lexicon.topic_words for w in words(t)} - vocabulary)
         self._corrections: dict[str, str | None] = {}
+        # The lengths of the phrases (and topic phrases) starting with each stem, longest first: a phrase
+        # is looked for only in the lengths that one could have.
+        self._phrase_lengths = _lengths_by_first(self.phrases)
+        self._topic_lengths = _lengths_by_first(self.topic_phrases)
+        # A word of a message -> the word read, whether it is known, and its stem (see `_token`).
+        self._tokens: dict[str, tuple[str, bool, str]] = {}
 
     # -- spelling ---------------------------------------------------------
 
@@ -263,26 +281,31 @@ class Analyzer:
 
     def _topic_phrase_at(self, stems: list[str], start: int) -> int:
         """The length of the longest topic phrase starting at `start`, or 0."""
-        for length in range(min(self.longest_topic, len(stems) - start), 1, -1):
-            if tuple(stems[start : start + length]) in self.topic_phrases:
+        top = min(self.longest_topic, len(stems) - start)
+        for length in self._topic_lengths.get(stems[start], ()):
+            if 1 < length <= top and tuple(stems[start : start + length]) in self.topic_phrases:
                 return length
         return 0
 
     def _longest_phrase_at(self, tokens: list[tuple[str, bool]], stems: list[str], start: int, limit: int) -> int:
         """The length of the longest lexicon phrase at `start`, at most `limit` words, or 0."""
-        for length in range(min(limit, len(tokens) - start), 0, -1):
-            if tuple(stems[start : start + length]) in self.phrases:
+        top = min(limit, len(tokens) - start)
+        for length in self._phrase_lengths.get(stems[start], ()):
+            if length <= top and tuple(stems[start : start + length]) in self.phrases:
                 return 0 if length == 1 and tokens[start][0] in self.stopwords else length
         return 0
 
-    def _phrase_length_at(self, tokens: list[tuple[str, bool]], stems: list[str], start: int) -> int:
+    def _phrase_length_at(
+        self, tokens: list[tuple[str, bool]], stems: list[str], start: int, longest: list[int]
+    ) -> int:
         """The phrase to read at `start`, yielding to an overlapping phrase that is at least as long.
 
-        In "a day off", "day off" (absence) wins over "a day" (per day).
+        In "a day off", "day off" (absence) wins over "a day" (per day). `longest` is the
+        longest phrase at each position (`_longest_phrase_at` up to `longest_phrase` words).
         """
-        length = self._longest_phrase_at(tokens, stems, start, self.longest_phrase)
+        length = longest[start]
         for later in range(start + 1, start + length):
-            other = self._longest_phrase_at(tokens, stems, later, self.longest_phrase)
+            other = longest[later]
             if other >= length and later + other > start + length:
                 return self._longest_phrase_at(tokens, stems, start, later - start)
         return length
@@ -296,25 +319,33 @@ class Analyzer:
             return Unit(surface, frozenset(content | concepts), True)
         return Unit(surface, frozenset(concepts), True, frozenset(content))
 
+    def _token(self, word: str, spellcheck: bool) -> tuple[str, bool, str]:
+        """A word as read (spell-corrected when asked), whether it is known, and its stem."""
+        if not spellcheck:
+            return word, True, stem(word)
+        token = self._tokens.get(word)
+        if token is None:
+            corrected = self.correct(word)
+            read = word if corrected is None else corrected
+            token = (read, corrected is not None, stem(read))
+            if len(self._tokens) >= _TOKEN_CACHE_SIZE:
+                self._tokens.clear()
+            self._tokens[word] = token
+        return token
+
     def units(self, text: str, *, spellcheck: bool = False) -> list[Unit]:
         """The content units of a text; stopwords are dropped unless part of a phrase."""
-        raw = self.expand(" ".join(words(text))).split()
-        tokens: list[tuple[str, bool]] = []
-        for word in raw:
-            known = True
-            if spellcheck:
-                corrected = self.correct(word)
-                if corrected is None:
-                    known = False
-                else:
-                    word = corrected
-            tokens.append((word, known))
-        stems = [stem(w) for w, _ in tokens]
+        read = [self._token(word, spellcheck) for word in self.expand(normalise(text)).split()]
+        tokens = [(word, known) for word, known, _ in read]
+        stems = [s for _, _, s in read]
+        count = len(tokens)
+        longest = [self._longest_phrase_at(tokens, stems, i, self.longest_phrase) for i in range(count)]
+        topic_lengths = self._topic_lengths
         units: list[Unit] = []
         i = 0
-        while i < len(tokens):
-            topic = self._topic_phrase_at(stems, i)
-            matched = self._phrase_length_at(tokens, stems, i)
+        while i < count:
+            topic = self._topic_phrase_at(stems, i) if stems[i] in topic_lengths else 0
+            matched = self._phrase_length_at(tokens, stems, i, longest) if longest[i] else 0
             # A longer lexicon phrase says what the topic is about: "staff meeting on teams" is a video call.
             if topic and topic >= matched:
                 # One unit with its own feature: "parents evening" is not about parents or evenings.
