@@ -606,3 +606,9 @@ def test_logging_off_early_is_about_working_hours(router: Router) -> None:
     routing = router.route("can i log off at 2 on my home working day", MONDAY)
     assert routing.intent is Intent.POLICY
     assert "usual contractual hours" in routing.matches[0].passage.text
+
+
+def test_the_days_activities_are_the_teachers_setting_work(router: Router) -> None:
+    routing = router.route("which subjects are meant to be in the daily lockdown activities", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert any("one English; one Maths" in m.passage.text for m in routing.matches[:2])
