@@ -46,6 +46,29 @@ _MORNING = re.compile(r"\b(?:mornings?|a\.?m\.?)\b")
 _AFTERNOON = re.compile(r"\b(?:afternoons?|p\.?m\.?|after\s+lunch)\b")
 
 
+_DIGIT = re.compile(r"\d")
+# What each expression cannot match without (checked first, as most messages name no day): a
+# digit for dates and ordinals, and the letters every word of the others has.
+_RELATIVE_NEEDS = ("tomo", "tmr", "today", "tonight")
+_WEEKDAY_NEEDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MORNING_NEEDS = ("morning", "am", "a.m")
+_AFTERNOON_NEEDS = ("after", "pm", "p.m")
+_TERM_END_NEEDS = ("term", "christmas", "easter", "summer")
+
+
+def _may_match(kind: str, lowered: str, has_digit: bool) -> bool:
+    """False when an expression of this kind cannot occur in the text, so its search is skipped."""
+    if kind in ("numeric", "named", "ordinal"):
+        return has_digit
+    if kind == "relative":
+        return any(w in lowered for w in _RELATIVE_NEEDS)
+    if kind == "week":
+        return "week" in lowered
+    if kind == "weekday":
+        return any(w in lowered for w in _WEEKDAY_NEEDS)
+    return True
+
+
 def _future_weekday(
     today: date, weekday: int, *, next_week: bool = False, today_counts: bool = False
 ) -> date:
@@ -116,7 +139,10 @@ def parse_when(text: str, today: date) -> WhenSlots:
     """Find the days a message is about; an empty `WhenSlots` when it names none."""
     lowered = text.lower().replace("\u2019", "'")
     found: list[tuple[int, int, str, re.Match[str]]] = []
+    has_digit = _DIGIT.search(lowered) is not None
     for kind, pattern in _EXPRESSIONS:
+        if not _may_match(kind, lowered, has_digit):
+            continue
         for match in pattern.finditer(lowered):
             if any(start <= match.start() < end or match.start() <= start < match.end()
                    for start, end, _, _ in found):
@@ -124,11 +150,13 @@ def parse_when(text: str, today: date) -> WhenSlots:
             found.append((match.start(), match.end(), kind, match))
     found.sort(key=lambda item: item[0])
     part = PartOfDay.WHOLE_DAY
-    if _MORNING.search(lowered) and not _AFTERNOON.search(lowered):
+    morning = any(w in lowered for w in _MORNING_NEEDS) and _MORNING.search(lowered) is not None
+    afternoon = any(w in lowered for w in _AFTERNOON_NEEDS) and _AFTERNOON.search(lowered) is not None
+    if morning and not afternoon:
         part = PartOfDay.MORNING
-    elif _AFTERNOON.search(lowered) and not _MORNING.search(lowered):
+    elif afternoon and not morning:
         part = PartOfDay.AFTERNOON
-    until_term_end = bool(_UNTIL_TERM_END.search(lowered))
+    until_term_end = any(w in lowered for w in _TERM_END_NEEDS) and _UNTIL_TERM_END.search(lowered) is not None
     if not found:
         return WhenSlots(part_of_day=part, until_term_end=until_term_end)
     next_week = any(k == "week" and m.group(1) == "next" for _, _, k, m in found)
