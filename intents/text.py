@@ -213,6 +213,7 @@ class Analyzer:
         self._topic_lengths = _lengths_by_first(self.topic_phrases)
         # A word of a message -> the word read, whether it is known, and its stem (see `_token`).
         self._tokens: dict[str, tuple[str, bool, str]] = {}
+        self._phrase_units: dict[tuple[tuple[str, bool], ...], Unit] = {}
 
     # -- spelling ---------------------------------------------------------
 
@@ -235,11 +236,12 @@ class Analyzer:
         """Normalised text with its texting spellings written out: "can i wrk frm hme" -> "can i work from home"."""
         if not self.shorthand:
             return plain
-        return " ".join(self.shorthand.get(w, w) for w in plain.split())
+        typed = plain.split()
+        return " ".join(map(self.shorthand.get, typed, typed))
 
     def spell(self, plain: str) -> str:
         """Normalised text with its misspellings corrected, for matching cue phrases ("wifi pasword")."""
-        return " ".join(self.correct(w) or w for w in self.expand(plain).split())
+        return " ".join([self._token(w, True)[0] for w in self.expand(plain).split()])
 
     def _nearest(self, word: str) -> str | None:
         """The known word closest to a misspelling: fewest edits (a swap of two letters is one),
@@ -300,7 +302,8 @@ class Analyzer:
         """The length of the longest lexicon phrase at `start`, at most `limit` words, or 0."""
         top = min(limit, len(tokens) - start)
         for length in self._phrase_lengths.get(stems[start], ()):
-            if length <= top and tuple(stems[start : start + length]) in self.phrases:
+            # A length of 1 is listed only for a stem that is a phrase itself.
+            if length <= top and (length == 1 or tuple(stems[start : start + length]) in self.phrases):
                 return 0 if length == 1 and tokens[start][0] in self.stopwords else length
         return 0
 
@@ -320,6 +323,16 @@ class Analyzer:
         return length
 
     def _phrase_unit(self, tokens: list[tuple[str, bool]], stems: list[str]) -> Unit:
+        """A lexicon phrase as one unit (made once per wording: units are immutable)."""
+        key = tuple(tokens)
+        unit = self._phrase_units.get(key)
+        if unit is None:
+            if len(self._phrase_units) >= _TOKEN_CACHE_SIZE:
+                self._phrase_units.clear()
+            unit = self._phrase_units[key] = self._new_phrase_unit(tokens, stems)
+        return unit
+
+    def _new_phrase_unit(self, tokens: list[tuple[str, bool]], stems: list[str]) -> Unit:
         """A lexicon phrase as one unit; a longer phrase's own words match for part of the credit."""
         concepts = self.phrases[tuple(stems)]
         content = {s for (w, _), s in zip(tokens, stems, strict=True) if w not in self.stopwords}
