@@ -1,0 +1,130 @@
+"""The router's fast paths give what the plain computations give: the passage search's
+per-unit caches and inline coverage, the phrase-length index, and the cheap checks that
+skip regex searches in `normalise` and `parse_when`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from intents.dates import parse_when
+from intents.passage_index import PARTIAL_CREDIT, RANK_COVERAGE, SECTION_WEIGHT, PassageIndex
+from intents.router import Router
+from intents.routing import PartOfDay
+from intents.text import Analyzer, Unit, normalise
+from policy_text import DEMO_SCHOOL_DIR
+
+MONDAY = date(2026, 11, 23)
+QUESTIONS = Path(__file__).parent / "data" / "questions_tune.jsonl"
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router.from_folder(DEMO_SCHOOL_DIR)
+
+
+@pytest.fixture(scope="module")
+def questions() -> list[str]:
+    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tuple[int, float, float, float]]:
+    """The search written plainly: every unit's postings read afresh, `_covers` per candidate and unit."""
+    weights = index._weights(units)
+    total_weight = sum(weights)
+    if not units or total_weight <= 0:
+        return []
+    scores: dict[int, float] = defaultdict(float)
+    for unit in units:
+        by_passage: dict[int, float] = {}
+        by_section: dict[int, float] = {}
+        index.passage_postings.best(unit.features, 1.0, by_passage)
+        index.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
+        index.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
+        index.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
+        for passage, value in by_passage.items():
+            scores[passage] += value
+        for section, value in by_section.items():
+            for passage in index.members[section]:
+                scores[passage] += value
+    candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 3, 30)]
+    scored = []
+    for passage in candidates:
+        covered = sum(w * index._covers(passage, u) for u, w in zip(units, weights, strict=True))
+        scored.append((passage, scores[passage], covered / total_weight, covered))
+    scored.sort(key=lambda s: s[1] * (1 + RANK_COVERAGE * s[2]), reverse=True)
+    return scored[:limit]
+
+
+def test_search_matches_the_plain_computation(router: Router, questions: list[str]) -> None:
+    for question in questions:
+        units = router.analyzer.units(question, spellcheck=True)
+        for limit in (6, 12):
+            found = [(s.index, s.score, s.coverage, s.matched) for s in router.index.search(units, limit)]
+            assert found == _plain_search(router.index, units, limit), question
+
+
+def _plain_longest_phrase(analyzer: Analyzer, words: list[str], stems: list[str], start: int) -> int:
+    """The longest lexicon phrase at `start`, trying every length."""
+    for length in range(min(analyzer.longest_phrase, len(stems) - start), 0, -1):
+        if tuple(stems[start : start + length]) in analyzer.phrases:
+            return 0 if length == 1 and words[start] in analyzer.stopwords else length
+    return 0
+
+
+def test_phrase_lengths_match_trying_every_length(router: Router, questions: list[str]) -> None:
+    analyzer = router.analyzer
+    for question in questions:
+        read = [analyzer._token(w, True) for w in analyzer.expand(normalise(question)).split()]
+        tokens = [(word, known) for word, known, _ in read]
+        stems = [s for _, _, s in read]
+        for start in range(len(stems)):
+            expected = _plain_longest_phrase(analyzer, [w for w, _ in tokens], stems, start)
+            assert analyzer._longest_phrase_at(tokens, stems, start, analyzer.longest_phrase) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Can IT fix my laptop?", "can ict fix my laptop"),
+        ("is the I.T. room free", "is the ict room free"),
+        ("SEND review", "sen review"),
+        ("I'll be late", "i will be late"),
+        ("call 01234 567 890", "call 01234567890 phonenumber"),
+        ("email admin2042@school.org", "email admin admin2042 school org"),
+        ("the DSL\u2019s number", "the dsl number"),
+        ("what's on", "whats on"),
+        ("can i work from home", "can i work from home"),
+    ],
+)
+def test_normalise_rewrites_only_what_is_there(text: str, plain: str) -> None:
+    assert normalise(text) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "weekday", "part", "until_term_end"),
+    [
+        ("wfh tomorrow", date(2026, 11, 24), None, None, PartOfDay.WHOLE_DAY, False),
+        ("every Friday", date(2026, 11, 27), None, 4, PartOfDay.WHOLE_DAY, False),
+        ("3rd of May", date(2027, 5, 3), None, None, PartOfDay.WHOLE_DAY, False),
+        ("12/3 to 14/3", date(2027, 3, 12), date(2027, 3, 14), None, PartOfDay.WHOLE_DAY, False),
+        ("next week", date(2026, 11, 30), date(2026, 12, 4), None, PartOfDay.WHOLE_DAY, False),
+        ("this afternoon", None, None, None, PartOfDay.AFTERNOON, False),
+        ("monday morning", date(2026, 11, 30), None, None, PartOfDay.MORNING, False),
+        ("until half-term", None, None, None, PartOfDay.WHOLE_DAY, True),
+        ("can i work from home", None, None, None, PartOfDay.WHOLE_DAY, False),
+    ],
+)
+def test_parse_when_skips_only_searches_that_cannot_match(
+    text: str, start: date | None, end: date | None, weekday: int | None, part: PartOfDay, until_term_end: bool
+) -> None:
+    when = parse_when(text, MONDAY)
+    assert (when.start, when.end, when.weekday, when.part_of_day, when.until_term_end) == (
+        start, end, weekday, part, until_term_end
+    )
