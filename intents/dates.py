@@ -169,7 +169,9 @@ def parse_when(text: str, today: date) -> WhenSlots:
         return WhenSlots(part_of_day=part, until_term_end=until_term_end)
     next_week = any(k == "week" and m.group(1) == "next" for _, _, k, m in found)
     if next_week and len(found) > 1:
-        found = [item for item in found if item[2] != "week"]
+        # "Friday next week": the day, in next week. Only weeks ("next week, or this week?"): the first.
+        days = [item for item in found if item[2] != "week"]
+        found = days or found[:1]
     first_start, first_end, kind, match = found[0]
     start, end, weekday = _resolve(kind, match, today, next_week)
     if weekday is None and end is None and len(found) > 1:

@@ -31,6 +31,8 @@ RANK_COVERAGE = 2
 MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
+#: Scores equal to this many decimal places are ties (sums in another order differ in the last bits).
+TIE_DIGITS = 9
 #: Per-unit results kept between messages (a unit recurs across messages); cleared when full.
 _CACHE_SIZE = 4096
 
@@ -244,7 +246,9 @@ class PassageIndex:
                 for index in members:
                     scores[index] = get(index, 0.0) + value
         # Ranked by score alone first; enough of them that one covering more of the message is kept.
-        candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 3, MIN_CANDIDATES)]
+        # Ties go to the passage that comes first in the policies, so the answer never depends on
+        # the order sets happen to iterate in (that changes with Python's hash seed).
+        candidates = sorted(scores, key=lambda i: (-round(scores[i], TIE_DIGITS), i))[: max(limit * 3, MIN_CANDIDATES)]
         # Per unit: its weight, that weight with partial credit, its whole features, and all it matches by.
         terms = [
             (w, w * PARTIAL_CREDIT, u.features, u.features | u.partial if u.partial else u.features)
@@ -266,9 +270,10 @@ class PassageIndex:
             score = scores[index]
             coverage = covered / total_weight
             ranked.append((score * (1 + RANK_COVERAGE * coverage), index, score, coverage, covered))
-        ranked.sort(key=_first, reverse=True)
+        ranked.sort(key=_rank_then_order)
         return [Scored(index, score, coverage, covered) for _, index, score, coverage, covered in ranked[:limit]]
 
 
-def _first(item: tuple[float, int, float, float, float]) -> float:
-    return item[0]
+def _rank_then_order(item: tuple[float, int, float, float, float]) -> tuple[float, int]:
+    """Best rank first; among equals (to `TIE_DIGITS` places), the earlier passage."""
+    return -round(item[0], TIE_DIGITS), item[1]

@@ -54,3 +54,9 @@ def test_part_of_day() -> None:
 def test_no_date_is_empty() -> None:
     assert parse_when("can I work from home?", MONDAY).is_empty
     assert parse_when("the meeting is at 9.30", MONDAY).is_empty
+
+
+@pytest.mark.parametrize("text", ["next week, or is this week better?", "this week or next week", "next week next week"])
+def test_two_weeks_named_take_the_first_without_an_error(text: str) -> None:
+    when = parse_when(f"can I work from home {text}", MONDAY)
+    assert when.start is not None and when.end is not None and when.text.endswith("week")

@@ -6,6 +6,7 @@ Questions here are our own wording, not the evaluation's.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -612,3 +613,18 @@ def test_the_days_activities_are_the_teachers_setting_work(router: Router) -> No
     routing = router.route("which subjects are meant to be in the daily lockdown activities", MONDAY)
     assert routing.intent is Intent.POLICY
     assert any("one English; one Maths" in m.passage.text for m in routing.matches[:2])
+
+
+def test_answers_do_not_depend_on_the_hash_seed() -> None:
+    """Equal scores are broken by the policies' own order, so every process answers alike."""
+    import os
+    import subprocess
+    import sys
+
+    questions = (Path(__file__).parent / "data" / "questions_blind.jsonl").read_text()
+    outputs = {
+        subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--jsonl"], input=questions, capture_output=True,
+                       text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
