@@ -144,11 +144,8 @@ class PassageIndex:
         self._terms_cache: dict[Unit, tuple[float, bool]] = {}
         self._matches_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], _UnitMatches] = {}
 
-    def weight(self, unit: Unit) -> float:
-        """How much a unit of a message matters: rare features more, unknown topic words most."""
-        return self._unit_terms(unit)[0]
-
     def _weight(self, unit: Unit) -> float:
+        """How much a unit of a message matters: rare features more, unknown topic words most."""
         if not unit.known or not (unit.features & self.passage_postings.idf.keys()
                                   or unit.features & self.section_postings.idf.keys()):
             weight = self.analyzer.unknown_weight(unit.surface)
