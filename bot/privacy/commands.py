@@ -37,7 +37,7 @@ def _with_database(url: str | None, work: Callable[[Database], Awaitable[T]]) ->
 def _bad_email(email: str, out: TextIO) -> bool:
     if _EMAIL.match(normalise_email(email)):
         return False
-    print(f"'{email}' is not an email address.", file=out)
+    print(f"'{email}' is not an email address (nothing was written or changed).", file=out)
     return True
 
 

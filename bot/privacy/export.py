@@ -2,7 +2,8 @@
 
 Their own requests come with every audit entry (the reasons approvers gave were sent to
 them); their decisions on other people's requests name the requester but never carry that
-person's note or details; messages to them are what they were (or will be) sent.
+person's note or details; messages to them are given by their headline (an approver's card
+also showed the requester's note: that is the requester's data, not repeated here).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def build_export(school: School, held: Holdings, now: datetime) -> dict[str, Any
         "messages_to_you": [
             {"id": m.id, "reason": m.reason, "created_at": _when(m.created_at),
              "delivered_at": _when(m.delivered_at), "given_up_at": _when(m.dead_at), "platform": m.platform,
-             "text": _message_text(m), "message": json.loads(m.reply)}
+             "text": _message_text(m)}
             for m in held.messages_to
         ],
     }

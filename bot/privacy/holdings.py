@@ -67,7 +67,7 @@ async def find_holdings(session: AsyncSession, school: School, email: str, name:
         select(AuditRow, RequestRow).join(RequestRow, RequestRow.id == AuditRow.request_id)
         .where(AuditRow.school_id == sid, AuditRow.actor_email == email, RequestRow.requester_email != email)
         .order_by(AuditRow.id))
-    held.decisions = [(entry, request) for entry, request in decided.tuples().all()]
+    held.decisions = [(entry, request) for entry, request in decided.all()]
     # The chain is JSON; a cheap text filter first, then the exact check.
     candidates = await session.scalars(
         select(RequestRow).where(RequestRow.school_id == sid, RequestRow.requester_email != email)
