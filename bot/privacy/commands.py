@@ -42,8 +42,9 @@ def _bad_email(email: str, out: TextIO) -> bool:
 
 
 def run_purge(school: School, *, dry_run: bool, url: str | None = None, clock: Clock | None = None,
-              out: TextIO = sys.stdout) -> int:
+              out: TextIO | None = None) -> int:
     """Remove what is past the retention schedule now (or, with `dry_run`, only count it)."""
+    out = out or sys.stdout
     now = (clock or SystemClock()).now()
     try:
         if dry_run:
@@ -62,8 +63,9 @@ def run_purge(school: School, *, dry_run: bool, url: str | None = None, clock: C
 
 
 def run_export(school: School, email: str, out_path: Path, *, url: str | None = None, clock: Clock | None = None,
-               out: TextIO = sys.stdout) -> int:
+               out: TextIO | None = None) -> int:
     """Write everything held about `email` to `out_path` (a new .zip)."""
+    out = out or sys.stdout
     if _bad_email(email, out):
         return 2
     if out_path.exists():
@@ -100,8 +102,9 @@ def _print_plan(plan: ErasurePlan, out: TextIO) -> None:
 
 
 def run_erase(school: School, email: str, *, apply: bool, name: str | None = None, url: str | None = None,
-              clock: Clock | None = None, out: TextIO = sys.stdout) -> int:
+              clock: Clock | None = None, out: TextIO | None = None) -> int:
     """Show what erasing `email` would do; with `apply`, do it in one transaction."""
+    out = out or sys.stdout
     if _bad_email(email, out):
         return 2
     now = (clock or SystemClock()).now()
@@ -139,7 +142,8 @@ def run_erase(school: School, email: str, *, apply: bool, name: str | None = Non
     return 0
 
 
-def run_inventory(school: School, out: TextIO = sys.stdout) -> int:
+def run_inventory(school: School, out: TextIO | None = None) -> int:
     """Print the data inventory: tables, personal columns, purpose, retention."""
+    out = out or sys.stdout
     print(render_inventory(build_inventory(school.config.retention)), file=out, end="")
     return 0
