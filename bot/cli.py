@@ -148,7 +148,7 @@ def command_db_upgrade(args: argparse.Namespace) -> int:
 def command_requests_list(args: argparse.Namespace) -> int:
     from bot.requests.commands import list_requests
 
-    return list_requests(status=args.status, school=args.school)
+    return list_requests(status=args.status, school=args.school, show_reasons=args.show_reasons)
 
 
 def command_outbox(args: argparse.Namespace) -> int:
@@ -321,6 +321,8 @@ def make_parser() -> argparse.ArgumentParser:
     listing = request_commands.add_parser("list", help="print requests as a table")
     listing.add_argument("--status", choices=["pending", "approved", "declined", "cancelled", "expired"])
     listing.add_argument("--school", metavar="ID", help="only this school's requests")
+    listing.add_argument("--show-reasons", action="store_true",
+                         help="add requesters' reasons and notes (personal data)")
     listing.set_defaults(handler=command_requests_list)
 
     outbox = commands.add_parser("outbox", help="messages waiting to be delivered, and dead letters")
