@@ -122,6 +122,7 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_due", "delivered_at", "deliver_after"),
         Index("ix_outbox_recipient", "school_id", "recipient_email", "deliver_after", "id"),
+        Index("ix_outbox_request", "request_id"),
         Index("uq_outbox_dedupe_key", "dedupe_key", unique=True),
     )
 

@@ -47,6 +47,7 @@ $$ LANGUAGE plpgsql
 def upgrade() -> None:
     op.add_column("platform_accounts", sa.Column("left_directory_at", UtcDateTime(), nullable=True))
     op.create_index("ix_requests_closed", "requests", ["school_id", "state", "updated_at"])
+    op.create_index("ix_outbox_request", "outbox", ["request_id"])
     op.create_table(
         "audit_releases",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -69,6 +70,7 @@ def downgrade() -> None:
     else:
         op.execute(_POSTGRES_ORIGINAL)
     op.drop_table("audit_releases")
+    op.drop_index("ix_outbox_request", table_name="outbox")
     op.drop_index("ix_requests_closed", table_name="requests")
     with op.batch_alter_table("platform_accounts") as batch:
         batch.drop_column("left_directory_at")
