@@ -195,7 +195,7 @@ def command_data(args: argparse.Namespace) -> int:
         return data.run_export(school, args.email, Path(args.out))
     if args.data_command == "erase":
         return data.run_erase(school, args.email, apply=args.apply, name=args.name)
-    return data.run_inventory(school)
+    return data.run_inventory(school, table=args.table)
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -359,8 +359,9 @@ def make_parser() -> argparse.ArgumentParser:
     erasing.add_argument("email")
     erasing.add_argument("--apply", action="store_true", help="erase (default: only show what would change)")
     erasing.add_argument("--name", help="their name, to find messages to others naming them (default: directory)")
-    data_commands.add_parser("inventory", help="what is stored, why, and for how long")
-    for sub in (purging, exporting, erasing, data_commands.choices["inventory"]):
+    inventory = data_commands.add_parser("inventory", help="what is stored, why, and for how long")
+    inventory.add_argument("--table", action="store_true", help="as one Markdown table (as in the README)")
+    for sub in (purging, exporting, erasing, inventory):
         sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
         sub.set_defaults(handler=command_data)
     return parser

@@ -83,3 +83,10 @@ def test_a_bad_retention_setting_stops_the_command_with_file_and_line(
     line = text.splitlines().index("  check_in_days: lots") + 1
     assert main(["data", "inventory", "--policies", str(school_folder)]) == 2
     assert f"school.yaml:{line}: retention.check_in_days" in capsys.readouterr().err
+
+
+def test_the_readme_holds_the_inventory_of_the_default_schedule() -> None:
+    from bot.privacy.inventory import render_inventory_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    assert render_inventory_table(build_inventory(Retention())) in readme

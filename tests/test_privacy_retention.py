@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp import web
 from conftest import HEAD, PHASE_LEADER, TEACHER
 from privacy_builders import add_account, add_check_in, add_message, add_request, count_of, ids_of
 from sqlalchemy import select
@@ -246,3 +247,29 @@ def test_the_demo_school_has_the_default_schedule() -> None:
     retention = load_school().config.retention
     assert (retention.decided_requests_academic_years, retention.check_in_days, retention.delivered_message_days,
             retention.question_log_days, retention.former_staff_account_days) == (2, 365, 30, 90, 30)
+
+
+async def test_serve_starts_the_daily_purge(school: School, database: Database, clock: FakeClock) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+    from fakes_teams.harness import build_runtime
+
+    from bot.server import build_app
+
+    today = clock.now().astimezone(LONDON).date()
+    await add_check_in(database, staff=TEACHER, manager=PHASE_LEADER, day=today - timedelta(days=400), at=clock.now())
+    app = build_app(build_runtime(school, database, clock), background=True)
+    app.on_cleanup.clear()  # the fixture closes the database
+    client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        outcome = None
+        for _ in range(200):
+            async with database.reading() as session:
+                outcome = await session.scalar(select(ScheduledRunRow.outcome).where(ScheduledRunRow.kind == PURGE_JOB))
+            if outcome == "done":
+                break
+            await asyncio.sleep(0.05)
+        assert outcome == "done"
+        assert await count_of(database, CheckInRow) == 0
+    finally:
+        await client.close()

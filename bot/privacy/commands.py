@@ -14,7 +14,7 @@ from bot.errors import StorageError
 from bot.privacy.erase import ErasurePlan, erase, plan_erasure
 from bot.privacy.export import build_export, write_export
 from bot.privacy.holdings import find_holdings, normalise_email
-from bot.privacy.inventory import build_inventory, render_inventory
+from bot.privacy.inventory import build_inventory, render_inventory, render_inventory_table
 from bot.privacy.retention import count_due, purge
 from bot.school import School
 from bot.store.database import Database, open_database
@@ -142,8 +142,9 @@ def run_erase(school: School, email: str, *, apply: bool, name: str | None = Non
     return 0
 
 
-def run_inventory(school: School, out: TextIO | None = None) -> int:
-    """Print the data inventory: tables, personal columns, purpose, retention."""
+def run_inventory(school: School, *, table: bool = False, out: TextIO | None = None) -> int:
+    """Print the data inventory: tables, personal columns, purpose, retention (`table`: one Markdown table)."""
     out = out or sys.stdout
-    print(render_inventory(build_inventory(school.config.retention)), file=out, end="")
+    entries = build_inventory(school.config.retention)
+    print((render_inventory_table if table else render_inventory)(entries), file=out, end="")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.school import School, StaffMember
@@ -68,9 +68,10 @@ async def find_holdings(session: AsyncSession, school: School, email: str, name:
         .where(AuditRow.school_id == sid, AuditRow.actor_email == email, RequestRow.requester_email != email)
         .order_by(AuditRow.id))
     held.decisions = [(entry, request) for entry, request in decided.all()]
-    # The chain is JSON; a cheap text filter first, then the exact check.
+    # The chain is JSON; a text filter in the database first, then the exact check.
     candidates = await session.scalars(
-        select(RequestRow).where(RequestRow.school_id == sid, RequestRow.requester_email != email)
+        select(RequestRow).where(RequestRow.school_id == sid, RequestRow.requester_email != email,
+                                 cast(RequestRow.chain, Text).contains(email))
         .order_by(RequestRow.id))
     held.in_chains = [row for row in candidates if email in row.chain]
     held.check_ins_about = list(await session.scalars(
@@ -82,7 +83,7 @@ async def find_holdings(session: AsyncSession, school: School, email: str, name:
     held.messages_to = list(await session.scalars(
         select(OutboxRow).where(OutboxRow.school_id == sid, OutboxRow.recipient_email == email)
         .order_by(OutboxRow.id)))
-    mentions = [OutboxRow.reply.contains(email)]
+    mentions = [OutboxRow.reply.contains(email), OutboxRow.dedupe_key.contains(email)]
     name = name or (held.member.name if held.member is not None else None)
     if name:
         mentions.append(OutboxRow.reply.contains(json.dumps(name.strip())[1:-1]))

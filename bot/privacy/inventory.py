@@ -48,14 +48,15 @@ _OPERATIONS = "legitimate interests: running the service reliably (Art. 6(1)(f))
 PURPOSES: dict[str, TablePurpose] = {
     "requests": TablePurpose("requests to work from home or borrow equipment, and their approval", _CONTRACT),
     "audit_log": TablePurpose("who decided what on each request, and when (the record of decisions)", _CONTRACT,
-                              "with its request"),
+                              "removed with its request (see requests)"),
     "outbox": TablePurpose("messages to staff waiting to be delivered, and delivery receipts", _CONTRACT),
     "check_ins": TablePurpose("wellbeing check-ins a line manager recorded (duty of care, WFH policy 6)",
                               "legal obligation: health and safety duty of care (Art. 6(1)(c)); "
                               "legitimate interests (Art. 6(1)(f))"),
     "question_log": TablePurpose("questions asked of the assistant, to improve its answers",
                                  "legitimate interests: improving the service (Art. 6(1)(f))"),
-    "scheduled_runs": TablePurpose("which timed jobs ran on which day", _OPERATIONS, "kept (no personal data)"),
+    "scheduled_runs": TablePurpose("which timed jobs ran on which day", _OPERATIONS,
+                                   "indefinitely (no personal data; a few rows a day)"),
     "platform_accounts": TablePurpose("which Slack or Teams account is which member of staff, to message them",
                                       _CONTRACT),
     "processed_events": TablePurpose("platform event ids already handled, so retries act once", _OPERATIONS,
@@ -156,3 +157,13 @@ def render_inventory(entries: list[TableEntry]) -> str:
             lines.append("- Personal data: none")
         lines += [f"- Other columns: {', '.join(entry.other)}", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_inventory_table(entries: list[TableEntry]) -> str:
+    """The inventory as one Markdown table (the README's Data protection section holds it for the defaults)."""
+    lines = ["| table | personal data | purpose | kept |", "|---|---|---|---|"]
+    for entry in entries:
+        personal = ", ".join(f"`{name}`" + (" (free text)" if kind is Kind.FREE_TEXT else "")
+                             for name, kind in entry.personal) or "none"
+        lines.append(f"| `{entry.name}` | {personal} | {entry.purpose.purpose} | {entry.retention} |")
+    return "\n".join(lines) + "\n"

@@ -78,8 +78,10 @@ class ClosedRequestsRule(_NoPreparation):
 
     def describe(self, retention: Retention) -> str:
         years = retention.decided_requests_academic_years
-        return (f"decided, cancelled or expired requests (and their audit entries): until the end of the "
-                f"academic year {years} year(s) after the one they closed in (31 August); pending ones are kept")
+        after = {1: "the next academic year", 2: "the academic year after next"}.get(
+            years, f"the academic year {years} years later")
+        return (f"decided, cancelled or expired requests and their audit entries: to 31 August at the end of "
+                f"{after} (an approved one counts from its last day); pending ones are kept")
 
     async def due(self, session: AsyncSession, context: PurgeContext, limit: int | None) -> list[int]:
         calendar = context.school.calendar
@@ -91,7 +93,7 @@ class ClosedRequestsRule(_NoPreparation):
             RequestRow.state.in_(CLOSED_STATES),
             RequestRow.updated_at < cut_off_instant,
             RequestRow.end_date < cut_off,
-        ).order_by(RequestRow.id).limit(limit)
+        ).limit(limit)  # any order: sorting every remaining row per batch would cost more
         return list(await session.scalars(query))
 
     async def remove(self, session: AsyncSession, context: PurgeContext, ids: Sequence[int]) -> None:
@@ -135,7 +137,7 @@ class AgeRule(_NoPreparation):
             conditions.append(table.c.school_id == context.school.id)
         if self.only is not None:
             conditions.append(self.only(table))
-        query = select(table.c.id).where(and_(*conditions)).order_by(table.c.id).limit(limit)
+        query = select(table.c.id).where(and_(*conditions)).limit(limit)
         return list(await session.scalars(query))
 
     async def remove(self, session: AsyncSession, context: PurgeContext, ids: Sequence[int]) -> None:
@@ -182,7 +184,7 @@ class FormerStaffAccountsRule:
             PlatformAccountRow.school_id == context.school.id,
             PlatformAccountRow.left_directory_at.is_not(None),
             PlatformAccountRow.left_directory_at <= limit_instant,
-        ).order_by(PlatformAccountRow.id).limit(limit)
+        ).limit(limit)
         return list(await session.scalars(query))
 
     async def remove(self, session: AsyncSession, context: PurgeContext, ids: Sequence[int]) -> None:
