@@ -71,7 +71,7 @@ async def find_holdings(session: AsyncSession, school: School, email: str, name:
     # The chain is JSON; a text filter in the database first, then the exact check.
     candidates = await session.scalars(
         select(RequestRow).where(RequestRow.school_id == sid, RequestRow.requester_email != email,
-                                 cast(RequestRow.chain, Text).contains(email))
+                                 cast(RequestRow.chain, Text).contains(email, autoescape=True))
         .order_by(RequestRow.id))
     held.in_chains = [row for row in candidates if email in row.chain]
     held.check_ins_about = list(await session.scalars(
@@ -83,10 +83,11 @@ async def find_holdings(session: AsyncSession, school: School, email: str, name:
     held.messages_to = list(await session.scalars(
         select(OutboxRow).where(OutboxRow.school_id == sid, OutboxRow.recipient_email == email)
         .order_by(OutboxRow.id)))
-    mentions = [OutboxRow.reply.contains(email), OutboxRow.dedupe_key.contains(email)]
+    mentions = [OutboxRow.reply.contains(email, autoescape=True),
+                OutboxRow.dedupe_key.contains(email, autoescape=True)]
     name = name or (held.member.name if held.member is not None else None)
     if name:
-        mentions.append(OutboxRow.reply.contains(json.dumps(name.strip())[1:-1]))
+        mentions.append(OutboxRow.reply.contains(json.dumps(name.strip())[1:-1], autoescape=True))
     if own_ids:
         mentions.append(OutboxRow.request_id.in_(own_ids))
     held.messages_about = list(await session.scalars(
