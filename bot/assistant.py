@@ -241,7 +241,18 @@ class Assistant:
     # -- the whole conversation ------------------------------------------------
 
     async def handle(self, event: Message | Action) -> list[Reply]:
-        """Replies to one event from a verified person; notices to others go to the outbox."""
+        """Replies to one event from a verified person; notices to others go to the outbox.
+
+        In a channel or group chat, requesters' reasons and notes are taken out of the replies.
+        """
+        replies = await self._handle(event)
+        if event.conversation is not None and event.conversation.shared:
+            from bot.privacy.redact import redact_reasons
+
+            return [redact_reasons(reply) for reply in replies]
+        return replies
+
+    async def _handle(self, event: Message | Action) -> list[Reply]:
         now = self.clock.now()
         if isinstance(event, Action):
             if self.requests is None:

@@ -148,7 +148,7 @@ def command_db_upgrade(args: argparse.Namespace) -> int:
 def command_requests_list(args: argparse.Namespace) -> int:
     from bot.requests.commands import list_requests
 
-    return list_requests(status=args.status, school=args.school)
+    return list_requests(status=args.status, school=args.school, show_reasons=args.show_reasons)
 
 
 def command_outbox(args: argparse.Namespace) -> int:
@@ -181,6 +181,21 @@ def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
     return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply)
+
+
+def command_data(args: argparse.Namespace) -> int:
+    from bot.privacy import commands as data
+
+    school = load_school_if_configured(policies_folder(args.policies))
+    if school is None:
+        raise SetupError("Data protection commands need the school's school.yaml (its retention and directory).")
+    if args.data_command == "purge":
+        return data.run_purge(school, dry_run=args.dry_run)
+    if args.data_command == "export":
+        return data.run_export(school, args.email, Path(args.out))
+    if args.data_command == "erase":
+        return data.run_erase(school, args.email, apply=args.apply, name=args.name)
+    return data.run_inventory(school, table=args.table)
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -306,6 +321,8 @@ def make_parser() -> argparse.ArgumentParser:
     listing = request_commands.add_parser("list", help="print requests as a table")
     listing.add_argument("--status", choices=["pending", "approved", "declined", "cancelled", "expired"])
     listing.add_argument("--school", metavar="ID", help="only this school's requests")
+    listing.add_argument("--show-reasons", action="store_true",
+                         help="add requesters' reasons and notes (personal data)")
     listing.set_defaults(handler=command_requests_list)
 
     outbox = commands.add_parser("outbox", help="messages waiting to be delivered, and dead letters")
@@ -330,6 +347,23 @@ def make_parser() -> argparse.ArgumentParser:
     importing.add_argument("--apply", action="store_true", help="write the changes (default: only show them)")
     importing.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     importing.set_defaults(handler=command_directory_import)
+
+    data = commands.add_parser("data", help="data protection: retention purge, subject access, erasure, inventory")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    purging = data_commands.add_parser("purge", help="remove what is past the retention schedule in school.yaml")
+    purging.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    exporting = data_commands.add_parser("export", help="everything held about one person, as a .zip")
+    exporting.add_argument("email")
+    exporting.add_argument("--out", required=True, metavar="FILE.zip", help="the new .zip to write")
+    erasing = data_commands.add_parser("erase", help="erase one person (shows what would change without --apply)")
+    erasing.add_argument("email")
+    erasing.add_argument("--apply", action="store_true", help="erase (default: only show what would change)")
+    erasing.add_argument("--name", help="their name, to find messages to others naming them (default: directory)")
+    inventory = data_commands.add_parser("inventory", help="what is stored, why, and for how long")
+    inventory.add_argument("--table", action="store_true", help="as one Markdown table (as in the README)")
+    for sub in (purging, exporting, erasing, inventory):
+        sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+        sub.set_defaults(handler=command_data)
     return parser
 
 

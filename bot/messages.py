@@ -38,6 +38,8 @@ class ConversationRef(Frozen):
     service_url: str | None = None
     tenant_id: str | None = None
     team_id: str | None = None
+    #: A channel or group chat others read, not a one-to-one chat: requesters' reasons are never shown there.
+    shared: bool = False
 
 
 class Message(Frozen):

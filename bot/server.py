@@ -57,9 +57,13 @@ async def run_background_work(app: web.Application) -> AsyncIterator[None]:
         upkeep = Upkeep(runtime.assistant.requests.workflow, runtime.clock)
         upkeep.start()
     from bot.delivery.service import start_delivery
+    from bot.privacy.daily import DailyPurge
 
     delivery = start_delivery(runtime)
+    purge = DailyPurge(runtime.school, runtime.database, runtime.clock)
+    purge.start()
     yield
+    await purge.stop()
     await delivery.stop()
     if upkeep is not None:
         await upkeep.stop()

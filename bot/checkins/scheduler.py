@@ -172,7 +172,9 @@ class CheckInScheduler:
         """After a restart: jobs of earlier days that never ran are recorded as dropped, and logged."""
         async with self.database.reading() as session:
             rows = await session.execute(
-                select(ScheduledRunRow.school_id, func.max(ScheduledRunRow.day)).group_by(ScheduledRunRow.school_id)
+                select(ScheduledRunRow.school_id, func.max(ScheduledRunRow.day))
+                .where(ScheduledRunRow.kind.in_([job.value for job in Job]))  # other timed jobs share the table
+                .group_by(ScheduledRunRow.school_id)
             )
             last_run = {school_id: day for school_id, day in rows.all()}
         for school in self.schools:

@@ -1,4 +1,4 @@
-"""Command-line jobs about requests: `staffroom requests list [--status S] [--school S]`."""
+"""Command-line jobs about requests: `staffroom requests list [--status S] [--school S] [--show-reasons]`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.store.database import Database, open_database
 from bot.store.tables import RequestRow
 
 _HEADINGS = ("#", "School", "Type", "Requester", "When", "Status", "Waiting for", "Made")
+_REASON_HEADINGS = ("Reason", "Note")
 
 
 async def fetch_requests(
@@ -32,8 +33,13 @@ async def fetch_requests(
         return [RequestRecord.from_row(row) for row in await session.scalars(query)]
 
 
-def render_request_table(requests: Sequence[RequestRecord], schools: Sequence[School] = ()) -> str:
-    """A plain-text table; names come from each school's directory when it is loaded."""
+def render_request_table(
+    requests: Sequence[RequestRecord], schools: Sequence[School] = (), *, show_reasons: bool = False
+) -> str:
+    """A plain-text table; names come from each school's directory when it is loaded.
+
+    Requesters' reasons and notes appear only with `show_reasons` (`--show-reasons`).
+    """
     by_id = {school.id: school for school in schools}
 
     def name(school_id: str, email: str) -> str:
@@ -51,13 +57,15 @@ def render_request_table(requests: Sequence[RequestRecord], schools: Sequence[Sc
             r.state,
             name(r.school_id, r.approver) if r.state == RequestState.PENDING.value else "",
             f"{r.created_at:%Y-%m-%d %H:%M}",
+            *((str(r.details.get("reason_category", "")), " ".join(r.note.split())) if show_reasons else ()),
         )
         for r in requests
     ]
-    widths = [max(len(cell) for cell in column) for column in zip(_HEADINGS, *rows, strict=False)]
+    headings = (*_HEADINGS, *_REASON_HEADINGS) if show_reasons else _HEADINGS
+    widths = [max(len(cell) for cell in column) for column in zip(headings, *rows, strict=False)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in (_HEADINGS, *rows)
+        for row in (headings, *rows)
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
@@ -69,6 +77,7 @@ def list_requests(
     *,
     url: str | None = None,
     schools: Sequence[School] = (),
+    show_reasons: bool = False,
     out: TextIO = sys.stdout,
 ) -> int:
     """`staffroom requests list`: print the table for the office. Returns the exit status."""
@@ -90,5 +99,5 @@ def list_requests(
     if not found:
         print("No requests match.", file=out)
         return 0
-    print(render_request_table(found, schools), file=out)
+    print(render_request_table(found, schools, show_reasons=show_reasons), file=out)
     return 0

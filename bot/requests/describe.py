@@ -62,8 +62,18 @@ def _needs_agreement(school: School, row: RequestRecord) -> bool:
     return bool(request_type and request_type.agreement and row.agreement_accepted_at is None)
 
 
-def describe_facts(school: School, row: RequestRecord, *, with_status: bool = True) -> list[tuple[str, str]]:
-    """The request's facts as label/value pairs (the note is shown: it is for the approvers)."""
+#: Facts that carry the requester's reason or note: only for the requester and the approval chain.
+PRIVATE_FACTS = frozenset({"Why", "Reason", "Note"})
+
+
+def describe_facts(
+    school: School, row: RequestRecord, *, with_status: bool = True, with_reasons: bool = True
+) -> list[tuple[str, str]]:
+    """The request's facts as label/value pairs.
+
+    The reason and note are for the requester and the approval chain (and their delegates):
+    pass `with_reasons=False` for anyone else (a post told of an approved loan).
+    """
     request_type = school.config.request_types.get(row.type)
     requester = school.directory.get(row.requester_email)
     who = f"{requester.name}, {requester.job_title}" if requester else row.requester_email
@@ -90,6 +100,8 @@ def describe_facts(school: School, row: RequestRecord, *, with_status: bool = Tr
         facts.append(("Please note", "; ".join(str(flag) for flag in flags)))
     if with_status:
         facts.append(("Status", describe_status(school, row)))
+    if not with_reasons:
+        facts = [(label, value) for label, value in facts if label not in PRIVATE_FACTS]
     return facts
 
 

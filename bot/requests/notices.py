@@ -57,15 +57,20 @@ def notify_people(emails: list[str] | tuple[str, ...], headline: str, reason: st
 
 
 def notify_roles(school: School, request: RequestRecord, headline: str) -> list[Notice]:
-    """Tell the posts the request type names (the IT technician for a loan)."""
+    """Tell the posts the request type names (the IT technician for a loan).
+
+    The requester's reason and note go only to a holder who is also in the approval chain.
+    """
     request_type = school.config.request_types[request.type]
     holders = (school.directory.holder_of(Role(role)) for role in request_type.tell_roles)
-    reply = cards.render_status(headline, describe_facts(school, request, with_status=False))
-    return [
-        Notice(recipient_email=holder.email, reply=reply, reason="request.tell_role")
-        for holder in holders
-        if holder is not None
-    ]
+    notices = []
+    for holder in holders:
+        if holder is None:
+            continue
+        facts = describe_facts(school, request, with_status=False, with_reasons=holder.email in request.chain)
+        notices.append(Notice(recipient_email=holder.email, reply=cards.render_status(headline, facts),
+                              reason="request.tell_role"))
+    return notices
 
 
 def notify_approved(school: School, request: RequestRecord, decider: str) -> list[Notice]:

@@ -10,6 +10,8 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from bot.privacy.schedule import Retention
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -215,6 +217,8 @@ class SchoolConfig(Strict):
     delegates: tuple[Delegate, ...] = ()
     check_ins: CheckIns = CheckIns()
     delivery: Delivery = Delivery()
+    #: How long records are kept (bot/privacy/schedule.py).
+    retention: Retention = Retention()
     staff: tuple[StaffEntry, ...] = Field(min_length=1)
 
     @field_validator("check_ins")

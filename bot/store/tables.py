@@ -67,6 +67,7 @@ class RequestRow(Base):
     __table_args__ = (
         Index("ix_requests_requester", "school_id", "requester_email", "start_date"),
         Index("ix_requests_state", "school_id", "state"),
+        Index("ix_requests_closed", "school_id", "state", "updated_at"),
     )
 
 
@@ -121,6 +122,7 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_due", "delivered_at", "deliver_after"),
         Index("ix_outbox_recipient", "school_id", "recipient_email", "deliver_after", "id"),
+        Index("ix_outbox_request", "request_id"),
         Index("uq_outbox_dedupe_key", "dedupe_key", unique=True),
     )
 
@@ -180,6 +182,8 @@ class PlatformAccountRow(Base):
     conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: When the purge first found the account's person missing from the staff directory (None: present).
+    left_directory_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     __table_args__ = (
         UniqueConstraint("platform", "workspace", "user_id", name="uq_platform_accounts_user"),
@@ -225,3 +229,17 @@ class SlackOAuthStateRow(Base):
 
     state: Mapped[str] = mapped_column(String(128), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AuditReleaseRow(Base):
+    """Present only inside a retention purge's or an erasure's own transaction: the audit log opens to it.
+
+    Inserted and deleted in that one transaction, so no other transaction ever sees a row here.
+    """
+
+    __tablename__ = "audit_releases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: "purge" (entries of expired requests may be deleted) or "erase" (a person may be pseudonymised).
+    purpose: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -115,6 +115,7 @@ def conversation_of(activity: Activity) -> ConversationRef:
         service_url=str(activity.service_url),
         tenant_id=tenant_of(activity),
         team_id=team_of(activity),
+        shared=not is_personal(activity),
     )
 
 

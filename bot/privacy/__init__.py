@@ -1,0 +1,1 @@
+"""Data protection: the retention schedule and its purge, subject access, erasure and the data inventory."""
