@@ -113,3 +113,30 @@ async def test_a_dead_processs_leases_are_taken_back_at_start_on_sqlite(database
             stop.set()
             await task
         assert sum(posts_per_key(fake).values()) == 1
+
+
+async def test_a_card_queued_before_a_decision_and_delivered_after_it_has_no_live_buttons(
+    database: Database, school: School, clock: FakeClock
+) -> None:
+    from conftest import HEAD, TEACHER, action, wfh_inputs
+
+    from bot.requests.conversation import RequestConversation
+    from bot.requests.workflow import RequestWorkflow
+    from intents.policy_library import load_library
+
+    conversation = RequestConversation(RequestWorkflow(school, database, load_library(school.folder)))
+    for number, email in enumerate((PHASE_LEADER, HEAD)):
+        await remember_account(database, school_id="demo", platform="slack", workspace="T0SCHOOL",
+                               user_id=f"U{number}", email=email, now=clock.now())
+    await conversation.handle_action(action(TEACHER, "request.submit", "wfh", **wfh_inputs()), clock.now())
+    # The line manager's card is still in the outbox (held, or Slack down) when they endorse from their list.
+    [endorsed] = await conversation.handle_action(action(PHASE_LEADER, "request.endorse", 1), clock.now())
+    assert "endorsed" in endorsed.text.lower()
+    async with FakeSlackApi() as fake:
+        dispatcher = Dispatcher(database, {"slack": SlackCourier(token, fake.base_url)}, {school.id: school}, clock)
+        await dispatcher.drain()
+        by_channel = {call.body["channel"]: call.body for call in fake.called("chat.postMessage")}
+    manager_card, head_card = by_channel["D0"], by_channel["D1"]
+    assert not any(block["type"] == "actions" for block in manager_card["blocks"])  # no live Endorse / Decline
+    assert "Endorsed by" in str(manager_card["blocks"]) or "endorsed" in manager_card["text"].lower()
+    assert any(block["type"] == "actions" for block in head_card["blocks"])  # the headteacher's step waits: live

@@ -203,7 +203,7 @@ class Dispatcher:
                     if a.platform in self.couriers]
         if not accounts:
             return Undeliverable(NO_ACCOUNT), ""
-        reply = Reply.model_validate_json(row.reply)
+        reply = await self._as_it_stands(row, Reply.model_validate_json(row.reply))
         refused = REFUSED
         maybe_sent = row.sends_started > 1
         for account in accounts:
@@ -226,6 +226,15 @@ class Dispatcher:
             refused = result.reason
             log.info("outbox %s: %s account refused, trying the next", row.id, account.platform)
         return Undeliverable(refused), ""
+
+    async def _as_it_stands(self, row: OutboxRow, reply: Reply) -> Reply:
+        """A decision card is rendered from its request's state now: settled meanwhile, it has no buttons."""
+        from bot.requests.current_card import CARD_REASONS, current_card
+
+        school = self.schools.get(row.school_id)
+        if row.request_id is None or row.reason not in CARD_REASONS or school is None:
+            return reply
+        return await current_card(self.database, school, row.request_id, reply, self.clock.now())
 
     async def _look(self, courier: Courier, recipient: Recipient, key: str) -> DeliveryResult | None:
         """Ask the platform whether an earlier try is already there (None: it isn't, or can't be asked)."""
