@@ -12,6 +12,7 @@ is refused, so the bot never calls a host the sender picked.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ class TeamsChannel:
         if self.validator is not None and not request.headers.get("Authorization", "").strip():
             return _unauthorized()  # refused before the body is even read
         try:
-            body = await request.json()
+            body = json.loads(await request.read())  # JSON is UTF-8, whatever charset a header claims
         except (ValueError, RecursionError):  # not JSON, bad UTF-8, or nested too deep to read
             return web.json_response({"error": "the body is not JSON"}, status=400)
         problem = check_activity(body)
