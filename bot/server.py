@@ -164,9 +164,24 @@ def teams_options_for(settings: Settings, host: str, teams_unauthenticated: bool
     return TeamsOptions(unauthenticated=True)
 
 
+def check_secret_key(settings: Settings) -> None:
+    """With OAuth installs, STAFFROOM_SECRET_KEY must be usable before anything starts."""
+    if not settings.slack_client_id:
+        return
+    from bot.errors import ConfigError
+    from bot.slack.oauth import make_cipher
+
+    key = settings.staffroom_secret_key.get_secret_value() if settings.staffroom_secret_key else None
+    try:
+        make_cipher(key)
+    except ConfigError as error:
+        raise ServeError(f"The server settings can't be used:\n{error}") from None
+
+
 def serve(folder: Path, settings: Settings, host: str, port: int, *, teams_unauthenticated: bool = False) -> None:
     """Run until interrupted."""
     teams = teams_options_for(settings, host, teams_unauthenticated)
+    check_secret_key(settings)
     configure_logging(settings.staffroom_log_level)
     log.info("Staffroom serving %s on http://%s:%d", folder, host, port)
     web.run_app(make_app(folder, settings, teams), host=host, port=port, print=None)
