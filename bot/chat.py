@@ -36,19 +36,24 @@ def terminal_person(email: str) -> Person:
     return Person(platform=TERMINAL, user_id=email.lower(), email=email.lower())
 
 
-async def collect_terminal_notices(database: Database, email: str, assistant: Assistant) -> list[Reply]:
-    """Messages waiting for this person, marked delivered: the terminal is where they read them."""
-    async with database.transaction() as session:
+async def collect_terminal_notices(database: Database, email: str, shown: set[int]) -> list[OutboxRow]:
+    """Messages waiting for this person that this session hasn't shown yet.
+
+    Only shown, never taken: they stay in the outbox for Slack or Teams, so a card seen
+    in the terminal still reaches the person there. `shown` collects the ids shown.
+    """
+    async with database.reading() as session:
         rows = list(
             await session.scalars(
                 select(OutboxRow)
-                .where(OutboxRow.recipient_email == email, OutboxRow.delivered_at.is_(None))
+                .where(OutboxRow.recipient_email == email, OutboxRow.delivered_at.is_(None),
+                       OutboxRow.dead_at.is_(None))
                 .order_by(OutboxRow.id)
             )
         )
-        for row in rows:
-            row.delivered_at = assistant.clock.now()
-        return [read_notice(row).reply for row in rows]
+    fresh = [row for row in rows if row.id not in shown]
+    shown.update(row.id for row in fresh)
+    return fresh
 
 
 class TerminalChat:
@@ -63,6 +68,8 @@ class TerminalChat:
         self.person = terminal_person(person_email) if person_email else Person(platform=TERMINAL, user_id="guest")
         self.choices: list[Button] = []
         self.forms: dict[str, FormBlock] = {}
+        #: Waiting messages already shown in this session (outbox ids).
+        self.shown: set[int] = set()
 
     def say(self, replies: list[Reply]) -> None:
         self.choices = []
@@ -84,9 +91,21 @@ class TerminalChat:
     async def show_waiting(self) -> None:
         if self.database is None or not self.person.email:
             return
-        notices = await collect_terminal_notices(self.database, self.person.email, self.assistant)
+        rows = await collect_terminal_notices(self.database, self.person.email, self.shown)
+        notices = [await self._as_it_stands(row) for row in rows]
         if notices:
             self.say(notices)
+
+    async def _as_it_stands(self, row: OutboxRow) -> Reply:
+        """A waiting decision card as its request stands now (no buttons once its step is settled)."""
+        from bot.requests.current_card import CARD_REASONS, current_card
+
+        reply = read_notice(row).reply
+        requests = self.assistant.requests
+        if self.database is None or requests is None or row.request_id is None or row.reason not in CARD_REASONS:
+            return reply
+        return await current_card(self.database, requests.workflow.school, row.request_id, reply,
+                                  self.assistant.clock.now())
 
     def fill_form(self, form: FormBlock) -> dict[str, str] | None:
         """Ask for each field; None when input ends midway."""

@@ -206,7 +206,13 @@ def command_serve(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as error:
         raise SetupError(f"The server settings can't be used:\n{error}") from None
-    serve(policies_folder(args.policies), settings, args.host, args.port)
+    from bot.server import ServeError
+
+    try:
+        serve(policies_folder(args.policies), settings, args.host, args.port,
+              teams_unauthenticated=args.teams_unauthenticated)
+    except ServeError as error:
+        raise SetupError(str(error)) from None
     return 0
 
 
@@ -281,6 +287,8 @@ def make_parser() -> argparse.ArgumentParser:
     serving.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     serving.add_argument("--port", type=int, default=3978, help="port to listen on (default 3978)")
     serving.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+    serving.add_argument("--teams-unauthenticated", action="store_true",
+                         help="without MicrosoftAppId: accept Teams activities with no token (loopback --host only)")
     serving.set_defaults(handler=command_serve)
 
     manifest = commands.add_parser("manifest", help="app manifests to register Staffroom with Slack or Teams")

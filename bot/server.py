@@ -7,15 +7,20 @@ endpoints onto the same application when configured (see `build_app`).
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.teams.bot import TeamsOptions
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +74,13 @@ async def run_background_work(app: web.Application) -> AsyncIterator[None]:
         await upkeep.stop()
 
 
-def build_app(runtime: Runtime, *, background: bool = False) -> web.Application:
+def build_app(runtime: Runtime, *, background: bool = False, teams: TeamsOptions | None = None) -> web.Application:
     """The application: health check, then each configured platform's endpoints.
 
     `background` starts the timed work (reminders, expiry, delivery); `serve` turns it
-    on, tests drive those parts directly with a fake clock.
+    on, tests drive those parts directly with a fake clock. Teams is mounted with
+    `MicrosoftAppId`, or without it only when `teams.unauthenticated` says so (the demo,
+    and `serve --teams-unauthenticated`, both on loopback).
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
@@ -90,10 +97,13 @@ def build_app(runtime: Runtime, *, background: bool = False) -> web.Application:
             from bot.slack.socket_mode import attach_socket_mode
 
             attach_socket_mode(slack, app, settings.slack_app_token.get_secret_value())
-    # Teams (Bot Framework): POST /api/messages, always; unauthenticated (with a warning) without MicrosoftAppId.
-    from bot.teams.adapter import mount_teams
+    # Teams (Bot Framework): POST /api/messages with credentials; without, only on loopback when asked for.
+    if settings.microsoft_app_id or (teams is not None and teams.unauthenticated):
+        from bot.teams.adapter import mount_teams
 
-    mount_teams(app, runtime)
+        mount_teams(app, runtime, teams)
+    else:
+        log.info("Teams is off: MicrosoftAppId is not set, so /api/messages is not served")
 
     if background:
         app.cleanup_ctx.append(run_background_work)
@@ -120,16 +130,62 @@ async def freeze_start_up_objects(app: web.Application) -> None:
     gc.freeze()
 
 
-async def make_app(folder: Path, settings: Settings) -> web.Application:
+async def make_app(folder: Path, settings: Settings, teams: TeamsOptions | None = None) -> web.Application:
     """Open the runtime for a school folder and build its application."""
     runtime = await open_runtime(folder, settings)
-    app = build_app(runtime, background=True)
+    app = build_app(runtime, background=True, teams=teams)
     app.on_startup.append(freeze_start_up_objects)
     return app
 
 
-def serve(folder: Path, settings: Settings, host: str, port: int) -> None:
+class ServeError(Exception):
+    """`staffroom serve` was asked for something unsafe; the message says what to do instead."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def teams_options_for(settings: Settings, host: str, teams_unauthenticated: bool) -> TeamsOptions | None:
+    """What `serve` tells the Teams adapter; refuses unauthenticated Teams anywhere but loopback."""
+    if not teams_unauthenticated:
+        return None
+    if settings.microsoft_app_id:
+        raise ServeError("--teams-unauthenticated is for a server without MicrosoftAppId; unset one or the other.")
+    if not is_loopback_host(host):
+        raise ServeError(
+            f"--teams-unauthenticated accepts Teams activities from anyone, so it only runs on loopback: "
+            f"use --host 127.0.0.1 (not {host}), or set MicrosoftAppId and MicrosoftAppPassword."
+        )
+    from bot.teams.bot import TeamsOptions
+
+    return TeamsOptions(unauthenticated=True)
+
+
+def check_secret_key(settings: Settings) -> None:
+    """With OAuth installs, STAFFROOM_SECRET_KEY must be usable before anything starts."""
+    if not settings.slack_client_id:
+        return
+    from bot.errors import ConfigError
+    from bot.slack.oauth import make_cipher
+
+    key = settings.staffroom_secret_key.get_secret_value() if settings.staffroom_secret_key else None
+    try:
+        make_cipher(key)
+    except ConfigError as error:
+        raise ServeError(f"The server settings can't be used:\n{error}") from None
+
+
+def serve(folder: Path, settings: Settings, host: str, port: int, *, teams_unauthenticated: bool = False) -> None:
     """Run until interrupted."""
+    teams = teams_options_for(settings, host, teams_unauthenticated)
+    check_secret_key(settings)
     configure_logging(settings.staffroom_log_level)
     log.info("Staffroom serving %s on http://%s:%d", folder, host, port)
-    web.run_app(make_app(folder, settings), host=host, port=port, print=None)
+    web.run_app(make_app(folder, settings, teams), host=host, port=port, print=None)

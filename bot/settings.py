@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, ConfigProblem
@@ -51,6 +51,25 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str = Field(
         default="", validation_alias=AliasChoices("MicrosoftAppTenantId", "microsoft_app_tenant_id")
     )
+
+    #: Loopback service URLs the Teams bot may call besides Microsoft's (a local test channel),
+    #: comma-separated: `http://127.0.0.1:3980/`. Anything not on loopback is refused.
+    staffroom_teams_loopback_urls: str = ""
+
+    @field_validator("staffroom_teams_loopback_urls")
+    @classmethod
+    def _only_loopback(cls, value: str) -> str:
+        from bot.teams.service_urls import is_loopback_url
+
+        for url in (item.strip() for item in value.split(",")):
+            if url and not is_loopback_url(url):
+                raise ValueError(f"{url} is not a loopback address (127.0.0.1, ::1 or localhost)")
+        return value
+
+    @property
+    def teams_loopback_urls(self) -> list[str]:
+        """`STAFFROOM_TEAMS_LOOPBACK_URLS` as a list."""
+        return [url.strip() for url in self.staffroom_teams_loopback_urls.split(",") if url.strip()]
 
     @property
     def slack_configured(self) -> bool:

@@ -19,6 +19,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from intents.guarded_yaml import guarded_load
+
 #: Longest passage the assistant will quote; an answer is at most 1,200 characters.
 MAX_PASSAGE_CHARS = 900
 
@@ -155,7 +157,7 @@ def _read_front_matter(path: Path, token: Token | None, problems: list[Problem])
         problems.append(Problem(path, 1, "no front matter: the file must start with '---' and a title"))
         return {}
     try:
-        data = yaml.safe_load(token.content) or {}
+        data = guarded_load(token.content) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + (mark.line if mark is not None else 0)
@@ -288,9 +290,17 @@ def _close_sections(
     return sections, problems
 
 
+#: Largest policy file read: the longest real policies are a few hundred kilobytes of text.
+MAX_POLICY_BYTES = 2_000_000
+
+
 def read_policy_file(path: Path) -> tuple[PolicyDocument | None, list[Problem]]:
     """Read and parse one file; an unreadable encoding is a problem, not a crash."""
     try:
+        size = path.stat().st_size
+        if size > MAX_POLICY_BYTES:
+            return None, [Problem(path, 0, f"is {size / 1_000_000:.1f} MB; a policy file can be at most "
+                                           f"{MAX_POLICY_BYTES // 1_000_000} MB of text: split it into several files")]
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(path, 0, f"cannot be read: {error.strerror}")]

@@ -83,3 +83,27 @@ def test_borrowing_a_laptop_from_an_answer_through_approval_to_the_it_technician
     assert "Thank you. The IT technician will arrange your equipment (request #1)." in out
     technician = out.split("You are now Gareth Lewis", 1)[-1]
     assert "Sam Carter accepted the loan agreement: please issue request #1." in technician
+
+
+def test_the_terminal_shows_waiting_messages_without_taking_them_from_slack_or_teams(tmp_path: Path) -> None:
+    import asyncio
+
+    from sqlalchemy import select
+
+    from bot.store.database import open_database
+    from bot.store.tables import OutboxRow
+
+    chat(tmp_path, ["can I wfh next Tuesday?", "1", "1", "", "", "", "", "other", ""], TEACHER)
+    out = chat(tmp_path, ["help", "help"], LINE_MANAGER)
+    assert out.count("asks you to endorse request #1") == 1  # shown once in the session, not after every line
+
+    async def waiting_for_the_line_manager() -> list[OutboxRow]:
+        database = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'staffroom.sqlite3'}")
+        try:
+            async with database.reading() as session:
+                return list(await session.scalars(select(OutboxRow).where(OutboxRow.recipient_email == LINE_MANAGER)))
+        finally:
+            await database.close()
+
+    [card] = asyncio.run(waiting_for_the_line_manager())
+    assert card.delivered_at is None  # still on its way to the line manager's Slack or Teams

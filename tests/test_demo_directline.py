@@ -55,7 +55,7 @@ async def post(http: aiohttp.ClientSession, demo: DemoServer, session: dict[str,
 async def test_the_demo_listens_on_loopback_and_serve_has_no_direct_line(demo: DemoServer) -> None:
     assert demo.url.startswith("http://127.0.0.1:")
     routes = {getattr(r.resource, "canonical", "") for r in build_app(demo.runtime).router.routes()}
-    assert "/api/messages" in routes
+    assert "/api/messages" not in routes  # serve without MicrosoftAppId has no Teams at all (fails closed)
     assert not any(str(route).startswith("/v3/") for route in routes)
 
 

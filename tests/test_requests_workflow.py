@@ -174,6 +174,23 @@ async def test_delegate_decides_while_the_headteacher_is_away(
     assert (record.state, record.decided_by) == ("approved", DEPUTY)
 
 
+async def test_a_delegates_own_request_goes_to_the_fallback_not_to_them(
+    conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
+    # The deputy stands in for the headteacher this week, and asks to work from home himself.
+    clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    sent = await submit(conversation, clock, who=DEPUTY, start="2026-12-10")
+    assert sent.text.startswith("Request #1 sent")
+    cards = [read_notice(row) for row in await fetch_outbox(database) if row.reason == "request.awaiting_decision"]
+    assert sorted(c.recipient_email for c in cards) == sorted([HEAD, CHAIR])  # never the deputy himself
+    refused = await click(conversation, clock, DEPUTY, "request.approve")
+    assert "your own request" in refused.text
+    assert (await fetch_request(database, 1)).state == "pending"
+    approved = await click(conversation, clock, CHAIR, "request.approve")
+    assert approved.text.startswith("You approved")
+    assert (await fetch_request(database, 1)).decided_by == CHAIR
+
+
 async def test_delegate_cannot_decide_outside_their_dates(
     conversation: RequestConversation, database: Database, clock: FakeClock
 ) -> None:

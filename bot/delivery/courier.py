@@ -59,3 +59,15 @@ class Courier(Protocol):
     async def deliver(self, recipient: Recipient, reply: Reply, idempotency_key: str) -> DeliveryResult:
         """Send `reply`; never raise for platform errors, return what happened instead."""
         ...
+
+
+class LooksBeforeResending(Protocol):
+    """A courier that can tell whether an earlier try of a message already reached the person.
+
+    The dispatcher asks before re-sending a message whose earlier try may have arrived (the
+    process died mid-send, or the platform answered too slowly), so it isn't posted twice.
+    """
+
+    async def find_delivered(self, recipient: Recipient, idempotency_key: str) -> DeliveryResult | None:
+        """`Delivered` (with where it landed) if it is there, None if not, `RetryLater` if it can't tell now."""
+        ...

@@ -11,10 +11,14 @@ stateDiagram-v2
 ```
 
 A claim is a lease taken with one UPDATE (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so
-several instances share the work without taking the same row. The outcome is recorded
-only while the lease is ours, with the message's stable idempotency key passed to the
-courier, so a message is never sent twice by us; a crash mid-send leaves the lease to
-expire and the same key goes out again, which the platform can recognise.
+several instances share the work without taking the same row. Leases are short (30 s) and
+renewed while a delivery is in flight, so a dead process's messages are taken back within
+half a minute (at once on SQLite, where the one instance frees them when it starts). The
+outcome is recorded only while the lease is ours. Each claim is counted before the send;
+a message claimed before (the process died mid-send, or the platform answered after our
+timeout) may already be with the person, so a courier that can look (`find_delivered`:
+Slack searches the DM for the message's idempotency key) is asked first, and the message
+is sent again only if it isn't there.
 """
 
 from __future__ import annotations
@@ -27,16 +31,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
+from typing import cast
 
 from bot.clock import Clock
 from bot.delivery.backoff import RetryPolicy
-from bot.delivery.courier import Courier, Delivered, DeliveryResult, Recipient, RetryLater, Undeliverable
+from bot.delivery.courier import (
+    Courier,
+    Delivered,
+    DeliveryResult,
+    LooksBeforeResending,
+    Recipient,
+    RetryLater,
+    Undeliverable,
+)
 from bot.delivery.undeliverable import tell_about_dead_letter
 from bot.messages import Reply
 from bot.school import School
 from bot.store.accounts import accounts_of, conversation_of
 from bot.store.database import Database
-from bot.store.outbox import claim_due, load_claimed, record_dead, record_delivered, record_retry
+from bot.store.outbox import (
+    claim_due,
+    load_claimed,
+    record_dead,
+    record_delivered,
+    record_retry,
+    release_all_leases,
+    renew_leases,
+)
 from bot.store.tables import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -72,8 +93,10 @@ class DispatchSettings:
     """How hard and how fast to deliver."""
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    #: How long a claim lasts: longer than any courier call (they time out sooner).
-    lease: timedelta = timedelta(minutes=5)
+    #: How long a claim lasts without renewal: a dead process's claims come back after this.
+    lease: timedelta = timedelta(seconds=30)
+    #: While deliveries are in flight, their leases are renewed this often.
+    renew_every: float = 10.0
     #: A courier call taking longer counts as a passing failure.
     courier_timeout: float = 30.0
     batch: int = 100
@@ -131,8 +154,23 @@ class Dispatcher:
             async with gate:
                 report.add(await self._dispatch(row, token))
 
-        await asyncio.gather(*(one(row) for row in rows))
+        renewal = asyncio.create_task(self._renew(token), name="staffroom-outbox-leases")
+        try:
+            await asyncio.gather(*(one(row) for row in rows))
+        finally:
+            renewal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewal
         return report
+
+    async def _renew(self, token: str) -> None:
+        """Keep this pass's leases while it works, so they lapse quickly only if the process dies."""
+        while True:
+            await asyncio.sleep(self.settings.renew_every)
+            try:
+                await renew_leases(self.database, token, self.clock.now() + self.settings.lease)
+            except Exception as error:  # the next renewal tries again; the lease still runs meanwhile
+                log.warning("outbox: couldn't renew leases (%s)", type(error).__name__)
 
     async def drain(self, limit: int = 1000) -> DispatchReport:
         """Run passes until nothing is due now (tests, benchmarks, `staffroom outbox send`)."""
@@ -165,8 +203,9 @@ class Dispatcher:
                     if a.platform in self.couriers]
         if not accounts:
             return Undeliverable(NO_ACCOUNT), ""
-        reply = Reply.model_validate_json(row.reply)
+        reply = await self._as_it_stands(row, Reply.model_validate_json(row.reply))
         refused = REFUSED
+        maybe_sent = row.sends_started > 1
         for account in accounts:
             courier = self.couriers[account.platform]
             recipient = Recipient(
@@ -176,12 +215,39 @@ class Dispatcher:
                 user_id=account.user_id,
                 conversation=conversation_of(account),
             )
+            found = await self._look(courier, recipient, idempotency_key(row)) if maybe_sent else None
+            if found is not None:
+                if isinstance(found, Delivered):
+                    log.info("outbox %s: an earlier try had arrived; not sent again", row.id)
+                return found, account.platform
             result = await self._call(courier, recipient, reply, idempotency_key(row))
             if not isinstance(result, Undeliverable):
                 return result, account.platform
             refused = result.reason
             log.info("outbox %s: %s account refused, trying the next", row.id, account.platform)
         return Undeliverable(refused), ""
+
+    async def _as_it_stands(self, row: OutboxRow, reply: Reply) -> Reply:
+        """A decision card is rendered from its request's state now: settled meanwhile, it has no buttons."""
+        from bot.requests.current_card import CARD_REASONS, current_card
+
+        school = self.schools.get(row.school_id)
+        if row.request_id is None or row.reason not in CARD_REASONS or school is None:
+            return reply
+        return await current_card(self.database, school, row.request_id, reply, self.clock.now())
+
+    async def _look(self, courier: Courier, recipient: Recipient, key: str) -> DeliveryResult | None:
+        """Ask the platform whether an earlier try is already there (None: it isn't, or can't be asked)."""
+        if not hasattr(courier, "find_delivered"):
+            return None  # this platform can't be asked
+        finder = cast(LooksBeforeResending, courier)
+        try:
+            return await asyncio.wait_for(finder.find_delivered(recipient, key), self.settings.courier_timeout)
+        except TimeoutError:
+            return RetryLater("timed out looking for an earlier try")
+        except Exception as error:  # a courier bug must not lose the message: it stays queued
+            log.exception("courier %s raised while looking for an earlier try", courier.platform)
+            return RetryLater(f"courier error: {type(error).__name__}")
 
     async def _call(self, courier: Courier, recipient: Recipient, reply: Reply, key: str) -> DeliveryResult:
         try:
@@ -225,7 +291,19 @@ class Dispatcher:
 
 
 async def run_dispatcher(dispatcher: Dispatcher, stop: asyncio.Event, idle_seconds: float = 5.0) -> None:
-    """Deliver until `stop` is set: straight on while there is work, else every `idle_seconds`."""
+    """Deliver until `stop` is set: straight on while there is work, else every `idle_seconds`.
+
+    On SQLite (one instance) the leases a dead predecessor held are freed first, so its
+    messages go out at once instead of after their leases lapse.
+    """
+    if dispatcher.database.is_sqlite:
+        try:
+            freed = await release_all_leases(dispatcher.database)
+        except Exception as error:  # they lapse by themselves within the lease time anyway
+            log.warning("outbox: couldn't free leases at start (%s)", type(error).__name__)
+            freed = 0
+        if freed:
+            log.warning("outbox: %d message(s) claimed by a process that stopped are taken back", freed)
     while not stop.is_set():
         try:
             report = await dispatcher.run_once()

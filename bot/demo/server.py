@@ -91,8 +91,10 @@ def build_demo_app(
 ) -> web.Application:
     """`build_app`'s application plus the page, the session route and the Direct Line stand-in."""
     from bot.server import build_app
+    from bot.teams.bot import TeamsOptions
 
-    app = build_app(runtime)
+    # The demo's channel is the Direct Line stand-in on this same loopback server, with no tokens.
+    app = build_app(runtime, teams=TeamsOptions(unauthenticated=True))
     directline.mount(app)
     people = list(directline.people.values())
 
@@ -165,6 +167,7 @@ async def start_demo(
     options = getattr(courier, "options", None)
     if options is not None:
         options.submit_service_urls.add(url)  # Web Chat knows Action.Submit, not Action.Execute
+        options.service_urls.allow_loopback(url)  # the bot may call the Direct Line stand-in
     for email in directline.people:
         await directline.introduce(email)
     return DemoServer(url, runtime, directline, runner)

@@ -22,7 +22,7 @@ def is_involved(school: School, request: RequestRecord, email: str, day: date) -
     """The requester, an approver in its chain, or someone standing in for one today."""
     if email == request.requester_email:
         return True
-    return any(may_decide(school, approver, email, day) for approver in request.chain)
+    return any(may_decide(school, approver, email, day, request) for approver in request.chain)
 
 
 async def check_decider(
@@ -45,7 +45,7 @@ async def check_decider(
         return cards.render_text("You can't decide your own request; it is with your approvers.")
     if request.state != RequestState.PENDING.value:
         return cards.render_text(describe_audit(school, request, await last_audit(session, request.id), now))
-    if may_decide(school, request.approver, member.email, day):
+    if may_decide(school, request.approver, member.email, day, request):
         wrong_button = (event is RequestEvent.ENDORSE and request.is_final_step) or (
             event is RequestEvent.APPROVE and not request.is_final_step
         )
@@ -57,7 +57,7 @@ async def check_decider(
         right = "Approve" if request.is_final_step else "Endorse"
         return cards.render_text(f"Request #{request.id} is at a different step now; use {right}.")
     for step in range(request.step):
-        if may_decide(school, request.chain[step], member.email, day):
+        if may_decide(school, request.chain[step], member.email, day, request):
             endorsed = await last_audit(session, request.id, RequestEvent.ENDORSE, step)
             return cards.render_text(describe_audit(school, request, endorsed, now))
     waiting = name_of(school, request.approver)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.requests.records import RequestRecord
 from bot.school import Role, School, StaffMember
 from bot.school.config import LINE_MANAGER, RequestTypeConfig
 
@@ -46,13 +47,32 @@ def resolve_chain(school: School, request_type: RequestTypeConfig, requester: St
     return chain
 
 
-def may_decide(school: School, approver_email: str, actor_email: str, day: date) -> bool:
-    """True when `actor_email` is the approver, or their delegate on `day`."""
-    if actor_email == approver_email:
-        return True
-    return any(m.email == actor_email for m in school.directory.delegates_for(approver_email, day))
+def may_decide(school: School, approver_email: str, actor_email: str, day: date,
+               request: RequestRecord | None = None) -> bool:
+    """True when `actor_email` may take `approver_email`'s decision on `day` (for `request`, if given)."""
+    if request is None:
+        if actor_email == approver_email:
+            return True
+        return any(m.email == actor_email for m in school.directory.delegates_for(approver_email, day))
+    return actor_email in deciders(school, approver_email, day, request)
 
 
-def deciders(school: School, approver_email: str, day: date) -> list[str]:
-    """Everyone who may take the approver's decision on `day`: them and their active delegates."""
-    return [approver_email, *(m.email for m in school.directory.delegates_for(approver_email, day))]
+def deciders(school: School, approver_email: str, day: date, request: RequestRecord | None = None) -> list[str]:
+    """Everyone who may take the approver's decision on `day`: them and their active delegates.
+
+    Nobody decides their own request: a requester standing in for the approver (the deputy
+    covering for the headteacher) is left out, and the request type's fallback post
+    (`instead_of_self`: the chair of governors, say) decides in their place.
+    """
+    delegates = [m.email for m in school.directory.delegates_for(approver_email, day)]
+    people = [approver_email, *delegates]
+    if request is None:
+        return people
+    requester = request.requester_email
+    people = [email for email in people if email != requester]
+    if requester in delegates:
+        request_type = school.config.request_types.get(request.type)
+        holder = school.directory.holder_of(Role(request_type.instead_of_self)) if request_type else None
+        if holder is not None and holder.email != requester and holder.email not in people:
+            people.append(holder.email)
+    return people

@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.messages import Action, Person, Reply
 from bot.requests import cards
 from bot.requests.listing import render_my_requests
+from bot.requests.records import parse_request_id
 from bot.requests.states import RequestEvent
 from bot.requests.workflow import RequestWorkflow
 from bot.school import StaffMember
@@ -89,9 +90,8 @@ class RequestConversation:
             return [await self.workflow.submit(member, action.value, action.inputs, now)]
         if not is_request_action(action.action_id):
             return [cards.render_text("I don't recognise that button.")]
-        try:
-            request_id = int(action.value)
-        except ValueError:
+        request_id = parse_request_id(action.value)
+        if request_id is None:
             return [cards.render_text("I can't find a request with that number that you can act on.")]
         if action.action_id == cards.DECLINE:
             return [await self.workflow.ask_decline_reason(member, request_id, now)]

@@ -15,6 +15,8 @@ from intents.routing import PartOfDay, ReasonCategory
 MAX_NOTE_CHARS = 1000
 #: Longest run of school days one request may cover.
 MAX_SCHOOL_DAYS = 31
+#: Longest span from start to end, in calendar days: refused before any calendar work.
+MAX_SPAN_DAYS = 366
 
 REASON_LABELS: dict[ReasonCategory, str] = {
     ReasonCategory.FLEXIBLE_WORKING: "Flexible working",
@@ -59,6 +61,8 @@ def requested_days(start: date, end: date, weekday: int | None) -> Iterator[date
     step = timedelta(days=7 if weekday is not None else 1)
     while day <= end:
         yield day
+        if end - day < step:
+            return  # (also never steps past 9999-12-31)
         day += step
 
 
@@ -104,6 +108,11 @@ def _parse_wfh(school: School, type_name: str, inputs: Mapping[str, str], today:
         return end
     if end < start:
         return Refusal("The end date is before the start date.")
+    if (end - start).days > MAX_SPAN_DAYS:
+        return Refusal(
+            f"That runs from {start:%-d %B %Y} to {end:%-d %B %Y}; one request can cover at most "
+            f"{MAX_SCHOOL_DAYS} school days within a year. Please choose a nearer end date."
+        )
     weekday = start.weekday() if repeat == "weekly" else None
     days = (
         list(requested_days(start, end, weekday))

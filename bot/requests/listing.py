@@ -48,7 +48,8 @@ async def list_own_and_awaiting(
         awaiting = [
             request
             for request in map(RequestRecord.from_row, pending_rows)
-            if request.requester_email != member.email and may_decide(school, request.approver, member.email, day)
+            if request.requester_email != member.email
+            and may_decide(school, request.approver, member.email, day, request)
         ]
     return own, awaiting
 

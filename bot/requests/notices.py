@@ -39,7 +39,8 @@ def notify_approver(
     )
     reason = "request.reminder" if reminder else "request.awaiting_decision"
     return [
-        Notice(recipient_email=email, reply=reply, reason=reason) for email in deciders(school, request.approver, day)
+        Notice(recipient_email=email, reply=reply, reason=reason)
+        for email in deciders(school, request.approver, day, request)
     ]
 
 

@@ -66,3 +66,16 @@ class RequestRecord:
     def approver(self) -> str:
         """The email of the approver whose decision is awaited (meaningful while pending)."""
         return self.chain[min(self.step, len(self.chain) - 1)]
+
+
+#: Request numbers are positive and fit the database's INTEGER column.
+MAX_REQUEST_ID = 2**31 - 1
+
+
+def parse_request_id(value: str) -> int | None:
+    """The request number a button carries, or None for anything that can't be one (junk, 1e999, 10**20)."""
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_REQUEST_ID else None

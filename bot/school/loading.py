@@ -99,11 +99,19 @@ def parse_school(file: Path, text: str) -> School:
     return School(config, directory, SchoolCalendar(config), file, lines)
 
 
+#: Largest school.yaml read (a directory of a few thousand staff is well under this).
+MAX_SCHOOL_FILE_BYTES = 5_000_000
+
+
 def load_school(folder: Path | None = None) -> School:
     """Load `folder`/school.yaml (default: `default_school_folder()`)."""
     folder = folder if folder is not None else default_school_folder()
     file = folder / SCHOOL_FILE if folder.is_dir() else folder
     try:
+        size = file.stat().st_size
+        if size > MAX_SCHOOL_FILE_BYTES:
+            raise ConfigError([ConfigProblem(file, 0, "", f"is {size:,} bytes; a school.yaml can be at most "
+                                                          f"{MAX_SCHOOL_FILE_BYTES:,} bytes")])
         text = file.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise ConfigError([ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]) from None

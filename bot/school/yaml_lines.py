@@ -7,32 +7,38 @@ from typing import Any
 
 import yaml
 
+from intents.guarded_yaml import GuardedLoader
+
 #: A place in a loaded document: keys and list indexes from the root, e.g. ("staff", 3, "email").
 Location = tuple[str | int, ...]
 
 
-def _record_lines(node: yaml.Node, path: Location, lines: dict[Location, int]) -> None:
+def _record_lines(node: yaml.Node, path: Location, lines: dict[Location, int], seen: set[int]) -> None:
+    if id(node) in seen:
+        return  # an alias: its lines were recorded where its anchor is (never expand it again)
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key_path = (*path, str(key_node.value))
             lines[key_path] = key_node.start_mark.line + 1
-            _record_lines(value_node, key_path, lines)
+            _record_lines(value_node, key_path, lines, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             item_path = (*path, index)
             lines[item_path] = item.start_mark.line + 1
-            _record_lines(item, item_path, lines)
+            _record_lines(item, item_path, lines, seen)
 
 
 def load_yaml_with_lines(text: str) -> tuple[Any, dict[Location, int]]:
-    """Parse one YAML document safely; return the data and a map from location to line (1-based)."""
-    loader = yaml.SafeLoader(text)
+    """Parse one YAML document safely (aliases limited, impossible dates reported with their line);
+    return the data and a map from location to line (1-based)."""
+    loader = GuardedLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
         lines: dict[Location, int] = {(): node.start_mark.line + 1}
-        _record_lines(node, (), lines)
+        _record_lines(node, (), lines, set())
         return loader.construct_document(node), lines
     finally:
         loader.dispose()

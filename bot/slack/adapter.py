@@ -267,7 +267,10 @@ def find_shape_problem(body: Mapping[str, Any]) -> str | None:
         view = body.get("view")
         if not isinstance(body.get("user"), dict) or not isinstance(view, dict):
             return "view without a user or view"
-        return None if isinstance(view.get("callback_id"), str) else "view without a callback id"
+        if not isinstance(view.get("callback_id"), str):
+            return "view without a callback id"
+        # Bolt reads the view's id and type; a submission without them can't be answered.
+        return None if _is_id(view.get("id")) and _is_id(view.get("type")) else "view without an id or type"
     if kind in ("shortcut", "message_action"):
         return None if _is_id(body.get("callback_id")) and isinstance(body.get("user"), dict) else "bad shortcut"
     if kind == "block_suggestion":

@@ -210,15 +210,20 @@ class SlackApp:
 
     async def events(self, request: web.Request) -> web.Response:
         """Events, interactivity and slash commands: verify, parse, let bolt ack."""
-        body = await request.text()
+        try:
+            body = (await request.read()).decode("utf-8")  # Slack sends UTF-8, whatever charset a header claims
+        except UnicodeDecodeError:
+            return web.json_response({"error": "the body is not UTF-8"}, status=400)
         assert self.verifier is not None
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
+        # Checked before the body is parsed: junk from anyone else costs nothing more.
         if not timestamp.isdigit() or not signature or not self.verifier.is_valid(body, timestamp, signature):
             return web.json_response({"error": "invalid signature"}, status=401)
         try:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            # Not UTF-8, not JSON or a form, or nested too deep to read.
             return web.json_response({"error": "unreadable body"}, status=400)
         if not isinstance(bolt_request.body, dict) or not bolt_request.body:
             return web.json_response({"error": "unreadable body"}, status=400)
@@ -227,7 +232,7 @@ class SlackApp:
             return web.json_response({"error": problem}, status=400)
         try:
             response = await self.bolt.async_dispatch(bolt_request)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
             log.warning("Slack request not understood (%s)", type(error).__name__)
             return web.json_response({"error": "request not understood"}, status=400)
         return await to_aiohttp_response(response)

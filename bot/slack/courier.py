@@ -36,8 +36,10 @@ PERMANENT_ERRORS = frozenset({
 #: Slack error codes for a passing trouble on Slack's side.
 PASSING_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                             "request_timeout"})
-#: The message metadata type that carries the outbox key (lets a later audit spot a double send).
+#: The message metadata type that carries the outbox key: a re-send looks for it first.
 METADATA_TYPE = "staffroom_notice"
+#: How far back in the DM a re-send looks for its earlier try (newest first).
+HISTORY_LIMIT = 100
 
 
 class SlackCourier:
@@ -57,7 +59,7 @@ class SlackCourier:
         return AsyncWebClient(token=token, base_url=self.base_url, timeout=self.timeout, session=self.session,
                               logger=library_logger(WEB_API_LOGGER))
 
-    async def deliver(self, recipient: Recipient, reply: Reply, idempotency_key: str) -> DeliveryResult:
+    async def _client_for(self, recipient: Recipient) -> AsyncWebClient | DeliveryResult:
         try:
             token = await self.find_token(recipient.workspace)
         except Exception as error:  # the token store failing is passing trouble, not the person's
@@ -65,7 +67,45 @@ class SlackCourier:
             return RetryLater(f"token lookup failed: {type(error).__name__}")
         if token is None:
             return Undeliverable(f"Staffroom is not installed in Slack workspace {recipient.workspace}")
-        client = self._client(token)
+        return self._client(token)
+
+    async def find_delivered(self, recipient: Recipient, idempotency_key: str) -> DeliveryResult | None:
+        """Is a message carrying `idempotency_key` in its metadata already in the person's DM?
+
+        Looks through the DM's recent history (`conversations.history` with
+        `include_all_metadata`, scope `im:history`). None means it isn't there, so send it.
+        """
+        client = await self._client_for(recipient)
+        if not isinstance(client, AsyncWebClient):
+            return client
+        try:
+            opened = await client.conversations_open(users=recipient.user_id)
+            channel = str((opened.get("channel") or {}).get("id", ""))
+            history = await client.conversations_history(channel=channel, include_all_metadata=True,
+                                                         limit=HISTORY_LIMIT)
+        except SlackApiError as error:
+            result = _classify(error)
+            if isinstance(result, Undeliverable):
+                # Can't look (a missing scope, say): sending again is better than never sending.
+                log.warning("Slack: couldn't look for an earlier try (%s); sending", error_code(error))
+                return None
+            return result
+        except (TimeoutError, aiohttp.ClientError, SlackClientError, OSError) as error:
+            return RetryLater(f"Slack unreachable: {type(error).__name__}")
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") if isinstance(message, dict) else None
+            if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_TYPE:
+                continue
+            payload = metadata.get("event_payload")
+            if isinstance(payload, dict) and payload.get("key") == idempotency_key:
+                return Delivered(receipt={"channel": channel, "ts": str(message.get("ts", "")),
+                                          "team": recipient.workspace})
+        return None
+
+    async def deliver(self, recipient: Recipient, reply: Reply, idempotency_key: str) -> DeliveryResult:
+        client = await self._client_for(recipient)
+        if not isinstance(client, AsyncWebClient):
+            return client
         try:
             opened = await client.conversations_open(users=recipient.user_id)
             channel = str((opened.get("channel") or {}).get("id", ""))

@@ -8,6 +8,7 @@ before starting, or pass `upgrade=True`.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,10 @@ from sqlalchemy.ext.asyncio import (
 from bot.errors import StorageError
 
 SQLITE_FILE = "staffroom.sqlite3"
+
+# aiosqlite's DEBUG lines repeat every statement with the values bound to it (emails, notes):
+# never below INFO, whatever STAFFROOM_LOG_LEVEL says.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -65,12 +70,16 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine for `url`, with SQLite set up for several connections at once."""
+    """An async engine for `url`, with SQLite set up for several connections at once.
+
+    `hide_parameters`: a failed statement's error (and SQLAlchemy's own logging) never holds
+    the values bound to it — emails, notes, reasons — so a logged database error is safe.
+    """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _alembic_config(connection: Connection) -> Config:

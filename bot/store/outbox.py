@@ -178,7 +178,7 @@ async def claim_due(database: Database, *, now: datetime, lease_until: datetime,
                 _pending(OutboxRow),
                 or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until <= now),
             )
-            .values(lease_until=lease_until, lease_token=token)
+            .values(lease_until=lease_until, lease_token=token, sends_started=OutboxRow.sends_started + 1)
             .returning(OutboxRow.id)
             .execution_options(synchronize_session=False)
         )
@@ -189,6 +189,30 @@ async def load_claimed(database: Database, ids: Sequence[int]) -> list[OutboxRow
     async with database.reading() as session:
         rows = await session.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)).order_by(OutboxRow.id))
         return list(rows.all())
+
+
+async def renew_leases(database: Database, token: str, lease_until: datetime) -> int:
+    """Extend the leases a dispatcher still holds (while its deliveries are in flight)."""
+    async with database.transaction() as session:
+        result = await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.lease_token == token, _pending(OutboxRow))
+            .values(lease_until=lease_until)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+
+async def release_all_leases(database: Database) -> int:
+    """Free every lease: for a single instance starting up (SQLite), whose predecessor died holding them."""
+    async with database.transaction() as session:
+        result = await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.lease_token.is_not(None), _pending(OutboxRow))
+            .values(lease_until=None, lease_token=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
 
 
 def _leased(row_id: int, token: str) -> tuple[ColumnElement[bool], ...]:
@@ -223,6 +247,8 @@ async def record_retry(
     values: dict[str, Any] = {"next_attempt_at": next_attempt_at, "lease_until": None, "lease_token": None}
     if count:
         values.update(attempts=OutboxRow.attempts + 1, last_error=error)
+    else:
+        values["sends_started"] = OutboxRow.sends_started - 1  # held before sending: this claim sent nothing
     result = await session.execute(
         update(OutboxRow).where(*_leased(row_id, token)).values(**values).execution_options(synchronize_session=False)
     )

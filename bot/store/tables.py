@@ -113,6 +113,9 @@ class OutboxRow(Base):
     #: A dispatcher is delivering it until then; `lease_token` says which one.
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     lease_token: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    #: Claims that may have sent it (counted when claimed; a hold gives its claim back). More than
+    #: one when loaded after a claim: an earlier try may have reached the platform, so look first.
+    sends_started: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Given up (too many attempts, or nobody to deliver to): a dead letter for a person to look at.
     dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     #: The platform that took it, and where it landed.

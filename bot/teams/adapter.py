@@ -1,25 +1,32 @@
 """`POST /api/messages`: Bot Framework's endpoint on the shared aiohttp server.
 
 A `CloudAdapter` authenticated from our settings (`MicrosoftAppId`, `MicrosoftAppPassword`,
-`MicrosoftAppType`, `MicrosoftAppTenantId`). With no app id, Bot Framework accepts
-activities without a token: fine on a laptop, never on the internet, so we say so loudly.
-A malformed activity gets a 400 with the reason before botbuilder sees it.
+`MicrosoftAppType`, `MicrosoftAppTenantId`). Inbound tokens are checked by `bot.teams.auth`
+(never botbuilder's blocking check); a bad token is 401, keys that can't be fetched 503,
+and nothing is processed. Without an app id the endpoint is mounted only for `staffroom
+demo` and for a loopback server started with `--teams-unauthenticated` (see `bot.server`).
+A malformed activity gets a 400 with the reason before botbuilder sees it, and an activity
+naming a service URL that is not Microsoft's (or a loopback one named in configuration)
+is refused, so the bot never calls a host the sender picked.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
+from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams import activities
+from bot.teams.auth import ChannelKeys, KeysUnavailable, TokenValidator, Unauthorized
 from bot.teams.bot import TeamsBot, TeamsOptions
 from bot.teams.courier import TeamsCourier
 from bot.teams.parse import check_activity
@@ -40,15 +47,17 @@ class BotConfiguration:
         self.APP_TENANTID = settings.microsoft_app_tenant_id
 
 
-def create_adapter(settings: Settings) -> CloudAdapter:
+def create_adapter(settings: Settings, options: TeamsOptions) -> CloudAdapter:
     """The adapter, with one error hook: log with the traceback, apologise in plain words."""
     if not settings.microsoft_app_id:
         log.warning(
-            "MicrosoftAppId is not set: /api/messages accepts activities WITHOUT authentication. "
-            "Use this only on your own machine (staffroom demo); set MicrosoftAppId and "
-            "MicrosoftAppPassword before exposing the server."
+            "MicrosoftAppId is not set: /api/messages accepts activities WITHOUT authentication, "
+            "on loopback only (staffroom demo, or serve --teams-unauthenticated)."
         )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotConfiguration(settings)))
+    authentication = ConfigurationBotFrameworkAuthentication(
+        BotConfiguration(settings), credentials_factory=options.credentials_factory
+    )
+    adapter = CloudAdapter(authentication)
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         log.error("teams: turn failed", exc_info=error)
@@ -71,38 +80,87 @@ class TeamsChannel:
     adapter: CloudAdapter
     bot: TeamsBot
     courier: TeamsCourier
+    #: None: activities are accepted without a token (loopback only: the demo, --teams-unauthenticated).
+    validator: TokenValidator | None
+    options: TeamsOptions
 
     async def handle(self, request: web.Request) -> web.Response:
         """One activity in; 400 for anything malformed, 401 for a bad token, never a 500 for bad input."""
         if request.content_type != "application/json":
             return web.json_response({"error": "send the activity as application/json"}, status=415)
+        if self.validator is not None and not request.headers.get("Authorization", "").strip():
+            return _unauthorized()  # refused before the body is even read
         try:
-            body = await request.json()
-        except ValueError:
+            body = json.loads(await request.read())  # JSON is UTF-8, whatever charset a header claims
+        except (ValueError, RecursionError):  # not JSON, bad UTF-8, or nested too deep to read
             return web.json_response({"error": "the body is not JSON"}, status=400)
         problem = check_activity(body)
         if problem is not None:
             return web.json_response({"error": problem}, status=400)
         try:
             activity = Activity().deserialize(body)
-        except (DeserializationError, ValueError, TypeError, AttributeError):
+        except (DeserializationError, ValueError, TypeError, AttributeError, RecursionError):
             return web.json_response({"error": "the activity can't be read"}, status=400)
-        auth_header = request.headers.get("Authorization", "")
         try:
-            invoke = await self.adapter.process_activity(auth_header, activity, self.bot.on_turn)
+            authenticated = await self.authenticate(request.headers.get("Authorization"), activity)
+        except Unauthorized as refusal:
+            log.info("teams: activity refused: %s", refusal)
+            return _unauthorized()
+        except KeysUnavailable:
+            return web.json_response({"error": "can't check the token right now; try again shortly"}, status=503,
+                                     headers={"Retry-After": "30"})
+        if not self.options.service_urls.allows(activity.service_url):
+            log.warning("teams: activity refused: its serviceUrl is not a Microsoft channel address")
+            return web.json_response({"error": "the serviceUrl is not a Bot Framework channel address"}, status=400)
+        try:
+            invoke = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
         except PermissionError:
-            return web.json_response({"error": "unauthorized"}, status=401)
+            return _unauthorized()
         if invoke is not None:
             return web.json_response(invoke.body, status=invoke.status)
         return web.Response(status=200)
 
+    async def authenticate(self, auth_header: str | None, activity: Activity) -> AuthenticateRequestResult:
+        """Who sent the activity, as Microsoft's signed token says; what botbuilder needs to answer."""
+        authentication = self.adapter.bot_framework_authentication
+        if self.validator is None:
+            # No credentials (loopback only): botbuilder's anonymous identity, whatever the header says.
+            result: AuthenticateRequestResult = await authentication.authenticate_request(activity, None)
+            return result
+        claims = await self.validator.validate(auth_header, activity.channel_id, activity.service_url)
+        identity = ClaimsIdentity(claims, True)
+        result = AuthenticateRequestResult()
+        result.claims_identity = identity
+        result.audience = authentication.get_originating_audience()
+        result.caller_id = CallerIdConstants.public_azure_channel
+        result.connector_factory = authentication.create_connector_factory(identity)
+        return result
+
+
+def _unauthorized() -> web.Response:
+    return web.json_response({"error": "unauthorized"}, status=401)
+
 
 def mount_teams(app: web.Application, runtime: Runtime, options: TeamsOptions | None = None) -> TeamsChannel:
-    """Add `POST /api/messages` to `app` and register the Teams courier on the runtime."""
+    """Add `POST /api/messages` to `app` and register the Teams courier on the runtime.
+
+    Call only with credentials (`MicrosoftAppId`) or with `options.unauthenticated` on a
+    loopback server; `bot.server.build_app` decides.
+    """
     options = options or TeamsOptions()
-    adapter = create_adapter(runtime.settings)
-    courier = TeamsCourier(adapter, runtime.settings.microsoft_app_id, options)
-    channel = TeamsChannel(adapter, TeamsBot(runtime, options), courier)
+    settings = runtime.settings
+    if not settings.microsoft_app_id and not options.unauthenticated:
+        raise ValueError("Teams without MicrosoftAppId is only for loopback (the demo, --teams-unauthenticated)")
+    for url in settings.teams_loopback_urls:
+        options.service_urls.allow_loopback(url)
+    adapter = create_adapter(settings, options)
+    courier = TeamsCourier(adapter, settings.microsoft_app_id, options)
+    validator = (
+        TokenValidator(settings.microsoft_app_id, ChannelKeys(options.metadata_url, options.key_timing))
+        if settings.microsoft_app_id
+        else None
+    )
+    channel = TeamsChannel(adapter, TeamsBot(runtime, options), courier, validator, options)
     app.router.add_post(ROUTE, channel.handle)
     runtime.couriers[channel.courier.platform] = channel.courier
     return channel

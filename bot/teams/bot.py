@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from botbuilder.core import Bot, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import ServiceClientCredentialsFactory
 from msrest.exceptions import ClientException
 
 from bot.assistant import HELP_TEXT, START_LOAN, START_REQUEST
@@ -24,6 +25,7 @@ from bot.runtime import Runtime
 from bot.store.events import first_sighting
 from bot.teams import activities
 from bot.teams.activities import DECISION_ACTIONS, is_refusal, render_activity, render_reply_card
+from bot.teams.auth import MICROSOFT_METADATA_URL, KeyTiming
 from bot.teams.cards import REFRESH, ButtonKind
 from bot.teams.parse import (
     CARD_ACTION_INVOKE,
@@ -37,6 +39,7 @@ from bot.teams.parse import (
     parse_execute,
 )
 from bot.teams.refresh import render_current
+from bot.teams.service_urls import ServiceUrlPolicy
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,16 @@ class TeamsOptions:
     submit_channels: frozenset[str] = frozenset({"webchat"})
     #: Service URLs of such clients, for proactive messages (the demo registers its own).
     submit_service_urls: set[str] = field(default_factory=set)
+    #: Accept activities without a token. Only `staffroom demo` and a loopback server started
+    #: with `--teams-unauthenticated` set this; with MicrosoftAppId it has no effect.
+    unauthenticated: bool = False
+    #: Which service URLs the bot may call (Microsoft's, plus loopback ones named in configuration).
+    service_urls: ServiceUrlPolicy = field(default_factory=ServiceUrlPolicy)
+    #: Where Microsoft's signing keys are published (a loopback stand-in in tests).
+    metadata_url: str = MICROSOFT_METADATA_URL
+    key_timing: KeyTiming = field(default_factory=KeyTiming)
+    #: Outgoing credentials (botbuilder's from the settings when None; tests give a fixed token).
+    credentials_factory: ServiceClientCredentialsFactory | None = None
 
     def kind_for_channel(self, channel_id: str | None) -> ButtonKind:
         return ButtonKind.SUBMIT if channel_id in self.submit_channels else ButtonKind.EXECUTE
@@ -89,7 +102,7 @@ class TeamsBot(Bot):  # type: ignore[misc]
         activity = context.activity
         account = account_of(activity)
         email = await self.runtime.known_email(PLATFORM, account.workspace, account.user_id)
-        if email is None:
+        if email is None and self.options.service_urls.allows(activity.service_url):
             email = await self.lookup_email(context, account.channel_user_id)
         return await self.runtime.meet(
             platform=PLATFORM,

@@ -42,6 +42,9 @@ class TeamsCourier:
         ref = recipient.conversation
         if ref is None or not ref.service_url:
             return Undeliverable(f"{recipient.email} has not installed Staffroom in Teams")
+        if not self.options.service_urls.allows(ref.service_url):
+            log.warning("teams: a stored conversation names a service URL that is not Microsoft's; not calling it")
+            return Undeliverable("their Teams conversation names an address that is not a Microsoft service")
         kind = self.options.kind_for_service(ref.service_url)
         reference = ConversationReference(
             channel_id=TEAMS_CHANNEL,

@@ -15,6 +15,7 @@ from bot.requests.authority import NOT_FOUND, check_decider, is_involved
 from bot.requests.conversation import RequestConversation
 from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
 from bot.requests.notices import notify_approver
+from bot.requests.records import parse_request_id
 from bot.requests.states import RequestEvent, RequestState
 
 
@@ -23,9 +24,8 @@ async def render_current(requests: RequestConversation, person: Person, value: s
     member = requests.identify(person)
     if member is None:
         return requests.render_not_in_directory(person)
-    try:
-        request_id = int(value)
-    except ValueError:
+    request_id = parse_request_id(value)
+    if request_id is None:
         return cards.render_text(NOT_FOUND)
     workflow = requests.workflow
     school = workflow.school

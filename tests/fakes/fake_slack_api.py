@@ -3,7 +3,9 @@
 Point a client at `fake.base_url` (`SLACK_API_URL`). Every call is recorded with its
 method, parsed body (form or JSON; `blocks`, `view` and `metadata` decoded) and token.
 Tell it to fail: `fail("chat.postMessage", status=429, retry_after=1)`, `status=500`,
-or `error="user_not_found"` (200 with ok: false). Response URLs (slash commands) are
+or `error="user_not_found"` (200 with ok: false). Posted messages are kept per channel with their
+metadata and answered by `conversations.history` (metadata only with `include_all_metadata`);
+`delays` makes one method answer late, after the call has taken effect. Response URLs (slash commands) are
 served at `/response/<id>` and recorded as method `response_url`.
 """
 
@@ -52,6 +54,10 @@ class FakeSlackApi:
     oauth_response: dict[str, Any] | None = None
     #: Extra delay before answering each call, in seconds (benchmarks: a network's round trip).
     delay: float = 0.0
+    #: A different delay for some methods (a slow chat.postMessage: done, but answered late).
+    delays: dict[str, float] = field(default_factory=dict)
+    #: Messages posted, by channel, oldest first, with their metadata (conversations.history reads them).
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -142,9 +148,13 @@ class FakeSlackApi:
         self.calls.append(call)
         for listener in self._listeners:
             listener(call)
-        if self.delay:
-            await asyncio.sleep(self.delay)
         failure = self._take_failure(method)
+        if failure is None:
+            # The platform takes the call as it arrives; a slow answer comes after it is done.
+            call.response = {"ok": True, **self._answer(method, body)}
+        delay = self.delays.get(method, self.delay)
+        if delay:
+            await asyncio.sleep(delay)
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             if failure.status == 429:
@@ -152,7 +162,6 @@ class FakeSlackApi:
             if failure.status >= 500:
                 return web.Response(status=failure.status, text="upstream trouble", headers=headers)
             return web.json_response({"ok": False, "error": failure.error or "fatal_error"}, headers=headers)
-        call.response = {"ok": True, **self._answer(method, body)}
         return web.json_response(call.response)
 
     def _take_failure(self, method: str) -> Failure | None:
@@ -174,7 +183,19 @@ class FakeSlackApi:
             return {"channel": {"id": "D" + users.split(",")[0].lstrip("U")}}
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                stored = {"type": "message", "ts": ts, "text": body.get("text"), "bot_id": "B0BOT"}
+                if isinstance(body.get("metadata"), dict):
+                    stored["metadata"] = body["metadata"]
+                self.history.setdefault(str(body.get("channel")), []).append(stored)
             return {"channel": body.get("channel"), "ts": ts, "message": {"text": body.get("text")}}
+        if method == "conversations.history":
+            with_metadata = str(body.get("include_all_metadata", "")).lower() in ("true", "1")
+            limit = int(body.get("limit") or 100)
+            newest_first = list(reversed(self.history.get(str(body.get("channel")), [])))[:limit]
+            messages = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                        for m in newest_first]
+            return {"messages": messages, "has_more": False}
         if method == "chat.postEphemeral":
             return {"message_ts": f"1700000000.{next(self._ts):06d}"}
         if method in ("views.open", "views.update", "views.publish", "views.push"):

@@ -24,6 +24,7 @@ from bot.school import School
 from bot.server import build_app
 from bot.settings import Settings
 from bot.store.database import Database
+from bot.teams.bot import TeamsOptions
 from intents.router import Router
 from tests.fakes_teams.fake_connector import FakeConnector, Sent
 
@@ -147,8 +148,12 @@ def build_runtime(school: School, database: Database, clock: FakeClock, settings
     return Runtime(school=school, assistant=assistant, database=database, settings=settings or Settings(), clock=clock)
 
 
-async def start_harness(runtime: Runtime, connector: FakeConnector) -> TeamsHarness:
-    app = build_app(runtime)
+async def start_harness(runtime: Runtime, connector: FakeConnector, options: TeamsOptions | None = None) -> TeamsHarness:
+    """The server on loopback: without credentials it runs as `serve --teams-unauthenticated` would."""
+    if options is None:
+        options = TeamsOptions(unauthenticated=True)
+    options.service_urls.allow_loopback(connector.service_url)
+    app = build_app(runtime, teams=options)
     client: TestClient[Any, Any] = TestClient(TestServer(app))
     await client.start_server()
     return TeamsHarness(client, connector, runtime)
