@@ -14,7 +14,7 @@ from alembic import op
 
 from bot.store.tables import UtcDateTime
 
-revision = "0004_i16"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
