@@ -19,12 +19,13 @@ from msrest.exceptions import ClientException
 
 from bot.assistant import HELP_TEXT, START_LOAN, START_REQUEST
 from bot.messages import Action, Message, Person, Reply
+from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
 from bot.requests.cards import DECLINE_REASON
 from bot.runtime import Runtime
 from bot.store.events import first_sighting
 from bot.teams import activities
 from bot.teams.activities import DECISION_ACTIONS, is_refusal, render_activity, render_reply_card
-from bot.teams.cards import REFRESH, ButtonKind
+from bot.teams.cards import REFRESH, ButtonKind, is_plain
 from bot.teams.parse import (
     CARD_ACTION_INVOKE,
     PLATFORM,
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 
 WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
 #: Buttons that open a form: the form comes as a new message and the card they sit on stays.
-OPENS_FORM = frozenset({START_REQUEST, START_LOAN})
+OPENS_FORM = frozenset({START_REQUEST, START_LOAN, ANSWER_BAD})
 #: Decisions after which everyone who sees the approver's card should see the outcome.
 DECIDES = DECISION_ACTIONS | {DECLINE_REASON}
 
@@ -172,7 +173,11 @@ class TeamsBot(Bot):  # type: ignore[misc]
             return
         replies = await self.act(context, person, pressed)
         first, rest = replies[0], replies[1:]
-        if is_refusal(first):
+        if pressed.action_id in ANSWER_FEEDBACK:
+            # 👍/👎 keep the answer's card; a 👎's "what were you looking for?" comes as a new card.
+            await context.send_activity(activities.message_response(first.text))
+            rest = rest if is_plain(first) else [first, *rest]
+        elif is_refusal(first):
             await context.send_activity(activities.error_response(first.text))
         elif pressed.action_id in OPENS_FORM:
             await context.send_activity(activities.message_response(first.text))
