@@ -247,6 +247,8 @@ class Assistant:
     async def handle(self, event: Message | Action) -> list[Reply]:
         """Replies to one event from a verified person; notices to others go to the outbox."""
         now = self.clock.now()
+        if self.questions is not None:
+            await self.questions.keep_router_current(self)
         if isinstance(event, Action):
             if self.questions is not None and self.questions.handles(event.action_id):
                 return list(await self.questions.act(event, self))

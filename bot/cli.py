@@ -181,6 +181,22 @@ def command_checkins(args: argparse.Namespace) -> int:
     return report_checkins(school, day)
 
 
+def command_questions(args: argparse.Namespace) -> int:
+    from bot.questions.commands import report_questions, teach_wording
+
+    folder = policies_folder(args.policies)
+    router = load_router(folder)
+    if args.questions_command == "teach":
+        return teach_wording(folder, router, args.phrase, args.section, undo=args.undo)
+    school = load_school_if_configured(folder)
+    if school is None:
+        raise SetupError("The question log needs the school's school.yaml (and its database).")
+    try:
+        return report_questions(school, router, args.since)
+    except StorageError as error:
+        raise SetupError(f"The question log can't be opened: {error}") from None
+
+
 def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
@@ -326,6 +342,19 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
         sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
         sub.set_defaults(handler=command_checkins)
+
+    questions = commands.add_parser("questions", help="questions the policies didn't answer, and teaching wordings")
+    question_commands = questions.add_subparsers(dest="questions_command", required=True)
+    question_report = question_commands.add_parser("report", help="logged questions grouped by what they ask")
+    question_report.add_argument("--since", metavar="YYYY-MM-DD", help="from this day (default: a week ago)")
+    teach = question_commands.add_parser("teach", help="add a wording to a section in topics.yaml")
+    teach.add_argument("phrase", help="the wording staff use, e.g. \"can I take a sabbatical\"")
+    teach.add_argument("--section", required=True, metavar="\"TITLE · NUMBER\"",
+                       help="the section that answers it, e.g. \"Working from Home Policy · 3\"")
+    teach.add_argument("--undo", action="store_true", help="take the wording out again")
+    for sub in (question_report, teach):
+        sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+        sub.set_defaults(handler=command_questions)
 
     directory = commands.add_parser("directory", help="the staff directory")
     directory_commands = directory.add_subparsers(dest="directory_command", required=True)

@@ -18,17 +18,24 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.messages import Action, Button, ButtonsBlock, FormBlock, Input, Reply, TextBlock
-from bot.questions.log import Feedback, Marked, add_comment, log_question, mark_answer
+from bot.messages import Action, Button, ButtonsBlock, Choice, FormBlock, Input, Person, Reply, TextBlock
+from bot.questions.digest import TEACH
+from bot.questions.log import Feedback, LoggedQuestion, Marked, add_comment, find_logged, log_question, mark_answer
 from bot.questions.redact import name_pattern, redact
-from bot.school import School
+from bot.questions.teaching import MAX_PHRASE_CHARS, TeachError, all_sections, find_section, teach_phrase
+from bot.school import Role, School
 from bot.store.database import Database
+from intents.router import Router
 from intents.routing import Intent
+from intents.topics import TOPICS_FILE_NAME
 
 if TYPE_CHECKING:
     from bot.assistant import Answer, Assistant
@@ -50,6 +57,29 @@ THANKS_BAD = "Thanks — I've noted that this answer didn't help, without your n
 ALREADY = "Thanks — feedback on this answer is already noted."
 TOO_OLD = "That answer is too old to give feedback on now. Ask me again and use the new buttons."
 THANKS_LOOKING_FOR = "Thanks — the school's policy lead will see what you were looking for (not who you are)."
+
+#: The teach form's submit (the digest's *Teach* button opens it), and its fields.
+TEACH_SAVE = "questions.teach.save"
+PHRASE_FIELD = "phrase"
+SECTION_FIELD = "section"
+ONLY_THE_LEAD = "Only the school's policy lead (named in school.yaml) can teach me wordings."
+#: How often a question looks whether topics.yaml changed (a teach from the command line, an edit).
+TOPICS_CHECK_SECONDS = 2.0
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def answered_from(router: Router, question: str, section_citation: str, today: date) -> bool:
+    """Whether the router now answers `question` from that section (quoted first)."""
+    routing = router.route(question, today)
+    return routing.intent is Intent.POLICY and bool(routing.matches) and \
+        str(routing.matches[0].passage.citation) == section_citation
 
 
 def closest_sections(answer: Answer, limit: int = 3) -> list[str]:
@@ -78,6 +108,12 @@ class QuestionDesk:
         self.school = school
         self.database = database
         self._names = name_pattern(member.name for member in school.directory)
+        self.topics_file = school.folder / TOPICS_FILE_NAME
+        #: The topics.yaml the assistant's router was built from (size and time), to notice a teach.
+        self._topics_stamp = _stamp(self.topics_file)
+        self._checked_at = time.monotonic()
+        self.check_every = TOPICS_CHECK_SECONDS
+        self._reloading = asyncio.Lock()
 
     def redact(self, text: str) -> str:
         return redact(text, self._names)
@@ -104,10 +140,12 @@ class QuestionDesk:
     # -- buttons --------------------------------------------------------------------------
 
     def handles(self, action_id: str) -> bool:
-        return action_id in ANSWER_FEEDBACK or action_id == LOOKING_FOR
+        return action_id in ANSWER_FEEDBACK or action_id in (LOOKING_FOR, TEACH, TEACH_SAVE)
 
     async def act(self, action: Action, assistant: Assistant) -> Sequence[Reply]:
-        """👍, 👎 (then the optional "what were you looking for?"), applied once per answer."""
+        """👍, 👎 (then the optional "what were you looking for?"), applied once per answer; and teaching."""
+        if action.action_id in (TEACH, TEACH_SAVE):
+            return [await self._teach(action, assistant)]
         token = action.value.strip()
         if action.action_id == LOOKING_FOR:
             return [await self._looking_for(token, action.inputs.get(LOOKING_FOR_FIELD, ""))]
@@ -130,3 +168,84 @@ class QuestionDesk:
         async with self.database.transaction() as session:
             kept = await add_comment(session, self.school.id, token, comment) if token else False
         return Reply(text=THANKS_LOOKING_FOR if kept else ALREADY)
+
+    # -- the router follows topics.yaml -------------------------------------------------------
+
+    async def keep_router_current(self, assistant: Assistant) -> None:
+        """Rebuild the router when topics.yaml changed (taught from the command line, or edited)."""
+        now = time.monotonic()
+        if now - self._checked_at < self.check_every:
+            return
+        self._checked_at = now
+        if _stamp(self.topics_file) != self._topics_stamp:
+            await self.reload_router(assistant)
+
+    async def reload_router(self, assistant: Assistant) -> None:
+        """The school's policies and topics read again, off the event loop; the next question uses them."""
+        async with self._reloading:
+            stamp = _stamp(self.topics_file)
+            try:
+                router = await asyncio.to_thread(Router.from_folder, self.school.folder)
+            except ValueError as error:  # a hand edit broke the file: keep answering with what we had
+                log.warning("topics.yaml not reloaded (%s); `staffroom policies check` says why", type(error).__name__)
+                self._topics_stamp = stamp
+                return
+            assistant.router = router
+            self._topics_stamp = stamp
+        log.info("policies and topics reloaded for %s", self.school.id)
+
+    # -- teaching (the policy lead only) ------------------------------------------------------
+
+    def is_policy_lead(self, person: Person) -> bool:
+        """Decided from the verified person and the directory, never from a button."""
+        member = self.school.directory.find_person(person)
+        lead = self.school.directory.holder_of(Role.POLICY_LEAD)
+        return member is not None and lead is not None and member.email == lead.email
+
+    async def _teach(self, action: Action, assistant: Assistant) -> Reply:
+        if not self.is_policy_lead(action.person):
+            return Reply(text=ONLY_THE_LEAD, ephemeral=True)
+        entry = None
+        if action.value.isdigit():
+            async with self.database.reading() as session:
+                entry = await find_logged(session, self.school.id, int(action.value))
+        if entry is None:
+            days = self.school.config.question_log.retention_days
+            return Reply(text=f"That question is no longer in the log (questions are kept {days} days).",
+                         ephemeral=True)
+        if action.action_id == TEACH:
+            return self.teach_form(entry, assistant)
+        phrase = action.inputs.get(PHRASE_FIELD, "")
+        library = assistant.router.library
+        try:
+            section = find_section(library, action.inputs.get(SECTION_FIELD, ""))
+            taught = await asyncio.to_thread(teach_phrase, self.school.folder, library, phrase, section)
+        except TeachError as error:
+            return Reply(text=str(error), ephemeral=True)
+        if taught.changed:
+            await self.reload_router(assistant)
+        phrase = " ".join(phrase.split())
+        answered = answered_from(assistant.router, phrase, str(section.citation), assistant.today())
+        outcome = (f"Asking “{phrase}” now gets {section.citation}." if answered else
+                   f"The router still doesn't answer “{phrase}” from {section.citation} on its own: "
+                   "try a shorter wording, in the words staff use.")
+        said = "Taught" if taught.changed else "Already taught"
+        text = f"{said}: “{phrase}” → {section.label} (in {taught.file.name}). {outcome}"
+        return Reply(text=text, blocks=(TextBlock(text=text),))
+
+    def teach_form(self, entry: LoggedQuestion, assistant: Assistant) -> Reply:
+        """The wording (the question as asked) and the section to add it to, closest sections first."""
+        sections = all_sections(assistant.router.library)
+        by_citation = {str(s.citation): s for s in sections}
+        ordered = [by_citation[c] for c in entry.closest if c in by_citation]
+        ordered += [s for s in sections if s not in ordered]
+        choices = tuple(Choice(label=str(s.citation), value=s.label) for s in ordered)
+        inputs = (
+            Input(name=PHRASE_FIELD, label="The wording staff use", kind="text", initial=entry.text[:MAX_PHRASE_CHARS],
+                  max_length=MAX_PHRASE_CHARS),
+            Input(name=SECTION_FIELD, label="The section that answers it", kind="choice", choices=choices,
+                  initial=choices[0].value if choices else None),
+        )
+        form = FormBlock(title="Teach Staffroom a wording", inputs=inputs, submit_label="Teach",
+                         submit_action_id=TEACH_SAVE, value=str(entry.id))
+        return Reply(text="Teach Staffroom a wording", blocks=(form,))

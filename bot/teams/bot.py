@@ -20,6 +20,7 @@ from msrest.exceptions import ClientException
 from bot.assistant import HELP_TEXT, START_LOAN, START_REQUEST
 from bot.messages import Action, Message, Person, Reply
 from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
+from bot.questions.digest import TEACH
 from bot.requests.cards import DECLINE_REASON
 from bot.runtime import Runtime
 from bot.store.events import first_sighting
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
 #: Buttons that open a form: the form comes as a new message and the card they sit on stays.
-OPENS_FORM = frozenset({START_REQUEST, START_LOAN, ANSWER_BAD})
+OPENS_FORM = frozenset({START_REQUEST, START_LOAN, ANSWER_BAD, TEACH})
 #: Decisions after which everyone who sees the approver's card should see the outcome.
 DECIDES = DECISION_ACTIONS | {DECLINE_REASON}
 
