@@ -182,6 +182,8 @@ class Router:
             from intents.policy_library import PolicyFileError
 
             raise PolicyFileError(problems)
+        # The school's own words for its sections are its vocabulary too: a topic word it lists ("sabbatical",
+        # taught with `staffroom questions teach`) is then known, not a topic the policies never mention.
         corpus_words |= {w for phrases in keywords.values() for phrase in phrases for w in normalise(phrase).split()}
         analyzer = Analyzer(lexicon, corpus_words)
         index = PassageIndex(library, analyzer, keywords)
