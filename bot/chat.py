@@ -172,6 +172,8 @@ async def run_chat(
         _enable_history()
         print(GREETING, file=stdout)
     chat = TerminalChat(assistant, database, read, stdout, person_email)
+    if interactive and assistant.questions is not None:
+        chat.say([assistant.questions.suggestions(assistant)])  # numbered: type one to ask it
     if person_email:
         await chat.switch_to(person_email)
     while True:

@@ -26,10 +26,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.messages import Action, Button, ButtonsBlock, Choice, FormBlock, Input, Person, Reply, TextBlock
+from bot.messages import Action, Button, ButtonsBlock, Choice, FormBlock, Input, Message, Person, Reply, TextBlock
 from bot.questions.digest import TEACH
 from bot.questions.log import Feedback, LoggedQuestion, Marked, add_comment, find_logged, log_question, mark_answer
 from bot.questions.redact import name_pattern, redact
+from bot.questions.suggestions import ASK, render_suggestions, suggest_questions
 from bot.questions.teaching import MAX_PHRASE_CHARS, TeachError, all_sections, find_section, teach_phrase
 from bot.school import Role, School
 from bot.store.database import Database
@@ -114,6 +115,8 @@ class QuestionDesk:
         self._checked_at = time.monotonic()
         self.check_every = TOPICS_CHECK_SECONDS
         self._reloading = asyncio.Lock()
+        #: Today's suggested questions for the current router: (router, day) -> questions.
+        self._suggested: tuple[Router, date, list[str]] | None = None
 
     def redact(self, text: str) -> str:
         return redact(text, self._names)
@@ -140,12 +143,16 @@ class QuestionDesk:
     # -- buttons --------------------------------------------------------------------------
 
     def handles(self, action_id: str) -> bool:
-        return action_id in ANSWER_FEEDBACK or action_id in (LOOKING_FOR, TEACH, TEACH_SAVE)
+        return action_id in ANSWER_FEEDBACK or action_id in (LOOKING_FOR, TEACH, TEACH_SAVE, ASK)
 
     async def act(self, action: Action, assistant: Assistant) -> Sequence[Reply]:
         """👍, 👎 (then the optional "what were you looking for?"), applied once per answer; and teaching."""
         if action.action_id in (TEACH, TEACH_SAVE):
             return [await self._teach(action, assistant)]
+        if action.action_id == ASK:
+            # A suggested question: asked as if typed (the button's text is only a question, like any message).
+            return await assistant.handle(Message(person=action.person, text=action.value,
+                                                  conversation=action.conversation))
         token = action.value.strip()
         if action.action_id == LOOKING_FOR:
             return [await self._looking_for(token, action.inputs.get(LOOKING_FOR_FIELD, ""))]
@@ -168,6 +175,21 @@ class QuestionDesk:
         async with self.database.transaction() as session:
             kept = await add_comment(session, self.school.id, token, comment) if token else False
         return Reply(text=THANKS_LOOKING_FOR if kept else ALREADY)
+
+    # -- suggested questions ------------------------------------------------------------------
+
+    def suggestions(self, assistant: Assistant, intro: str | None = None) -> Reply:
+        """3–4 questions from the school's own headings, as buttons that ask them (worked out once a day)."""
+        router, today = assistant.router, assistant.today()
+        if self._suggested is None or self._suggested[0] is not router or self._suggested[1] != today:
+            self._suggested = (router, today, suggest_questions(router, today))
+        questions = self._suggested[2]
+        return render_suggestions(questions, intro) if intro else render_suggestions(questions)
+
+    def welcome(self, assistant: Assistant, greeting: str) -> Reply:
+        """A greeting followed by the suggested questions."""
+        suggestions = self.suggestions(assistant)
+        return Reply(text=f"{greeting}\n\n{suggestions.text}", blocks=(TextBlock(text=greeting), *suggestions.blocks))
 
     # -- the router follows topics.yaml -------------------------------------------------------
 
