@@ -141,3 +141,40 @@ async def test_no_digest_when_nothing_was_logged(school: School, database: Datab
     assert await QuestionJobs([school], database, clock).tick() == 0
     assert await fetch_outbox(database) == []
     assert MONDAY_MORNING.weekday() == 0
+
+
+async def test_staffroom_serve_runs_the_purge_in_the_background(school: School, database: Database,
+                                                                clock: FakeClock) -> None:
+    import asyncio
+
+    from fakes.slack_harness import build_runtime
+
+    from bot.delivery.service import start_delivery
+    from bot.settings import Settings
+
+    asked = school.calendar.local_date(clock.now())
+    await keep(database, school, "asked long ago", asked)
+    clock.set(at(school, asked + timedelta(days=school.config.question_log.retention_days + 1), 9))
+    service = start_delivery(build_runtime(school, database, clock, Settings()))
+    try:
+        for _ in range(200):
+            if not await texts(database):
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await service.stop()
+    assert await texts(database) == []
+
+
+async def test_the_digest_is_escaped_where_slack_reads_markup(school: School, database: Database,
+                                                             clock: FakeClock) -> None:
+    from bot.slack.blocks import render_message
+
+    monday = school.calendar.local_date(clock.now())
+    friday = monday + timedelta(days=4 - monday.weekday())
+    await keep(database, school, "why does <!channel> get <@U123> pings?", monday)
+    clock.set(at(school, friday, 15, 0))
+    assert await QuestionJobs([school], database, clock).tick() == 1
+    [row] = await fetch_outbox(database)
+    rendered = json.dumps(render_message(read_notice(row).reply))
+    assert "<!channel>" not in rendered and "&lt;!channel&gt;" in rendered and "<@U123>" not in rendered
