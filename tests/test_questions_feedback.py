@@ -22,7 +22,7 @@ from bot.questions.desk import ALREADY, ANSWER_BAD, ANSWER_GOOD, LOOKING_FOR, TO
 from bot.questions.redact import redact
 from bot.school import School
 from bot.store.database import Database
-from bot.store.tables import QuestionLogRow
+from bot.store.tables import ProcessedEventRow, QuestionLogRow
 from tests.fakes_teams.fake_connector import FakeConnector
 from tests.fakes_teams.harness import TeamsHarness, find_action, start_harness
 from tests.fakes_teams.harness import build_runtime as build_teams_runtime
@@ -110,6 +110,11 @@ async def test_slack_thumbs_down_logs_the_question_and_what_was_wanted_without_w
     assert row.comment == "the rules on pets, my number is [phone]"
     assert row.closest and all(" · " in citation for citation in row.closest)
     assert_no_identity(row_text(row), TEACHER_ID, TEACHER, "Sam Carter", "Carter", "D0TEACH", "07700", "gmail")
+    # Nor does the record of handled Slack events say who pressed 👎.
+    async with database.reading() as session:
+        handled = list(await session.scalars(select(ProcessedEventRow.event_id)))
+    assert any(ANSWER_BAD in key for key in handled)
+    assert_no_identity(json.dumps(handled), TEACHER_ID)
     # Nothing the assistant logged holds the question or the person next to it.
     for record in caplog.records:
         message = record.getMessage()
