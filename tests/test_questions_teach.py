@@ -18,6 +18,7 @@ from fakes.slack_payloads import block_action, dm_event, home_opened, select, te
 
 from bot.cli import main
 from bot.clock import FakeClock
+from bot.delivery.dispatcher import Dispatcher
 from bot.messages import Action, Message, Person
 from bot.questions.desk import ONLY_THE_LEAD, TEACH_SAVE
 from bot.questions.digest import TEACH
@@ -26,6 +27,10 @@ from bot.questions.teaching import TeachError, check_phrase, find_section
 from bot.school import School, demo_school_folder, load_school
 from bot.store.database import Database
 from intents.routing import Intent
+from tests.fakes_teams.fake_connector import FakeConnector
+from tests.fakes_teams.harness import TeamsHarness, find_action, start_harness
+from tests.fakes_teams.harness import build_runtime as build_teams_runtime
+from tests.fakes_teams.schemas import assert_valid_card
 
 QUESTION = "can I take a sabbatical?"
 SECTION = "Working from Home Policy · 3"
@@ -211,3 +216,45 @@ async def test_a_forged_teach_submission_from_someone_else_changes_nothing(slack
     [reply] = await slack.runtime.assistant.handle(action)
     assert reply.text == ONLY_THE_LEAD and reply.ephemeral
     assert (folder / "topics.yaml").read_text(encoding="utf-8") == original
+
+
+@pytest.fixture
+async def teams(folder: Path, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
+    async with FakeConnector() as connector:
+        harness = await start_harness(build_teams_runtime(load_school(folder), database, clock), connector)
+        yield harness
+        for sent in connector.sent:
+            if sent.card is not None:
+                assert_valid_card(sent.card)
+        await harness.client.close()
+
+
+async def test_teams_the_policy_lead_teaches_from_the_digest_card(teams: TeamsHarness, clock: FakeClock) -> None:
+    runtime = teams.runtime
+    school = runtime.school
+    status, _ = await teams.post(teams.installed(DEPUTY))
+    assert status == 200
+    [declined] = await teams.say(TEACHER, QUESTION)
+    assert "couldn't find this" in json.dumps(declined.card)
+
+    today = school.calendar.local_date(clock.now())
+    friday = today + timedelta(days=4 - today.weekday())
+    clock.set(school.calendar.at(friday, time(15, 0)))
+    assert await QuestionJobs([school], runtime.database, clock).tick() == 1
+    await Dispatcher(runtime.database, runtime.couriers, {school.id: school}, clock).drain()
+    [digest] = [s for s in teams.connector.sent_to(teams.user(DEPUTY).personal_conversation) if s.kind == "send"]
+    assert digest.card is not None
+    teach = find_action(digest.card, TEACH)
+
+    status, body = await teams.press(TEACHER, teach, digest.activity_id)
+    assert ONLY_THE_LEAD in json.dumps(body, ensure_ascii=False)
+    sent = len(teams.connector.sent)
+    status, body = await teams.press(DEPUTY, teach, digest.activity_id)
+    assert body["type"] == "application/vnd.microsoft.activity.message"  # the digest card stays
+    [form] = teams.connector.sent[sent:]
+    assert form.card is not None
+    status, body = await teams.press(DEPUTY, find_action(form.card, TEACH_SAVE), form.activity_id,
+                                     phrase=QUESTION, section=SECTION)
+    assert f"Asking “{QUESTION}” now gets {CITATION}" in json.dumps(body, ensure_ascii=False)
+    [answer] = await teams.say(TEACHER, QUESTION)
+    assert "Staff may work home if they are" in json.dumps(answer.card)
