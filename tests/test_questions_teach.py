@@ -258,3 +258,29 @@ async def test_teams_the_policy_lead_teaches_from_the_digest_card(teams: TeamsHa
     assert f"Asking “{QUESTION}” now gets {CITATION}" in json.dumps(body, ensure_ascii=False)
     [answer] = await teams.say(TEACHER, QUESTION)
     assert "Staff may work home if they are" in json.dumps(answer.card)
+
+
+def test_a_list_written_as_a_block_is_taught_through_the_round_trip_keeping_comments(tmp_path: Path) -> None:
+    from bot.questions.teaching import teach_phrase
+    from intents.policy_library import load_library
+    from intents.topics import read_topics
+
+    shutil.copy(demo_school_folder() / "working-from-home.md", tmp_path)
+    (tmp_path / "topics.yaml").write_text(
+        "# Our words for the WFH policy\n"
+        "Working from Home Policy:\n"
+        "  # IT: the helpdesk's words\n"
+        '  "8.2":\n'
+        "    - helpdesk   # what staff call it\n"
+        "    - wifi down\n", encoding="utf-8")
+    library = load_library(tmp_path)
+    section = find_section(library, "Working from Home Policy · 8.2")
+    assert teach_phrase(tmp_path, library, "printer broken", section).changed
+    text = (tmp_path / "topics.yaml").read_text(encoding="utf-8")
+    for comment in ("# Our words for the WFH policy", "# IT: the helpdesk's words", "# what staff call it"):
+        assert comment in text
+    keywords, problems = read_topics(tmp_path / "topics.yaml", library)
+    assert problems == [] and keywords[("Working from Home Policy", "8.2")] == ["helpdesk", "wifi down", "printer broken"]
+    assert teach_phrase(tmp_path, library, "printer broken", section, undo=True).changed
+    keywords, _ = read_topics(tmp_path / "topics.yaml", library)
+    assert keywords[("Working from Home Policy", "8.2")] == ["helpdesk", "wifi down"]

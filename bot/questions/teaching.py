@@ -116,11 +116,12 @@ def _plain_data(node: Any) -> Any:
 
 
 def _flow_end(text: str, offset: int) -> int | None:
-    """The offset of the `]` closing the flow sequence that opens at `offset`, quotes respected."""
+    """The offset of the `]` closing the flow sequence that opens at `offset`; quotes and comments respected."""
     if offset >= len(text) or text[offset] != "[":
         return None
     quote = ""
-    for index in range(offset + 1, len(text)):
+    index = offset + 1
+    while index < len(text):
         char = text[index]
         if quote:
             if char == quote and text[index - 1] != "\\":
@@ -131,9 +132,10 @@ def _flow_end(text: str, offset: int) -> int | None:
             newline = text.find("\n", index)
             if newline == -1:
                 return None
-            continue
+            index = newline
         elif char == "]":
             return index
+        index += 1
     return None
 
 
