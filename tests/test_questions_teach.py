@@ -7,7 +7,7 @@ import io
 import json
 import shutil
 from collections.abc import AsyncIterator
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -206,7 +206,7 @@ async def test_a_teach_from_the_command_line_reaches_the_running_assistant(
     assert main(["questions", "teach", QUESTION, "--section", SECTION, "--undo", "--policies", str(folder)]) == 0
     [reply] = await assistant.handle(Message(person=person, text=QUESTION))
     assert "couldn't find this" in reply.text
-    assert assistant.router.route(QUESTION, date.today()).intent is Intent.FALLBACK
+    assert assistant.router.route(QUESTION, assistant.today()).intent is Intent.FALLBACK
 
 
 async def test_a_forged_teach_submission_from_someone_else_changes_nothing(slack: SlackHarness, folder: Path) -> None:
