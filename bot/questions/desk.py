@@ -28,7 +28,16 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Action, Button, ButtonsBlock, Choice, FormBlock, Input, Message, Person, Reply, TextBlock
 from bot.questions.digest import TEACH
-from bot.questions.log import Feedback, LoggedQuestion, Marked, add_comment, find_logged, log_question, mark_answer
+from bot.questions.log import (
+    Feedback,
+    LoggedQuestion,
+    Marked,
+    NewQuestion,
+    QuestionWriter,
+    add_comment,
+    find_logged,
+    mark_answer,
+)
 from bot.questions.redact import name_pattern, redact
 from bot.questions.suggestions import ASK, render_suggestions, suggest_questions
 from bot.questions.teaching import MAX_PHRASE_CHARS, TeachError, all_sections, find_section, teach_phrase
@@ -108,6 +117,7 @@ class QuestionDesk:
     def __init__(self, school: School, database: Database) -> None:
         self.school = school
         self.database = database
+        self.writer = QuestionWriter(database)
         self._names = name_pattern(member.name for member in school.directory)
         self.topics_file = school.folder / TOPICS_FILE_NAME
         #: The topics.yaml the assistant's router was built from (size and time), to notice a teach.
@@ -133,9 +143,8 @@ class QuestionDesk:
         """Log the question (without who asked) and put 👍/👎 under its answer."""
         if not self.takes(answer):
             return answer.reply
-        async with self.database.transaction() as session:
-            token = await log_question(session, self.school.id, self.redact(answer.question),
-                                       answered=answer.answered, closest=closest_sections(answer), asked_on=today)
+        token = await self.writer.keep(NewQuestion(self.school.id, self.redact(answer.question), answer.answered,
+                                                   tuple(closest_sections(answer)), today))
         reply = answer.reply
         blocks = reply.blocks or (TextBlock(text=reply.text),)
         return reply.model_copy(update={"blocks": (*blocks, feedback_buttons(token))})

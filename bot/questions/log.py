@@ -7,15 +7,17 @@ press decides its feedback and every later press, by anyone, changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.database import Database
 from bot.store.tables import QuestionLogRow
 
 #: Longest question or comment kept (a question over 4,000 characters is refused before this).
@@ -23,6 +25,8 @@ MAX_TEXT_CHARS = 1000
 MAX_COMMENT_CHARS = 500
 #: How many of the router's closest sections are kept with a question.
 CLOSEST_KEPT = 3
+#: Most questions in one insert.
+MAX_BATCH = 200
 
 
 class Feedback(StrEnum):
@@ -61,13 +65,70 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+@dataclass(frozen=True, slots=True)
+class NewQuestion:
+    """A question to keep, already redacted."""
+
+    school_id: str
+    text: str
+    answered: bool
+    closest: tuple[str, ...]
+    asked_on: date
+
+    def values(self, token: str) -> dict[str, object]:
+        return {"school_id": self.school_id, "token": token, "asked_on": self.asked_on,
+                "text": self.text[:MAX_TEXT_CHARS], "answered": self.answered,
+                "closest": list(self.closest[:CLOSEST_KEPT]), "feedback": None, "comment": ""}
+
+
+async def keep_questions(session: AsyncSession, questions: Sequence[tuple[NewQuestion, str]]) -> None:
+    """Insert (question, token) pairs in one statement."""
+    if questions:
+        await session.execute(insert(QuestionLogRow), [question.values(token) for question, token in questions])
+
+
 async def log_question(session: AsyncSession, school_id: str, text: str, *, answered: bool,
                        closest: Sequence[str], asked_on: date) -> str:
     """Keep one (already redacted) question; returns the token its answer's buttons carry."""
     token = new_token()
-    session.add(QuestionLogRow(school_id=school_id, token=token, asked_on=asked_on, text=text[:MAX_TEXT_CHARS],
-                               answered=answered, closest=list(closest[:CLOSEST_KEPT]), feedback=None, comment=""))
+    await keep_questions(session, [(NewQuestion(school_id, text, answered, tuple(closest), asked_on), token)])
     return token
+
+
+class QuestionWriter:
+    """Writes questions in batches: every question that arrived meanwhile shares one commit.
+
+    `await writer.keep(question)` returns the token once the row is committed, so an answer's
+    buttons never go out before a 👎 could find its question. On SQLite the commit is most of
+    the cost, and a burst of questions would otherwise pay it once each.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._waiting: list[tuple[NewQuestion, str, asyncio.Future[str]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def keep(self, question: NewQuestion) -> str:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._waiting.append((question, new_token(), future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                async with self.database.transaction() as session:
+                    await keep_questions(session, [(question, token) for question, token, _ in batch])
+            except Exception as error:
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for _, token, future in batch:
+                if not future.done():
+                    future.set_result(token)
 
 
 async def mark_answer(session: AsyncSession, school_id: str, token: str, feedback: Feedback) -> Marked:
