@@ -15,7 +15,8 @@ acknowledges and posts "ok". The two take turns for `--rounds` rounds (who goes 
 alternates, so a machine that drifts favours neither); the median round's rate counts and
 percentiles are over every event of every round. Targets: p99 ack <= 100 ms at 50 concurrent, throughput
 >= 50% of the minimal app. `--latency-ms` adds a delay to every fake Web API answer;
-`STAFFROOM_BENCH_PROFILE=FILE` writes a cProfile of the Staffroom server process.
+`STAFFROOM_BENCH_PROFILE=FILE` writes a cProfile of the Staffroom server process;
+`STAFFROOM_BENCH_NO_QUESTION_LOG=1` leaves out the question log (one insert per answer) to see its cost.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from bot.assistant import Assistant  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
+from bot.questions.desk import QuestionDesk  # noqa: E402
 from bot.requests.conversation import RequestConversation  # noqa: E402
 from bot.requests.policy import find_passages  # noqa: E402
 from bot.requests.workflow import RequestWorkflow  # noqa: E402
@@ -236,7 +238,9 @@ def staffroom_app(api_url: str, database_url: str) -> web.Application:
     clock = SystemClock()
     database = Database(create_engine(database_url))
     conversation = RequestConversation(RequestWorkflow(school, database, router.library))
-    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation)
+    # As `staffroom serve` runs it: each answer is logged for 👍/👎 (one insert per question).
+    questions = None if os.environ.get("STAFFROOM_BENCH_NO_QUESTION_LOG") else QuestionDesk(school, database)
+    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation, questions=questions)
     settings = Settings.model_validate({"slack_bot_token": "xoxb-bench", "slack_signing_secret": SIGNING_SECRET,
                                         "slack_api_url": api_url})
     runtime = Runtime(school=school, assistant=assistant, database=database, settings=settings, clock=clock)

@@ -23,7 +23,8 @@ from intents.policy_library import Citation, Passage
 from intents.router import Router
 from intents.routing import Intent, PartOfDay, ReasonCategory, RequestSlots, Routing, WhenSlots
 
-if TYPE_CHECKING:  # the request workflow (and its database) loads only when attached
+if TYPE_CHECKING:  # the request workflow and question log (and their database) load only when attached
+    from bot.questions.desk import QuestionDesk
     from bot.requests.conversation import RequestConversation
 
 #: Longer messages are refused politely: nobody types a policy question this long.
@@ -144,6 +145,7 @@ class Assistant:
         request_rules: Sequence[Passage] = (),
         requests: RequestConversation | None = None,
         offers: Sequence[RequestOffer] = (),
+        questions: QuestionDesk | None = None,
     ) -> None:
         self.router = router
         self.clock = clock
@@ -154,6 +156,8 @@ class Assistant:
         self.request_rules = tuple(request_rules)
         #: Request forms offered under answers that quote the sections they rest on (equipment loans).
         self.offers = tuple(offers)
+        #: The question log (declines and 👎, without who asked) and 👍/👎 under answers, when attached.
+        self.questions = questions
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.timezone).date()
@@ -254,7 +258,11 @@ class Assistant:
 
     async def _handle(self, event: Message | Action) -> list[Reply]:
         now = self.clock.now()
+        if self.questions is not None:
+            await self.questions.keep_router_current(self)
         if isinstance(event, Action):
+            if self.questions is not None and self.questions.handles(event.action_id):
+                return list(await self.questions.act(event, self))
             if self.requests is None:
                 return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
             if event.action_id == START_REQUEST:
@@ -267,11 +275,12 @@ class Assistant:
                 return [await handle_checkin_action(self.requests.workflow, event, now)]
             return await self.requests.handle_action(event, now)
         answer = self.answer(event.text)
+        reply = answer.reply if self.questions is None else await self.questions.note(answer, self.today())
         if self.requests is None or answer.routing is None:
-            return [answer.reply]
+            return [reply]
         if answer.intent in (Intent.MY_REQUESTS, Intent.CANCEL_REQUEST):
             return [await self.requests.show_my_requests(event.person, now)]
-        return [answer.reply]
+        return [reply]
 
     def _answer_about_requests(self, question: str, routing: Routing) -> Answer:
         text = (

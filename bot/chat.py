@@ -1,7 +1,8 @@
 """`staffroom chat`: a conversation in the terminal, or scripted one message a line.
 
 Buttons are numbered choices: type the number to press one. A form asks for
-each field in turn (Enter keeps the value shown). `/as EMAIL` switches person,
+each field in turn (Enter keeps the value shown). `/good` and `/bad` are 👍 and 👎
+on the last answer; after `/bad` a prompt line asks what you were looking for. `/as EMAIL` switches person,
 so one person can try request -> endorsement -> approval alone; messages the
 assistant has for the person you switch to are shown then.
 """
@@ -15,7 +16,8 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.assistant import Assistant
-from bot.messages import Action, Button, FormBlock, Message, Person, Reply
+from bot.messages import Action, Button, ButtonsBlock, FormBlock, Message, Person, Reply
+from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK, ANSWER_GOOD, LOOKING_FOR
 from bot.store.database import Database
 from bot.store.outbox import read_notice
 from bot.store.tables import OutboxRow
@@ -70,6 +72,8 @@ class TerminalChat:
         self.forms: dict[str, FormBlock] = {}
         #: Waiting messages already shown in this session (outbox ids).
         self.shown: set[int] = set()
+        #: The 👍/👎 buttons of the last answer, for `/good` and `/bad`.
+        self.feedback: dict[str, Button] = {}
 
     def say(self, replies: list[Reply]) -> None:
         self.choices = []
@@ -78,6 +82,8 @@ class TerminalChat:
             for block in reply.blocks:
                 if isinstance(block, FormBlock):
                     self.forms[block.submit_action_id] = block
+                elif isinstance(block, ButtonsBlock) and any(b.action_id in ANSWER_FEEDBACK for b in block.buttons):
+                    self.feedback = {b.action_id: b for b in block.buttons}
             print(f"staffroom> {render_reply(reply, self.choices)}\n", file=self.stdout, flush=True)
 
     async def switch_to(self, email: str) -> None:
@@ -121,6 +127,32 @@ class TerminalChat:
             values[field.name] = answer.strip() or (field.initial or "")
         return values
 
+    async def press(self, button: Button) -> bool:
+        """Press a button (filling in its form first); False when input ends midway."""
+        inputs: dict[str, str] = {}
+        form = self.forms.get(button.action_id)
+        if form is not None:
+            filled = self.fill_form(form)
+            if filled is None:
+                return False
+            inputs = filled
+        action = Action(person=self.person, action_id=button.action_id, value=button.value, inputs=inputs)
+        self.say(await self.assistant.handle(action))
+        return True
+
+    async def give_feedback(self, action_id: str) -> bool:
+        """`/good` or `/bad` on the last answer; a 👎's question is asked on a prompt line straight away."""
+        button = self.feedback.get(action_id)
+        if button is None:
+            print("staffroom> Ask me something first: /good and /bad are about my last answer.\n",
+                  file=self.stdout, flush=True)
+            return True
+        self.say(await self.assistant.handle(Action(person=self.person, action_id=action_id, value=button.value)))
+        form = self.forms.get(LOOKING_FOR)
+        if form is not None:
+            return await self.press(Button(label=form.submit_label, action_id=LOOKING_FOR, value=form.value))
+        return True
+
     async def take(self, text: str) -> bool:
         """Handle one line; False to stop."""
         if text in ("/quit", "/exit"):
@@ -128,17 +160,11 @@ class TerminalChat:
         if text.startswith("/as "):
             await self.switch_to(text[4:].strip())
             return True
+        if text in ("/good", "/bad"):
+            return await self.give_feedback(ANSWER_GOOD if text == "/good" else ANSWER_BAD)
         if text.isdigit() and 1 <= int(text) <= len(self.choices):
-            button = self.choices[int(text) - 1]
-            inputs: dict[str, str] = {}
-            form = self.forms.get(button.action_id)
-            if form is not None:
-                filled = self.fill_form(form)
-                if filled is None:
-                    return False
-                inputs = filled
-            action = Action(person=self.person, action_id=button.action_id, value=button.value, inputs=inputs)
-            self.say(await self.assistant.handle(action))
+            if not await self.press(self.choices[int(text) - 1]):
+                return False
         else:
             self.say(await self.assistant.handle(Message(person=self.person, text=text)))
         await self.show_waiting()
@@ -165,6 +191,8 @@ async def run_chat(
         _enable_history()
         print(GREETING, file=stdout)
     chat = TerminalChat(assistant, database, read, stdout, person_email)
+    if interactive and assistant.questions is not None:
+        chat.say([assistant.questions.suggestions(assistant)])  # numbered: type one to ask it
     if person_email:
         await chat.switch_to(person_email)
     while True:

@@ -17,6 +17,7 @@ from bot.errors import ConfigError, StorageError
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
 
 if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` starts quickly
+    from bot.questions.desk import QuestionDesk
     from bot.requests.conversation import RequestConversation
     from bot.school import School
     from bot.store.database import Database
@@ -37,8 +38,10 @@ def policies_folder(argument: str | None) -> Path:
     return Path(argument) if argument else default_school_folder()
 
 
-def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestConversation | None = None) -> Assistant:
-    """The assistant for one school folder: its policies, and its school.yaml when there is one."""
+def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestConversation | None = None,
+                    questions: QuestionDesk | None = None) -> Assistant:
+    """The assistant for one school folder: its policies, its school.yaml when there is one, and
+    (with the school's database) its request records and question log."""
     router = load_router(folder)
     school = load_school_if_configured(folder)
     timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
@@ -52,7 +55,7 @@ def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestC
         elif request_type.form == "equipment_loan" and request_type.policy:
             sections = frozenset((ref.document, ref.section) for ref in request_type.policy)
             offers.append(RequestOffer(label=request_type.label, action_id=START_LOAN, sections=sections))
-    return Assistant(router, clock or SystemClock(), timezone, rules, requests, offers[:1])
+    return Assistant(router, clock or SystemClock(), timezone, rules, requests, offers[:1], questions)
 
 
 def load_router(folder: Path) -> Router:
@@ -74,6 +77,7 @@ def load_school_if_configured(folder: Path) -> School | None:
 async def open_assistant(folder: Path, clock: Clock | None = None) -> tuple[Assistant, Database | None]:
     """The assistant with the school's request records open (SQLite in `STAFFROOM_DATA_DIR`,
     or the database `DATABASE_URL` names); call inside the event loop that will use it."""
+    from bot.questions.desk import QuestionDesk
     from bot.requests.conversation import RequestConversation
     from bot.requests.workflow import RequestWorkflow
     from bot.store.database import open_database
@@ -87,7 +91,7 @@ async def open_assistant(folder: Path, clock: Clock | None = None) -> tuple[Assi
         raise SetupError(f"The request records can't be opened: {error}") from None
     library = load_router(folder).library
     requests = RequestConversation(RequestWorkflow(school, database, library))
-    return build_assistant(folder, clock, requests=requests), database
+    return build_assistant(folder, clock, requests, QuestionDesk(school, database)), database
 
 
 # -- commands -------------------------------------------------------------------
@@ -175,6 +179,22 @@ def command_checkins(args: argparse.Namespace) -> int:
     if args.checkins_command == "preview":
         return preview_checkins(school, day)
     return report_checkins(school, day)
+
+
+def command_questions(args: argparse.Namespace) -> int:
+    from bot.questions.commands import report_questions, teach_wording
+
+    folder = policies_folder(args.policies)
+    router = load_router(folder)
+    if args.questions_command == "teach":
+        return teach_wording(folder, router, args.phrase, args.section, undo=args.undo)
+    school = load_school_if_configured(folder)
+    if school is None:
+        raise SetupError("The question log needs the school's school.yaml (and its database).")
+    try:
+        return report_questions(school, router, args.since)
+    except StorageError as error:
+        raise SetupError(f"The question log can't be opened: {error}") from None
 
 
 def command_directory_import(args: argparse.Namespace) -> int:
@@ -347,6 +367,19 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
         sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
         sub.set_defaults(handler=command_checkins)
+
+    questions = commands.add_parser("questions", help="questions the policies didn't answer, and teaching wordings")
+    question_commands = questions.add_subparsers(dest="questions_command", required=True)
+    question_report = question_commands.add_parser("report", help="logged questions grouped by what they ask")
+    question_report.add_argument("--since", metavar="YYYY-MM-DD", help="from this day (default: a week ago)")
+    teach = question_commands.add_parser("teach", help="add a wording to a section in topics.yaml")
+    teach.add_argument("phrase", help="the wording staff use, e.g. \"can I take a sabbatical\"")
+    teach.add_argument("--section", required=True, metavar="\"TITLE · NUMBER\"",
+                       help="the section that answers it, e.g. \"Working from Home Policy · 3\"")
+    teach.add_argument("--undo", action="store_true", help="take the wording out again")
+    for sub in (question_report, teach):
+        sub.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
+        sub.set_defaults(handler=command_questions)
 
     directory = commands.add_parser("directory", help="the staff directory")
     directory_commands = directory.add_subparsers(dest="directory_command", required=True)

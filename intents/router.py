@@ -177,12 +177,15 @@ class Router:
         lexicon = load_lexicon([folder / SCHOOL_LEXICON_NAME])
         corpus_words = {w for p in library.passages for w in normalise(p.text).split()}
         corpus_words |= {w for s in library.sections() for w in normalise(s.heading).split()}
-        analyzer = Analyzer(lexicon, corpus_words)
         keywords, problems = read_topics(folder / TOPICS_FILE_NAME, library)
         if problems:
             from intents.policy_library import PolicyFileError
 
             raise PolicyFileError(problems)
+        # The school's own words for its sections are its vocabulary too: a topic word it lists ("sabbatical",
+        # taught with `staffroom questions teach`) is then known, not a topic the policies never mention.
+        corpus_words |= {w for phrases in keywords.values() for phrase in phrases for w in normalise(phrase).split()}
+        analyzer = Analyzer(lexicon, corpus_words)
         index = PassageIndex(library, analyzer, keywords)
         wfh_group = next((g for g in lexicon.groups if "~" + "_".join(normalise(g[0]).split()) == WFH), [])
         cues = Cues.load([BUNDLED_CUES, folder / SCHOOL_CUES_NAME], wfh_group)

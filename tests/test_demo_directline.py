@@ -62,7 +62,7 @@ async def test_the_demo_listens_on_loopback_and_serve_has_no_direct_line(demo: D
 async def test_everyone_is_greeted_at_start_so_they_can_be_reached(demo: DemoServer, http: aiohttp.ClientSession) -> None:
     for email in (TEACHER, HEAD):
         body = await activities(http, demo, await session_of(http, demo, email))
-        assert body["activities"][0]["text"].startswith("Hello, I'm Staffroom")
+        assert body["activities"][0]["summary"].startswith("Hello, I'm Staffroom")  # a card of suggested questions
 
 
 async def test_watermarks_return_only_what_is_new(demo: DemoServer, http: aiohttp.ClientSession) -> None:

@@ -11,8 +11,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from bot.cli import main
 from bot.privacy.inventory import CLASSIFICATION, Kind, build_inventory, unclassified
 from bot.privacy.retention import RULES
-from bot.privacy.schedule import Retention
-from bot.school import demo_school_folder
+from bot.school import demo_school_folder, load_school
 from bot.store.tables import Base
 
 
@@ -31,14 +30,14 @@ def test_a_new_column_without_a_classification_is_named() -> None:
 
 
 def test_free_text_and_identifiers_are_personal_and_each_table_has_a_retention() -> None:
-    entries = {entry.name: entry for entry in build_inventory(Retention())}
+    entries = {entry.name: entry for entry in build_inventory(load_school().config)}
     assert ("note", Kind.FREE_TEXT) in entries["requests"].personal
     assert ("requester_email", Kind.IDENTIFIER) in entries["requests"].personal
     assert entries["scheduled_runs"].personal == ()
     assert all(entry.retention for entry in entries.values())
     for rule in RULES:
         if rule.table in Base.metadata.tables:
-            assert entries[rule.table].retention == rule.describe(Retention())
+            assert entries[rule.table].retention == rule.describe(load_school().config)
 
 
 @pytest.fixture
@@ -89,4 +88,4 @@ def test_the_readme_holds_the_inventory_of_the_default_schedule() -> None:
     from bot.privacy.inventory import render_inventory_table
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    assert render_inventory_table(build_inventory(Retention())) in readme
+    assert render_inventory_table(build_inventory(load_school().config)) in readme

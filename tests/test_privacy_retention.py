@@ -244,9 +244,10 @@ def test_a_retention_setting_out_of_range_names_file_and_line(tmp_path: Path) ->
 
 
 def test_the_demo_school_has_the_default_schedule() -> None:
-    retention = load_school().config.retention
+    config = load_school().config
+    retention = config.retention
     assert (retention.decided_requests_academic_years, retention.check_in_days, retention.delivered_message_days,
-            retention.question_log_days, retention.former_staff_account_days) == (2, 365, 30, 90, 30)
+            config.question_log.retention_days, retention.former_staff_account_days) == (2, 365, 30, 90, 30)
 
 
 async def test_serve_starts_the_daily_purge(school: School, database: Database, clock: FakeClock) -> None:

@@ -157,3 +157,25 @@ def test_people_are_found_by_platform_id_then_email() -> None:
     by_email = directory.find_person(Person(platform="slack", user_id="U999", email="S.Carter@Oakfield.example"))
     assert by_email is not None and by_email.name == "Sam Carter"
     assert directory.find_person(Person(platform="slack", user_id="U999", email="x@y.example")) is None
+
+
+def test_question_log_retention_and_digest_time_are_checked_with_their_lines() -> None:
+    text = DEMO_TEXT.replace("retention_days: 90", "retention_days: 0")
+    error = refuse(text)
+    assert error.line == line_of(text, "retention_days: 0")
+    assert error.field == "question_log.retention_days"
+    text = DEMO_TEXT.replace('digest_time: "15:00"', 'digest_time: "18:30"')
+    error = refuse(text)
+    assert error.field == "question_log" and "outside working hours" in str(error)
+    assert error.line == line_of(text, "question_log:")
+
+
+def test_the_policy_lead_must_be_in_the_directory() -> None:
+    text = DEMO_TEXT.replace("policy_lead: d.reyes@oakfield.example", "policy_lead: x.y@oakfield.example")
+    error = refuse(text)
+    assert error.field == "roles.policy_lead" and error.line == line_of(text, "policy_lead: x.y")
+
+
+def test_question_log_defaults_to_ninety_days() -> None:
+    text = DEMO_TEXT.replace("  retention_days: 90                        # then deleted\n", "")
+    assert parse_school(FILE, text).config.question_log.retention_days == 90

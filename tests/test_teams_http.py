@@ -112,7 +112,7 @@ async def test_a_message_delivered_twice_is_answered_once(teams: TeamsHarness) -
 async def test_installation_says_hello_and_keeps_the_conversation(teams: TeamsHarness) -> None:
     await install(teams, HEAD)
     [hello] = teams.connector.sent
-    assert hello.activity["text"].startswith("Hello, I'm Staffroom")
+    assert hello.activity["summary"].startswith("Hello, I'm Staffroom")  # a card, with suggested questions
     row = await find_account(teams.runtime.database, "teams", TENANT, teams.user(HEAD).aad_object_id)
     assert row is not None and row.email == HEAD and row.conversation is not None
 
@@ -142,7 +142,8 @@ async def test_request_form_endorse_approve_and_the_requester_is_told(teams: Tea
     request_id = await submit_request(teams)
 
     await deliver(teams)
-    [manager_card] = [s for s in teams.connector.sent_to(teams.user(PHASE_LEADER).personal_conversation) if s.card]
+    # The installation hello (a card of suggested questions) is a reply; delivered notices are sends.
+    [manager_card] = [s for s in teams.connector.sent_to(teams.user(PHASE_LEADER).personal_conversation) if s.card and s.kind == "send"]
     assert manager_card.kind == "send" and manager_card.card is not None
     assert manager_card.card["refresh"]["userIds"] == [teams.user(PHASE_LEADER).channel_id]
     assert "Report checking" in manager_card.text
@@ -154,7 +155,7 @@ async def test_request_form_endorse_approve_and_the_requester_is_told(teams: Tea
     assert update.card is not None and not _has_buttons(update.card)
 
     await deliver(teams)
-    [head_card] = [s for s in teams.connector.sent_to(teams.user(HEAD).personal_conversation) if s.card]
+    [head_card] = [s for s in teams.connector.sent_to(teams.user(HEAD).personal_conversation) if s.card and s.kind == "send"]
     assert head_card.card is not None
     _, body = await teams.press(HEAD, find_action(head_card.card, APPROVE), head_card.activity_id)
     assert "approved" in " ".join(_texts(invoke_card(body)))
@@ -170,7 +171,7 @@ async def test_decline_asks_for_a_reason_then_shows_the_outcome(teams: TeamsHarn
     await install(teams, PHASE_LEADER, TEACHER)
     request_id = await submit_request(teams)
     await deliver(teams)
-    [card] = [s for s in teams.connector.sent_to(teams.user(PHASE_LEADER).personal_conversation) if s.card]
+    [card] = [s for s in teams.connector.sent_to(teams.user(PHASE_LEADER).personal_conversation) if s.card and s.kind == "send"]
     assert card.card is not None
     _, body = await teams.press(PHASE_LEADER, find_action(card.card, DECLINE), card.activity_id)
     form = invoke_card(body)

@@ -91,9 +91,17 @@ class DeliveryService:
 def start_delivery(runtime: Runtime) -> DeliveryService:
     """The service for one running Staffroom, started (call inside the server's event loop)."""
     from bot.checkins.scheduler import CheckInScheduler
+    from bot.questions.schedule import QuestionJobs
 
     scheduler = CheckInScheduler([runtime.school], runtime.database, runtime.clock)
+    questions = QuestionJobs([runtime.school], runtime.database, runtime.clock,
+                             lambda: runtime.assistant.router.analyzer)
+
+    async def tick() -> None:
+        await scheduler.tick()
+        await questions.tick()  # the question log's daily purge and weekly digest
+
     service = DeliveryService(runtime.database, runtime.couriers, {runtime.school.id: runtime.school}, runtime.clock,
-                              scheduler_tick=scheduler.tick)
+                              scheduler_tick=tick)
     service.start()
     return service

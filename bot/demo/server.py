@@ -72,6 +72,7 @@ def demo_people(school: School) -> list[DemoPerson]:
 async def open_demo_runtime(folder: Path, data_dir: Path, clock: Clock | None = None) -> Runtime:
     """The school's assistant over a fresh SQLite database in `data_dir`."""
     from bot.cli import SetupError, build_assistant, load_router, load_school_if_configured
+    from bot.questions.desk import QuestionDesk
     from bot.requests.conversation import RequestConversation
     from bot.requests.workflow import RequestWorkflow
     from bot.store.database import open_database
@@ -82,7 +83,7 @@ async def open_demo_runtime(folder: Path, data_dir: Path, clock: Clock | None = 
     clock = clock or DemoClock(school)
     database = await open_database(f"sqlite+aiosqlite:///{data_dir / 'demo.sqlite3'}")
     requests = RequestConversation(RequestWorkflow(school, database, load_router(folder).library))
-    assistant = build_assistant(folder, clock, requests=requests)
+    assistant = build_assistant(folder, clock, requests, QuestionDesk(school, database))
     return Runtime(school=school, assistant=assistant, database=database, settings=Settings(), clock=clock)
 
 

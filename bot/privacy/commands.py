@@ -145,6 +145,6 @@ def run_erase(school: School, email: str, *, apply: bool, name: str | None = Non
 def run_inventory(school: School, *, table: bool = False, out: TextIO | None = None) -> int:
     """Print the data inventory: tables, personal columns, purpose, retention (`table`: one Markdown table)."""
     out = out or sys.stdout
-    entries = build_inventory(school.config.retention)
+    entries = build_inventory(school.config)
     print((render_inventory_table if table else render_inventory)(entries), file=out, end="")
     return 0

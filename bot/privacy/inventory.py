@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Table
 
 from bot.privacy.retention import RULES
-from bot.privacy.schedule import Retention
+from bot.school.config import SchoolConfig
 from bot.store.tables import Base
 
 
@@ -53,7 +53,8 @@ PURPOSES: dict[str, TablePurpose] = {
     "check_ins": TablePurpose("wellbeing check-ins a line manager recorded (duty of care, WFH policy 6)",
                               "legal obligation: health and safety duty of care (Art. 6(1)(c)); "
                               "legitimate interests (Art. 6(1)(f))"),
-    "question_log": TablePurpose("questions asked of the assistant, to improve its answers",
+    "question_log": TablePurpose("questions the policies did not answer and answers marked 👎, without who asked, "
+                                 "so the school can improve its policies' wording",
                                  "legitimate interests: improving the service (Art. 6(1)(f))"),
     "scheduled_runs": TablePurpose("which timed jobs ran on which day", _OPERATIONS,
                                    "indefinitely (no personal data; a few rows a day)"),
@@ -86,7 +87,7 @@ CLASSIFICATION: dict[str, dict[str, Kind]] = {
         "id": N, "school_id": N, "recipient_email": ID, "request_id": N, "reason": N, "reply": F,
         "created_at": N, "deliver_after": N, "delivered_at": P, "attempts": N, "last_error": N,
         "dedupe_key": ID, "next_attempt_at": N, "lease_until": N, "lease_token": N, "dead_at": N,
-        "platform": N, "receipt": ID,
+        "platform": N, "receipt": ID, "sends_started": N,
     },
     "check_ins": {
         "id": N, "school_id": N, "staff_email": ID, "day": P, "manager_email": ID, "recorded_at": P,
@@ -105,6 +106,11 @@ CLASSIFICATION: dict[str, dict[str, Kind]] = {
     },
     "slack_oauth_states": {"state": N, "expires_at": N},
     "audit_releases": {"id": N, "purpose": N, "at": N},
+    # No column names who asked; the words are redacted of emails, phone numbers and staff names.
+    "question_log": {
+        "id": N, "school_id": N, "token": N, "asked_on": N, "text": F, "answered": N, "closest": N,
+        "feedback": N, "comment": F,
+    },
 }
 
 
@@ -130,7 +136,7 @@ def unclassified(tables: dict[str, Table] | None = None) -> list[str]:
     return missing
 
 
-def build_inventory(retention: Retention) -> list[TableEntry]:
+def build_inventory(config: SchoolConfig) -> list[TableEntry]:
     """The inventory of the schema this version of Staffroom has, with the school's retention."""
     rules = {rule.table: rule for rule in RULES}
     entries = []
@@ -138,7 +144,7 @@ def build_inventory(retention: Retention) -> list[TableEntry]:
         purpose = PURPOSES[name]
         kinds = CLASSIFICATION[name]
         rule = rules.get(name)
-        kept = rule.describe(retention) if rule is not None else purpose.kept
+        kept = rule.describe(config) if rule is not None else purpose.kept
         personal = tuple((c.name, kinds[c.name]) for c in table.columns if kinds[c.name] is not Kind.NONE)
         other = tuple(c.name for c in table.columns if kinds[c.name] is Kind.NONE)
         entries.append(TableEntry(name, purpose, kept, personal, other))

@@ -22,6 +22,7 @@ from bot.privacy.release import audit_released
 from bot.privacy.schedule import Retention, requests_kept_from
 from bot.requests.states import FINAL_STATES, RequestState
 from bot.school import School
+from bot.school.config import SchoolConfig
 from bot.store.database import Database
 from bot.store.tables import AuditRow, Base, OutboxRow, PlatformAccountRow, RequestRow
 
@@ -55,7 +56,7 @@ class PurgeRule(Protocol):
     @property
     def table(self) -> str: ...
 
-    def describe(self, retention: Retention) -> str: ...
+    def describe(self, config: SchoolConfig) -> str: ...
 
     async def prepare(self, session: AsyncSession, context: PurgeContext) -> None: ...
 
@@ -76,8 +77,8 @@ class ClosedRequestsRule(_NoPreparation):
     name: str = "requests"
     table: str = "requests"
 
-    def describe(self, retention: Retention) -> str:
-        years = retention.decided_requests_academic_years
+    def describe(self, config: SchoolConfig) -> str:
+        years = config.retention.decided_requests_academic_years
         after = {1: "the next academic year", 2: "the academic year after next"}.get(
             years, f"the academic year {years} years later")
         return (f"decided, cancelled or expired requests and their audit entries: to 31 August at the end of "
@@ -112,13 +113,13 @@ class AgeRule(_NoPreparation):
     name: str
     table: str
     column: str
-    days: Callable[[Retention], int]
+    days: Callable[[SchoolConfig], int]
     what: str
     #: Extra condition on the rows (e.g. only delivered messages).
     only: Callable[[Table], ColumnElement[bool]] | None = field(default=None)
 
-    def describe(self, retention: Retention) -> str:
-        return f"{self.what}: {self.days(retention)} days"
+    def describe(self, config: SchoolConfig) -> str:
+        return f"{self.what}: {self.days(config)} days"
 
     def _table(self) -> Table:
         table = Base.metadata.tables[self.table]
@@ -129,7 +130,7 @@ class AgeRule(_NoPreparation):
     async def due(self, session: AsyncSession, context: PurgeContext, limit: int | None) -> list[int]:
         table = self._table()
         column = table.c[self.column]
-        limit_instant = context.now - timedelta(days=self.days(context.retention))
+        limit_instant = context.now - timedelta(days=self.days(context.school.config))
         is_day = isinstance(column.type, Date)
         threshold = context.school.calendar.local_date(limit_instant) if is_day else limit_instant
         conditions = [column < threshold]
@@ -152,9 +153,9 @@ class FormerStaffAccountsRule:
     name: str = "platform_accounts"
     table: str = "platform_accounts"
 
-    def describe(self, retention: Retention) -> str:
+    def describe(self, config: SchoolConfig) -> str:
         return (f"chat accounts of people no longer in the staff directory: "
-                f"{retention.former_staff_account_days} days after they leave it")
+                f"{config.retention.former_staff_account_days} days after they leave it")
 
     async def prepare(self, session: AsyncSession, context: PurgeContext) -> None:
         """Note when each account's person left the directory; forget it if they came back."""
@@ -204,11 +205,13 @@ def _delivered(table: Table) -> ColumnElement[bool]:
 #: Every retention rule, in the order the purge runs them. A new table with personal data is one entry.
 RULES: tuple[PurgeRule, ...] = (
     ClosedRequestsRule(),
-    AgeRule("check_ins", "check_ins", "day", lambda r: r.check_in_days, "check-in records, by the day they were about"),
-    AgeRule("outbox", "outbox", "delivered_at", lambda r: r.delivered_message_days,
+    AgeRule("check_ins", "check_ins", "day", lambda c: c.retention.check_in_days,
+            "check-in records, by the day they were about"),
+    AgeRule("outbox", "outbox", "delivered_at", lambda c: c.retention.delivered_message_days,
             "delivered messages (dead letters are kept until resolved)", only=_delivered),
-    AgeRule("question_log", "question_log", "asked_at", lambda r: r.question_log_days,
-            "questions asked of the assistant and the answers given"),
+    # Answered questions nobody marked 👎 go sooner, by the question log's own daily job (bot/questions).
+    AgeRule("question_log", "question_log", "asked_on", lambda c: c.question_log.retention_days,
+            "declined questions and answers marked 👎, without who asked (question_log.retention_days)"),
     FormerStaffAccountsRule(),
 )
 

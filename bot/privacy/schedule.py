@@ -5,7 +5,6 @@ retention:
   decided_requests_academic_years: 2   # kept to the end of the academic year after next
   check_in_days: 365
   delivered_message_days: 30           # dead letters stay until someone resolves them
-  question_log_days: 90
   former_staff_account_days: 30        # chat accounts of people no longer in the directory
 ```
 
@@ -35,8 +34,6 @@ class Retention(BaseModel):
     check_in_days: int = Field(default=365, ge=30, le=3650)
     #: Delivered messages in the outbox; dead letters are kept until resolved.
     delivered_message_days: int = Field(default=30, ge=1, le=3650)
-    #: Questions asked of the assistant and its answers.
-    question_log_days: int = Field(default=90, ge=1, le=3650)
     #: Chat accounts of people no longer in the staff directory, from the day they left it.
     former_staff_account_days: int = Field(default=30, ge=0, le=3650)
 

@@ -25,6 +25,7 @@ class Role(StrEnum):
     DSL = "dsl"
     SENDCO = "sendco"
     CHAIR_OF_GOVERNORS = "chair_of_governors"
+    POLICY_LEAD = "policy_lead"
 
 
 #: An approval step: a role holder, or the requester's own line manager.
@@ -112,6 +113,8 @@ class Roles(Strict):
     dsl: Email | None = None
     sendco: Email | None = None
     chair_of_governors: Email | None = None
+    #: Reads the weekly digest of unanswered questions and may teach the assistant new wordings.
+    policy_lead: Email | None = None
 
 
 class PolicyReference(Strict):
@@ -183,6 +186,16 @@ class Delivery(Strict):
     longest_wait_seconds: float = Field(default=900, gt=0, le=86400)
 
 
+class QuestionLog(Strict):
+    """Questions the policies did not answer (and answers marked 👎), kept without who asked."""
+
+    #: Logged questions are deleted this many days after they were asked.
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    #: On the last working day of the week, the policy lead gets the week's questions.
+    weekly_digest: bool = True
+    digest_time: time = time(15, 0)
+
+
 class BankHolidays(StrEnum):
     ENGLAND = "england"
     WALES = "wales"
@@ -219,6 +232,7 @@ class SchoolConfig(Strict):
     delivery: Delivery = Delivery()
     #: How long records are kept (bot/privacy/schedule.py).
     retention: Retention = Retention()
+    question_log: QuestionLog = QuestionLog()
     staff: tuple[StaffEntry, ...] = Field(min_length=1)
 
     @field_validator("check_ins")
@@ -233,6 +247,15 @@ class SchoolConfig(Strict):
                 raise ValueError(
                     f"{name} {moment:%H:%M} is outside working hours ({hours.start:%H:%M}-{hours.end:%H:%M})"
                 )
+        return value
+
+    @field_validator("question_log")
+    @classmethod
+    def _digest_inside_working_hours(cls, value: QuestionLog, info: ValidationInfo) -> QuestionLog:
+        hours = info.data.get("working_hours")
+        if isinstance(hours, WorkingHours) and not hours.start <= value.digest_time < hours.end:
+            window = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
+            raise ValueError(f"digest_time {value.digest_time:%H:%M} is outside working hours ({window})")
         return value
 
     @field_validator("time_zone")

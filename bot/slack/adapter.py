@@ -168,12 +168,14 @@ def parse_block_action(body: Mapping[str, Any]) -> Clicked | None:
         response_url=_text(body.get("response_url")) or None,
         from_home=view.get("type") == "home",
     )
-    stamp = _text(pressed.get("action_ts")) or _text(body.get("trigger_id"))
+    # The click's own time and trigger make it unique; the key names no one, so the record of handled
+    # events can't be matched to a 👎 in the question log.
+    stamp = f"{_text(pressed.get('action_ts'))}:{_text(body.get('trigger_id'))}"
     return Clicked(
         place=place,
         action_id=action_id,
         value=_text(pressed.get("value")),
-        event_key=f"action:{team}:{user}:{action_id}:{stamp}",
+        event_key=f"action:{team}:{action_id}:{stamp}",
         on_card=len(rows) == 1,
     )
 

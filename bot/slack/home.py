@@ -1,4 +1,4 @@
-"""App Home: the person's requests with their status and Cancel, and what waits for their decision."""
+"""App Home: suggested questions, the person's requests with their status and Cancel, and what waits for them."""
 
 from __future__ import annotations
 
@@ -22,14 +22,16 @@ async def build_home_reply(assistant: Assistant, person: Person) -> Reply:
     return await assistant.requests.show_my_requests(person, assistant.clock.now())
 
 
-def render_home(reply: Reply) -> JsonDict:
-    """The home tab view: a header, the intro, then the requests (at most 100 blocks)."""
+def render_home(reply: Reply, suggestions: Reply | None = None) -> JsonDict:
+    """The home tab view: a header, the intro, suggested questions, then the requests (at most 100 blocks)."""
     intro: JsonDict = {"type": "section", "text": {"type": "mrkdwn", "text": escape_mrkdwn(INTRO)}}
     header: JsonDict = {"type": "header", "text": {"type": "plain_text", "text": "Staffroom"}}
-    blocks: list[JsonDict] = [header, intro, {"type": "divider"}, *render_blocks(reply, MAX_VIEW_BLOCKS)]
+    suggested = render_blocks(suggestions, MAX_VIEW_BLOCKS) if suggestions is not None and suggestions.blocks else []
+    blocks: list[JsonDict] = [header, intro, *suggested, {"type": "divider"}, *render_blocks(reply, MAX_VIEW_BLOCKS)]
     return {"type": "home", "blocks": fit(blocks, MAX_VIEW_BLOCKS)}
 
 
 async def publish_home(client: AsyncWebClient, assistant: Assistant, person: Person) -> None:
     reply = await build_home_reply(assistant, person)
-    await client.views_publish(user_id=person.user_id, view=render_home(reply))
+    suggestions = assistant.questions.suggestions(assistant) if assistant.questions is not None else None
+    await client.views_publish(user_id=person.user_id, view=render_home(reply, suggestions))

@@ -1,11 +1,11 @@
-"""The database tables: requests, their audit log, the outbox, check-ins, and what chat platforms told us."""
+"""The database tables: requests, audit log, outbox, check-ins, question log, and what chat platforms told us."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -246,3 +246,35 @@ class AuditReleaseRow(Base):
     #: "purge" (entries of expired requests may be deleted) or "erase" (a person may be pseudonymised).
     purpose: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+class QuestionLogRow(Base):
+    """A question the policies did not answer, or an answer marked 👎: the words only, never who asked.
+
+    There is no column for a person: not a user id, name or email, and only the day it was asked.
+    The text has email addresses and phone numbers removed before it is written (`bot.questions.redact`).
+    Answered questions are kept a short while so a 👎 can find them by `token`, then deleted.
+    """
+
+    __tablename__ = "question_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    school_id: Mapped[str] = mapped_column(String(64))
+    #: An opaque random token the answer's 👍/👎 buttons carry (it says nothing about who asked).
+    token: Mapped[str] = mapped_column(String(32))
+    #: The school's local date it was asked (no time of day, so it can't be matched to a message).
+    asked_on: Mapped[date] = mapped_column(Date)
+    #: The question, redacted.
+    text: Mapped[str] = mapped_column(Text)
+    #: True when the policies answered it (kept only for the feedback window unless marked 👎).
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The closest sections the router found, as citations ("Working from Home Policy · 8.2 IT support").
+    closest: Mapped[list[str]] = mapped_column(JSON)
+    #: "good" or "bad" once someone pressed 👍 or 👎 (the first press counts).
+    feedback: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    #: What the person was looking for, after a 👎 (redacted too).
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("token", name="uq_question_log_token"),
+        Index("ix_question_log_school_day", "school_id", "asked_on"),
+    )

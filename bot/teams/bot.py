@@ -20,13 +20,16 @@ from msrest.exceptions import ClientException
 
 from bot.assistant import HELP_TEXT, START_LOAN, START_REQUEST
 from bot.messages import Action, Message, Person, Reply
+from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
+from bot.questions.digest import TEACH
+from bot.questions.suggestions import ASK
 from bot.requests.cards import DECLINE_REASON
 from bot.runtime import Runtime
 from bot.store.events import first_sighting
 from bot.teams import activities
 from bot.teams.activities import DECISION_ACTIONS, is_refusal, render_activity, render_reply_card
 from bot.teams.auth import MICROSOFT_METADATA_URL, KeyTiming
-from bot.teams.cards import REFRESH, ButtonKind
+from bot.teams.cards import REFRESH, ButtonKind, is_plain
 from bot.teams.parse import (
     CARD_ACTION_INVOKE,
     PLATFORM,
@@ -45,7 +48,9 @@ log = logging.getLogger(__name__)
 
 WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
 #: Buttons that open a form: the form comes as a new message and the card they sit on stays.
-OPENS_FORM = frozenset({START_REQUEST, START_LOAN})
+OPENS_FORM = frozenset({START_REQUEST, START_LOAN, ANSWER_BAD, TEACH})
+#: Buttons whose answer comes as a new message, leaving their card as it is (a suggested question).
+KEEPS_CARD = OPENS_FORM | {ASK}
 #: Decisions after which everyone who sees the approver's card should see the outcome.
 DECIDES = DECISION_ACTIONS | {DECLINE_REASON}
 
@@ -155,7 +160,7 @@ class TeamsBot(Bot):  # type: ignore[misc]
         replies = await self.act(context, person, pressed)
         first, rest = replies[0], replies[1:]
         card_id = context.activity.reply_to_id
-        if card_id and pressed.action_id not in OPENS_FORM and not is_refusal(first):
+        if card_id and pressed.action_id not in KEEPS_CARD and not is_refusal(first):
             update = render_activity(first, ButtonKind.SUBMIT)
             update.id = card_id
             await context.update_activity(update)
@@ -185,8 +190,16 @@ class TeamsBot(Bot):  # type: ignore[misc]
             return
         replies = await self.act(context, person, pressed)
         first, rest = replies[0], replies[1:]
-        if is_refusal(first):
+        if pressed.action_id in ANSWER_FEEDBACK:
+            # 👍/👎 keep the answer's card; a 👎's "what were you looking for?" comes as a new card.
+            await context.send_activity(activities.message_response(first.text))
+            rest = rest if is_plain(first) else [first, *rest]
+        elif is_refusal(first):
             await context.send_activity(activities.error_response(first.text))
+        elif pressed.action_id == ASK:
+            # A suggested question: the suggestions stay; the answer comes as its own card.
+            await context.send_activity(activities.message_response(pressed.value[:200]))
+            rest = [first, *rest]
         elif pressed.action_id in OPENS_FORM:
             await context.send_activity(activities.message_response(first.text))
             rest = [first, *rest]
@@ -221,14 +234,19 @@ class TeamsBot(Bot):  # type: ignore[misc]
         return replies or [Reply(text="Done.")]
 
     async def on_installation(self, context: TurnContext) -> None:
-        """Installed (personal or team): remember the installer; say hello in a personal chat."""
+        """Installed (personal or team): remember the installer; say hello in a personal chat, with suggestions."""
         action = context.activity.action or ""
         if not action.startswith("add"):
             log.info("teams: app %s by a user", action or "updated")
             return
         await self.identify(context)
         if is_personal(context.activity):
-            await context.send_activity(_plain(WELCOME))
+            questions = self.runtime.assistant.questions
+            if questions is None:
+                await context.send_activity(_plain(WELCOME))
+                return
+            # Hello, with questions from the school's own policies to try (each a button that asks it).
+            await self.send(context, [questions.welcome(self.runtime.assistant, WELCOME)])
 
     async def on_conversation_update(self, context: TurnContext) -> None:
         """Members added to a personal chat: where to reach this person from now on."""

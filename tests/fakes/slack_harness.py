@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 
 from bot.assistant import Assistant
 from bot.clock import FakeClock
+from bot.questions.desk import QuestionDesk
 from bot.requests.conversation import RequestConversation
 from bot.runtime import Runtime
 from bot.school import School
@@ -47,7 +48,8 @@ def build_runtime(school: School, database: Database, clock: FakeClock, settings
     wfh = school.config.request_types.get("wfh")
     rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref)) if wfh else ()
     conversation = RequestConversation(RequestWorkflow(school, database, router.library))
-    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation)
+    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation,
+                          questions=QuestionDesk(school, database))
     return Runtime(school=school, assistant=assistant, database=database, settings=settings, clock=clock)
 
 

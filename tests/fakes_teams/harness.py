@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.assistant import Assistant
 from bot.clock import FakeClock
+from bot.questions.desk import QuestionDesk
 from bot.requests.conversation import RequestConversation
 from bot.requests.workflow import RequestWorkflow
 from bot.runtime import Runtime
@@ -144,7 +145,8 @@ class TeamsHarness:
 def build_runtime(school: School, database: Database, clock: FakeClock, settings: Settings | None = None) -> Runtime:
     router = Router.from_folder(school.folder)
     requests = RequestConversation(RequestWorkflow(school, database, router.library))
-    assistant = Assistant(router, clock, school.calendar.zone, requests=requests)
+    assistant = Assistant(router, clock, school.calendar.zone, requests=requests,
+                          questions=QuestionDesk(school, database))
     return Runtime(school=school, assistant=assistant, database=database, settings=settings or Settings(), clock=clock)
 
 
