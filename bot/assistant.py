@@ -108,7 +108,7 @@ def slots_from_json(value: str) -> RequestSlots:
             reason=str(data["reason"])[:1000] if "reason" in data else None,
             reason_category=ReasonCategory(category) if category else None,
         )
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
         return RequestSlots()
 
 

@@ -106,6 +106,23 @@ async def test_absurd_button_values_get_a_clear_reply(
     no_tracebacks(caplog)
 
 
+@pytest.mark.parametrize("action_id, value", [
+    ("request.start", '{"weekday": 1e999}'),
+    ("request.start", "[" * 1900),
+    ("checkin.done", "[" * 1900),
+    ("checkin.done", '{"staff": "x", "day": 1e999}'),
+])
+async def test_absurd_form_and_check_in_button_values_change_nothing(
+    slack: SlackHarness, database: Database, caplog: pytest.LogCaptureFixture, action_id: str, value: str
+) -> None:
+    response = await slack.post(block_action(TEACHER_ID, {"action_id": action_id, "value": value}))
+    assert response.status == 200
+    said = json.dumps([call.body for call in slack.fake.calls])
+    assert "went wrong" not in said.lower()
+    assert await count_rows(database) == {"requests": 0, "audit_log": 0, "outbox": 0}
+    no_tracebacks(caplog)
+
+
 async def test_a_wfh_range_to_the_end_of_time_is_refused_quickly(
     slack: SlackHarness, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -164,7 +164,7 @@ async def test_a_stalled_key_endpoint_gives_teams_a_prompt_503_and_slack_and_hea
     async with FakeSlackApi() as slack:
         settings = slack_settings(slack, microsoft_app_id=APP_ID, microsoft_app_password="secret")
         harness = await start_harness(build_runtime(school, database, clock, settings), connector,
-                                      authenticated_options(issuer, fetch_timeout=1.0))
+                                      authenticated_options(issuer, fetch_timeout=3.0))
         try:
             activity = harness.message(TEACHER, "help")
             token = f"Bearer {issuer.token(activity['serviceUrl'])}"
@@ -178,23 +178,23 @@ async def test_a_stalled_key_endpoint_gives_teams_a_prompt_503_and_slack_and_hea
             for _ in range(3):
                 t0 = loop.time()
                 health = await harness.client.get("/healthz")
-                assert health.status == 200 and loop.time() - t0 < 0.5
+                assert health.status == 200 and loop.time() - t0 < 1.0
             body = dm_event("U0TEACHER", "who do I contact about IT?")
             t0 = loop.time()
             slack_response = await harness.client.post("/slack/events", data=body.encode(),
                                                        headers=signed_headers(body, content_type="application/json"))
-            assert slack_response.status == 200 and loop.time() - t0 < 0.5
+            assert slack_response.status == 200 and loop.time() - t0 < 1.0
             await slack.wait_for("chat.postMessage", timeout=10)
 
             status, answer = await teams_call
             assert status == 503 and "try again" in answer["error"]
-            assert loop.time() - started < 3.0  # the fetch timeout (1 s), not the stall (60 s)
+            assert loop.time() - started < 6.0  # the fetch timeout (3 s), not the stall (60 s)
             assert connector.sent == []
 
             # Backing off: the next activity is refused at once, without another fetch.
             t0 = loop.time()
             status, _ = await post(harness, harness.message(TEACHER, "help"), token)
-            assert status == 503 and loop.time() - t0 < 0.5
+            assert status == 503 and loop.time() - t0 < 1.0
             assert issuer.requests == 1
         finally:
             await harness.client.close()

@@ -49,7 +49,7 @@ def read_button_value(value: str) -> ButtonTarget | None:
     try:
         data = json.loads(value)
         return ButtonTarget(str(data["staff"]).strip().lower(), date.fromisoformat(str(data["day"])))
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):  # RecursionError: nested too deep to read
         return None
 
 

@@ -1,8 +1,10 @@
 """What a platform adapter offers the outbox dispatcher: deliver one reply to one person.
 
 Each platform (Slack, Teams) implements `Courier`. The dispatcher picks the
-recipient's account, calls `deliver`, and records the outcome in the same
-transaction that marks the outbox row, so a message is never sent twice.
+recipient's account, calls `deliver`, and records the outcome while it holds the
+row's lease. A courier that can also look for an earlier try (`LooksBeforeResending`,
+Slack) is asked first whenever that try may have arrived, so a crash or a slow
+answer doesn't post a message twice.
 """
 
 from __future__ import annotations

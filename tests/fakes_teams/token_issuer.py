@@ -9,6 +9,7 @@ Bot Framework channel does (`iss` https://api.botframework.com, `aud` the bot's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ class TokenIssuer:
     requests: int = 0
     _runner: web.AppRunner | None = None
     _port: int = 0
+    _closing: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def metadata_url(self) -> str:
@@ -57,12 +59,14 @@ class TokenIssuer:
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._runner is not None
+        self._closing.set()
         await self._runner.cleanup()
 
     async def _metadata(self, request: web.Request) -> web.Response:
         self.requests += 1
-        if self.stall:
-            await asyncio.sleep(60)  # an outage: the answer never comes in time
+        if self.stall:  # an outage: no answer in time (until the stand-in closes, at most a minute)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), 60)
         return web.json_response({"issuer": CHANNEL_ISSUER, "jwks_uri": f"http://127.0.0.1:{self._port}/v1/keys",
                                   "id_token_signing_alg_values_supported": ["RS256"]})
 
