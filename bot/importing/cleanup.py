@@ -46,7 +46,10 @@ _DATE_WORD = re.compile(
 _SCHOOL = re.compile(
     r"^[A-Z][\w'’&.\- ]{2,80}\b(School|Academy|College|Trust|Federation|Nursery|Pre-School|Infants?|Juniors?)$"
 )
-_SECTION_WORD = re.compile(r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\b", re.I)
+_SECTION_WORD = re.compile(
+    r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
+)
+_CONTROL_LOG = re.compile(r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I)
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 
@@ -84,6 +87,8 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
     after_signature = False
     for block in blocks:
         text = block.text
+        if _CONTROL_LOG.match(text):
+            continue
         if _CONTENTS.match(text):
             in_contents = True
             continue
@@ -124,7 +129,7 @@ def _without_cover_fields(blocks: list[Block]) -> tuple[list[Block], list[str], 
         if block.page <= 1 and not body_started and not kept and block.kind != "heading" and words <= 12:
             cover.append(block.text)
             continue
-        if block.kind == "heading" or words > 15:
+        if words > 15:
             body_started = True
         kept.append(block)
     return kept, cover, school

@@ -17,15 +17,15 @@ from bot.importing.passages import split_passage
 from intents.policy_library import MAX_PASSAGE_CHARS
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&#~|])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)](\s|$)))")
 #: The line that introduces a list is quoted with every bullet, so it is kept short enough to share.
 _LEAD_LIMIT = 400
 
 
-def escape(text: str) -> str:
+def escape(text: str, *, line_start: bool = True) -> str:
     """Text that Markdown reads back as itself: no emphasis, links, HTML, or a list or heading start."""
     escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
-    match = _LINE_START.match(escaped)
+    match = _LINE_START.match(escaped) if line_start else None
     if match:
         if match.group(2).isdigit():
             end = match.end()
@@ -63,7 +63,7 @@ def _body(blocks: list[Block], notes: list[str]) -> str:
             lead = ""
             if previous_kind == "item":
                 out.append("")
-            out.append(f"{'#' * min(block.level + 1, 6)} {escape(block.text)}\n")
+            out.append(f"{'#' * min(block.level + 1, 6)} {escape(block.text, line_start=False)}\n")
         elif block.kind == "paragraph":
             limit = MAX_PASSAGE_CHARS
             pieces, clause_split = split_passage(block.text, limit)

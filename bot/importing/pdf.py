@@ -161,27 +161,38 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
 def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
     found: list[tuple[tuple[float, float, float, float], _Table]] = []
     for table in page.find_tables():
-        cells = [[clean_cell(cell) for cell in row] for row in table.extract()]
-        keep = [col for col in range(max((len(r) for r in cells), default=0)) if any(
-            col < len(row) and row[col] for row in cells)]
-        rows = [[row[col] if col < len(row) else "" for col in keep] for row in cells]
-        rows = [row for row in rows if any(row)]
+        extracted = table.extract()
+        bold = [_row_is_bold(page, row.bbox) for row in table.rows]
+        cells = [[clean_cell(cell) for cell in row] for row in extracted]
+        width = max((len(r) for r in cells), default=0)
+        keep = [col for col in range(width) if any(col < len(row) and row[col] for row in cells)]
+        pairs = [
+            ([row[col] if col < len(row) else "" for col in keep], bold[i] if i < len(bold) else False)
+            for i, row in enumerate(cells)
+        ]
+        pairs = [(row, is_bold) for row, is_bold in pairs if any(row)]
+        rows = [row for row, _ in pairs]
         if len(keep) < 2 or len(rows) < 2:
             continue  # a box drawn round text, not a table: read as text
         bold_rows = 0
-        for row in table.rows:
-            if row.bbox is None:
-                break
-            chars = [c for c in page.crop(row.bbox).chars if c.get("text", "").strip()]
-            if chars and all(_is_bold(c) for c in chars):
-                bold_rows += 1
-            else:
-                break
-        bold_rows = min(bold_rows, len(rows) - 1)
+        while bold_rows < len(pairs) - 1 and pairs[bold_rows][1]:
+            bold_rows += 1
+        named = [cell for cell in rows[0] if cell]
+        if not bold_rows and len(rows) >= 3 and len(named) >= 2 and all(
+            len(cell.split()) <= 5 and not re.search(r"\d", cell) for cell in named
+        ):
+            bold_rows = 1  # short headings without bold: still the column headings
         headings = [" ".join(part for part in column if part) for column in zip(*rows[:bold_rows], strict=False)]
         _move_headings_over_merged_cells(headings, rows[bold_rows:])
         found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, rows[bold_rows:])))
     return found
+
+
+def _row_is_bold(page: Any, bbox: tuple[float, float, float, float] | None) -> bool:
+    if bbox is None:
+        return False
+    chars = [c for c in page.crop(bbox, strict=False).chars if c.get("text", "").strip()]
+    return bool(chars) and all(_is_bold(c) for c in chars)
 
 
 def _move_headings_over_merged_cells(headings: list[str], rows: list[list[str]]) -> None:
@@ -379,12 +390,15 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
 
 def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
     """Whether `line` carries on the paragraph or item that `previous` ended."""
-    if _heading_style(line, body) != _heading_style(previous, body) or abs(line.size - previous.size) > 0.6:
+    carries_item = bool(group.marker) and line.x0 >= group.indent - 4 and line.page == previous.page
+    if abs(line.size - previous.size) > 0.6 or (
+        _heading_style(line, body) != _heading_style(previous, body) and not carries_item
+    ):
         return False
     if line.page != previous.page:
         if re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1:
             return False
-    elif line.top - previous.top > pitch * 1.25 + 0.5:
+    elif line.top - previous.top > pitch * max(line.size / body, 1.0) * 1.25 + 0.5:
         return False
     if group.marker and line.x0 < group.indent - 4:
         return False

@@ -27,8 +27,18 @@ class SectionChanges:
         ]
 
 
-def _key(section: Section) -> str:
-    return section.number or f"{section.parent_heading}/{section.heading}".lower()
+def _keyed(document: PolicyDocument) -> dict[str, Section]:
+    """Sections by number, else by heading (with the heading above it when the heading repeats)."""
+    headings = [s.heading.lower() for s in document.sections if not s.number]
+    keyed: dict[str, Section] = {}
+    for section in document.sections:
+        if section.number:
+            keyed[section.number] = section
+        elif headings.count(section.heading.lower()) == 1:
+            keyed[section.heading.lower()] = section
+        else:
+            keyed[f"{section.parent_heading}/{section.heading}".lower()] = section
+    return keyed
 
 
 def _name(section: Section) -> str:
@@ -41,8 +51,8 @@ def _wording(section: Section) -> tuple[str, ...]:
 
 def compare(old: PolicyDocument, new: PolicyDocument) -> SectionChanges:
     """Sections of `new` that `old` did not have, the other way round, and those whose words changed."""
-    before = {_key(s): s for s in old.sections}
-    after = {_key(s): s for s in new.sections}
+    before = _keyed(old)
+    after = _keyed(new)
     changes = SectionChanges()
     for key, section in after.items():
         if key not in before:
