@@ -28,8 +28,9 @@ _SIGNATURE_LINE = re.compile(r"^[\s.…_\-–:]+$")
 _SIGNATURE_WORDS = re.compile(r"\b(date|dated|signed|signature|chair|head ?teacher|governors?|principal|name)\b", re.I)
 _COVER_FIELD = re.compile(
     r"^(date (of )?(adoption|adopted|approval|approved|ratified|ratification|issue|issued|policy|review|next review)"
-    r"|(date of )?next review|review(ed)? (date|by|due|frequency|cycle|period)|to be (reviewed|ratified|approved|adopted)"
-    r"|approved( by)?|ratified( by)?|adopted( by)?|last (reviewed|updated|review)|policy (owner|lead|author|date|version)"
+    r"|(date of )?next review|review(ed)? (date|by|due|frequency|cycle|period)"
+    r"|to be (reviewed|ratified|approved|adopted)|approved( by)?|ratified( by)?|adopted( by)?"
+    r"|last (reviewed|updated|review)|policy (owner|lead|author|date|version)"
     r"|version( number| no\.?)?|status|author|owner|amended|updated|date|responsible|reviewer|committee)\b",
     re.I,
 )
@@ -49,7 +50,9 @@ _SCHOOL = re.compile(
 _SECTION_WORD = re.compile(
     r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
 )
-_CONTROL_LOG = re.compile(r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I)
+_CONTROL_LOG = re.compile(
+    r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
+)
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 

@@ -191,9 +191,9 @@ def import_policies(arguments: Sequence[Path], folder: Path, out: TextIO = sys.s
     if folder.exists() and not folder.is_dir():
         print(f"{folder}: not a folder (--into needs the school's folder)", file=out)
         return 1
-    files, problems = _documents(arguments)
-    for problem in problems:
-        print(problem, file=out)
+    files, missing = _documents(arguments)
+    for message in missing:
+        print(message, file=out)
     if not files:
         print("Nothing to import.", file=out)
         return 1
@@ -207,4 +207,4 @@ def import_policies(arguments: Sequence[Path], folder: Path, out: TextIO = sys.s
             print(f"  {problem}", file=out)
     summary = f"{imported} of {len(files)} documents imported into {folder}"
     print(summary + ("." if not folder_problems else f"; {len(folder_problems)} problem(s) in the folder."), file=out)
-    return 0 if not (failed or problems or folder_problems) else 1
+    return 0 if not (failed or missing or folder_problems) else 1

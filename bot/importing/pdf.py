@@ -9,6 +9,7 @@ row with their column headings.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -21,7 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
-from bot.importing.wording import Vocabulary, bullet_rest, clean_characters, join_lines, number_marker
+from bot.importing.wording import Vocabulary, bullet_rest, clean_characters, join_lines, number_marker, row_text
 
 #: Longest PDF imported: about half a second a page, so at most two minutes or so.
 MAX_PAGES = 200
@@ -224,7 +225,11 @@ def clean_cell(cell: str | None) -> str:
         else:
             parts[-1].append(line)
     vocabulary = Vocabulary()
-    return "; ".join(join_lines(part, vocabulary) for part in parts)
+    text = ""
+    for part in parts:
+        joined = join_lines(part, vocabulary)
+        text = f"{text}{' ' if text.endswith(':') else '; '}{joined}" if text else joined
+    return text
 
 
 def _normalised(text: str) -> str:
@@ -314,7 +319,7 @@ def _pdf_date(metadata: dict[str, Any] | None) -> datetime | None:
 def _line_pitch(lines: list[_Line]) -> float:
     """The usual distance from one line of a paragraph to the next."""
     pitches: Counter[float] = Counter()
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for previous, line in itertools.pairwise(lines):
         pitch = line.top - previous.top
         if line.page == previous.page and line.size == previous.size and 0 < pitch < 3 * line.size:
             pitches[round(pitch * 2) / 2] += 1
@@ -483,16 +488,5 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
 def _table_blocks(table: _Table) -> list[Block]:
     if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
         return []  # a document control log: versions and dates of the document, not policy
-    blocks = []
-    for row in table.rows:
-        if table.headings and [c.lower() for c in row] == [h.lower() for h in table.headings]:
-            continue  # the headings repeated on a new page
-        parts = []
-        for column, value in enumerate(row):
-            if not value:
-                continue
-            heading = table.headings[column] if column < len(table.headings) else ""
-            parts.append(f"{heading}: {value}" if heading else value)
-        if parts:
-            blocks.append(Block("paragraph", "; ".join(parts), page=table.page))
-    return blocks
+    texts = (row_text(table.headings, row) for row in table.rows)
+    return [Block("paragraph", text, page=table.page) for text in texts if text]

@@ -125,3 +125,16 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary) -> str:
         else:
             text = f"{text} {line}"
     return fold(text)
+
+
+def row_text(headings: list[str], row: list[str]) -> str:
+    """One table row as one passage: each cell after its column heading ("Stage: 1; Consequence: …")."""
+    parts = []
+    for column, value in enumerate(row):
+        if not value:
+            continue
+        heading = headings[column] if column < len(headings) else ""
+        parts.append(f"{heading}: {value}" if heading else value)
+    if headings and [cell.lower() for cell in row] == [heading.lower() for heading in headings]:
+        return ""  # the headings repeated on a new page
+    return "; ".join(parts)
