@@ -186,8 +186,9 @@ def check_folder(folder: Path) -> list[Problem]:
     return problems
 
 
-def import_policies(arguments: Sequence[Path], folder: Path, out: TextIO = sys.stdout) -> int:
+def import_policies(arguments: Sequence[Path], folder: Path, out: TextIO | None = None) -> int:
     """Import every document named (or found in a named folder); 0 when all went in and the folder checks."""
+    out = out or sys.stdout
     if folder.exists() and not folder.is_dir():
         print(f"{folder}: not a folder (--into needs the school's folder)", file=out)
         return 1

@@ -59,23 +59,30 @@ def read_pdf(path: Path) -> Outline:
     name = path.name
     try:
         pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ImportRefused(
-            f"{name}: the PDF is protected by a password; save a copy without protection and import that"
-        ) from None
-    except Exception:
-        raise ImportRefused(f"{name}: can't be read as a PDF (the file is damaged or is not a PDF)") from None
+    except Exception as error:
+        raise _refusal(name, error) from None
     with pdf:
         try:
             return _read(pdf, path)
         except ImportRefused:
             raise
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise ImportRefused(
+        except Exception as error:
+            raise _refusal(name, error) from None
+
+
+def _refusal(name: str, error: Exception) -> ImportRefused:
+    """What to tell a person when pdfminer can't open a PDF (pdfplumber wraps its errors)."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
+            getattr(cause, "args", (None,))[0] if getattr(cause, "args", ()) else None,
+            PDFPasswordIncorrect | PDFEncryptionError,
+        ):
+            return ImportRefused(
                 f"{name}: the PDF is protected by a password; save a copy without protection and import that"
-            ) from None
-        except Exception:
-            raise ImportRefused(f"{name}: can't be read as a PDF (the file is damaged or incomplete)") from None
+            )
+        cause = cause.__cause__ or cause.__context__
+    return ImportRefused(f"{name}: can't be read as a PDF (the file is damaged, incomplete or is not a PDF)")
 
 
 def _read(pdf: Any, path: Path) -> Outline:

@@ -28,16 +28,14 @@ class SectionChanges:
 
 
 def _keyed(document: PolicyDocument) -> dict[str, Section]:
-    """Sections by number, else by heading (with the heading above it when the heading repeats)."""
-    headings = [s.heading.lower() for s in document.sections if not s.number]
+    """Sections by heading, so a renumbered section is still the same one; by number when a heading repeats."""
+    headings = [s.heading.lower() for s in document.sections]
     keyed: dict[str, Section] = {}
     for section in document.sections:
-        if section.number:
-            keyed[section.number] = section
-        elif headings.count(section.heading.lower()) == 1:
+        if headings.count(section.heading.lower()) == 1:
             keyed[section.heading.lower()] = section
         else:
-            keyed[f"{section.parent_heading}/{section.heading}".lower()] = section
+            keyed[section.number or f"{section.parent_heading}/{section.heading}".lower()] = section
     return keyed
 
 
@@ -57,7 +55,7 @@ def compare(old: PolicyDocument, new: PolicyDocument) -> SectionChanges:
     for key, section in after.items():
         if key not in before:
             changes.added.append(_name(section))
-        elif _wording(before[key]) != _wording(section) or before[key].heading != section.heading:
+        elif _wording(before[key]) != _wording(section):
             changes.reworded.append(_name(section))
     changes.removed = [_name(section) for key, section in before.items() if key not in after]
     return changes
