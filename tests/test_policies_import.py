@@ -20,8 +20,8 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.cli import main
-from bot.importing.wording import Vocabulary
 from bot.importing.word_numbering import format_number
+from bot.importing.wording import Vocabulary
 from intents.policy_library import MAX_PASSAGE_CHARS, PolicyDocument, read_policy_file
 from tests.word_documents import WordBuilder
 
