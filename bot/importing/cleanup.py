@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.importing.outline import Block, Outline
+from bot.importing.wording import SCHOOL_NAME as _SCHOOL
 from bot.importing.wording import Vocabulary, fold
 
 _LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
@@ -43,9 +44,6 @@ _DATE_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{2,4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
     r"|\b(autumn|spring|summer)( term)?\s+\d{4}\b|\b(19|20)\d{2}\b",
     re.I,
-)
-_SCHOOL = re.compile(
-    r"^[A-Z][\w'’&.\- ]{2,80}\b(School|Academy|College|Trust|Federation|Nursery|Pre-School|Infants?|Juniors?)$"
 )
 _SECTION_WORD = re.compile(
     r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
@@ -80,7 +78,7 @@ def tidy(outline: Outline) -> Tidied:
     assign_levels(blocks)
     blocks = _headings_with_text(blocks)
     notes = list(outline.notes)
-    blocks = _unique_headings(blocks, notes)
+    blocks = _unique_headings(blocks, notes, title)
     return Tidied(title, outline.school or school, _review(cover, blocks), blocks, notes)
 
 
@@ -225,10 +223,12 @@ def _split(heading: str) -> tuple[str, str]:
     return (match.group(1), match.group(2).strip()) if match else ("", heading.strip())
 
 
-def _unique_headings(blocks: list[Block], notes: list[str]) -> list[Block]:
+def _unique_headings(blocks: list[Block], notes: list[str], title: str) -> list[Block]:
     """A section number or heading used twice is told apart by where it sits, as the check requires."""
     numbers: set[str] = set()
     names: dict[str, int] = {}
+    if blocks and blocks[0].kind != "heading":
+        names[f"/{title}".lower()] = 1  # text before the first heading is filed under the title
     stack: list[tuple[int, str]] = []
     for block in blocks:
         if block.kind != "heading":

@@ -44,10 +44,24 @@ def render(tidied: Tidied, source: str, notes: list[str]) -> str:
     front["source"] = source
     if tidied.review:
         front["review"] = tidied.review
-    if notes:
-        front["note"] = "Imported automatically. " + " ".join(f"{n[0].upper()}{n[1:]}." for n in notes)
+    front["note"] = _summary(notes)
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100000).strip()
     return f"---\n{header}\n---\n\n{body}"
+
+
+def _summary(notes: list[str]) -> str:
+    """The front matter's note: how the file was made, and what a person may want to check."""
+    text = "Imported automatically with staffroom policies import; the wording is the document's."
+    split = sum("between sentences" in note for note in notes)
+    clauses = sum("between clauses" in note for note in notes)
+    others = len(notes) - split - clauses
+    if split:
+        text += f" {split} passage(s) longer than {MAX_PASSAGE_CHARS} characters were split between sentences."
+    if clauses:
+        text += f" {clauses} sentence(s) longer than that were split between clauses: check they read well."
+    if others:
+        text += f" {others} other note(s) were printed by the import."
+    return text
 
 
 def _body(blocks: list[Block], notes: list[str]) -> str:

@@ -22,7 +22,16 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
-from bot.importing.wording import Vocabulary, bullet_rest, clean_characters, join_lines, number_marker, row_text
+from bot.importing.wording import (
+    POLICY_WORDS,
+    SCHOOL_NAME,
+    Vocabulary,
+    bullet_rest,
+    clean_characters,
+    join_lines,
+    number_marker,
+    row_text,
+)
 
 #: Longest PDF imported: about half a second a page, so at most two minutes or so.
 MAX_PAGES = 200
@@ -108,7 +117,7 @@ def _read(pdf: Any, path: Path) -> Outline:
     items = _without_running_lines(items, len(pages))
     lines = [i for i in items if isinstance(i, _Line)]
     body_size = _body_size(lines)
-    title, items = _take_title(items, body_size)
+    title, school, items = _take_title(items, body_size)
     items, cover = _take_cover_pages(items)
     outline = Outline(
         file_name=name,
@@ -118,6 +127,7 @@ def _read(pdf: Any, path: Path) -> Outline:
         blocks=[],
         pages=len(pages),
         cover_lines=cover,
+        school=school,
     )
     vocabulary = Vocabulary(w for line in lines for w in Vocabulary.words_in(line.text))
     outline.blocks = _blocks(items, body_size, vocabulary)
@@ -272,24 +282,34 @@ def _body_size(lines: list[_Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 12.0
 
 
-def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, list[_Line | _Table]]:
-    """The title: the largest text of the first two pages, when it is larger than the body text."""
-    early = [i for i in items if isinstance(i, _Line) and i.page <= 2]
-    if not early:
-        return "", items
-    largest = max(line.size for line in early)
-    if largest < body_size + 1.5:
-        return "", items
-    first = next(line for line in early if line.size == largest)
-    title_lines = [first]
-    for line in early[early.index(first) + 1 :]:
-        previous = title_lines[-1]
-        if line.size != largest or line.page != previous.page or line.top - previous.bottom > largest * 1.5:
-            break
-        title_lines.append(line)
-    taken = {id(line) for line in title_lines}
-    title = " ".join(line.text for line in title_lines)
-    return title, [i for i in items if id(i) not in taken]
+def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, str, list[_Line | _Table]]:
+    """The title and the school's name: the large text of the first two pages, larger than the body text.
+
+    The largest text is the title, unless it is the school's name (a letterhead): then the largest
+    text that names a policy, or else the next largest, is the title.
+    """
+    early = [i for i in items if isinstance(i, _Line) and i.page <= 2 and i.size >= body_size + 1.5]
+    groups: list[list[_Line]] = []
+    for line in early:
+        previous = groups[-1][-1] if groups else None
+        if (
+            previous is not None
+            and line.size == previous.size
+            and line.page == previous.page
+            and line.top - previous.bottom <= line.size * 1.5
+        ):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    groups.sort(key=lambda group: -group[0].size)  # stable: the first of equal size stays first
+    school_lines = [g for g in groups if SCHOOL_NAME.match(" ".join(line.text for line in g))]
+    others = [g for g in groups if g not in school_lines]
+    named = [g for g in others if POLICY_WORDS.search(" ".join(line.text for line in g))]
+    chosen = (named or others or [[]])[0]
+    school = " ".join(line.text for line in school_lines[0]) if school_lines and chosen else ""
+    taken = {id(line) for line in chosen} | ({id(line) for line in school_lines[0]} if school else set())
+    title = " ".join(line.text for line in chosen)
+    return title, school, [i for i in items if id(i) not in taken]
 
 
 def _take_cover_pages(items: list[_Line | _Table]) -> tuple[list[_Line | _Table], list[str]]:
@@ -308,7 +328,7 @@ def _take_cover_pages(items: list[_Line | _Table]) -> tuple[list[_Line | _Table]
 
 def _metadata_title(metadata: dict[str, Any] | None) -> str:
     title = str((metadata or {}).get("Title") or "").strip()
-    return title if re.search(r"polic|procedure|guidance|statement|code|plan", title, re.I) else ""
+    return title if POLICY_WORDS.search(title) else ""
 
 
 def _pdf_date(metadata: dict[str, Any] | None) -> datetime | None:

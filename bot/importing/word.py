@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from bot.importing.outline import Block, ImportRefused, Outline
 from bot.importing.word_numbering import WordNumbering
-from bot.importing.wording import clean_characters, row_text
+from bot.importing.wording import POLICY_WORDS, clean_characters, row_text
 
 #: Longest Word document imported, in paragraphs (roughly 200 pages).
 MAX_PARAGRAPHS = 10_000
@@ -60,7 +60,7 @@ def read_word(path: Path) -> Outline:
 
 
 def _meaningful(title: str) -> str:
-    return title if re.search(r"polic|procedure|guidance|statement|code|plan", title, re.I) else ""
+    return title if POLICY_WORDS.search(title) else ""
 
 
 class _Reader:

@@ -42,6 +42,12 @@ _NUMBER_MARKER = re.compile(
     r"^\s*(\(?(?:\d{1,2}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]|\((?:\d{1,2}|[a-zA-Z]|[ivxlcIVXLC]{1,6})\))\s+(?=\S)"
 )
 _SPACES = re.compile(r"\s+")
+#: A line that is the school's name ("Decoy Community Primary School"), as covers and letterheads show it.
+SCHOOL_NAME = re.compile(
+    r"^[A-Z][\w'’&.\- ]{2,80}\b(School|Academy|College|Trust|Federation|Nursery|Pre-School|Infants?|Juniors?)$", re.I
+)
+#: Words a policy's title has, to tell it from a school's name or a logo's words.
+POLICY_WORDS = re.compile(r"polic|procedure|guidance|statement|code of|plan\b|protocol|strategy|charter", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
 
