@@ -109,6 +109,7 @@ def _read(pdf: Any, path: Path) -> Outline:
     for number, page in enumerate(pages, start=1):
         characters += sum(1 for c in page.chars if c.get("text", "").strip())
         items.extend(_page_items(page, number))
+        page.close()  # frees the page's parsed objects: a long PDF is read in bounded memory
     if characters < 20 * len(pages) and not any(isinstance(i, _Line) and len(i.text) > 20 for i in items):
         raise ImportRefused(
             f"{name}: the PDF has no text to read (it looks scanned, as pictures of pages); "
