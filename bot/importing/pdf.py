@@ -191,8 +191,9 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
         ]
         pairs = [(row, is_bold) for row, is_bold in pairs if any(row)]
         rows = [row for row, _ in pairs]
-        if len(keep) < 2 or len(rows) < 2:
-            continue  # a box drawn round text, not a table: read as text
+        filled = sum(1 for row in rows if sum(1 for cell in row if cell) >= 2)
+        if len(keep) < 2 or len(rows) < 2 or filled < len(rows) / 2:
+            continue  # a box drawn round text, or a layout grid, not a table of rows: read as text
         bold_rows = 0
         while bold_rows < len(pairs) - 1 and pairs[bold_rows][1]:
             bold_rows += 1
@@ -361,7 +362,7 @@ def _right_margin(lines: list[_Line]) -> float:
 
 
 def _heading_style(line: _Line, body_size: float) -> bool:
-    return line.bold or line.size >= body_size + 1
+    return line.bold or (line.size >= body_size + 1.5 and line.size >= body_size * 1.15)
 
 
 @dataclass
@@ -401,7 +402,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         line = item
         bullet = bullet_rest(line.text)
         number = None if bullet is not None else number_marker(line.text)
-        starts_item = (bullet is not None or number is not None) and not _heading_style(line, body_size)
+        starts_item = bullet is not None or (number is not None and not _heading_style(line, body_size))
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         if starts_item:
             text = bullet if bullet is not None else line.text
@@ -432,7 +433,10 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         if re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1:
             return False
     elif line.top - previous.top > pitch * max(line.size / body, 1.0) * 1.25 + 0.5:
-        return False
+        # Wider spacing: still the same paragraph when the line before was full and this one
+        # carries on a sentence (1.5 line spacing, or a style with more space between lines).
+        if not (line.top - previous.top < pitch * 2.2 and re.match(r"[a-z]", line.text)):
+            return False
     if group.marker and line.x0 < group.indent - 4:
         return False
     if not group.marker and line.x0 > previous.x0 + 12 and len(group.lines) > 1:
