@@ -290,7 +290,10 @@ def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, str
     The largest text is the title, unless it is the school's name (a letterhead): then the largest
     text that names a policy, or else the next largest, is the title.
     """
-    early = [i for i in items if isinstance(i, _Line) and i.page <= 2 and i.size >= body_size + 1.5]
+    early = [
+        i for i in items
+        if isinstance(i, _Line) and i.page <= 2 and (i.size >= body_size + 1.5 or (i.bold and i.size >= body_size))
+    ]
     groups: list[list[_Line]] = []
     for line in early:
         previous = groups[-1][-1] if groups else None
@@ -304,11 +307,19 @@ def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, str
         else:
             groups.append([line])
     groups.sort(key=lambda group: -group[0].size)  # stable: the first of equal size stays first
-    school_lines = [g for g in groups if SCHOOL_NAME.match(" ".join(line.text for line in g))]
-    others = [g for g in groups if g not in school_lines]
-    named = [g for g in others if POLICY_WORDS.search(" ".join(line.text for line in g))]
-    chosen = (named or others or [[]])[0]
-    school = " ".join(line.text for line in school_lines[0]) if school_lines and chosen else ""
+
+    def text_of(group: list[_Line]) -> str:
+        return " ".join(line.text for line in group)
+
+    school_lines = [g for g in groups if SCHOOL_NAME.match(text_of(g).rstrip(". "))]
+    large = [g for g in groups if g not in school_lines and g[0].size >= body_size + 1.5]
+    named = [
+        g for g in groups
+        if g not in school_lines and POLICY_WORDS.search(text_of(g)) and len(text_of(g).split()) <= 20
+    ]
+    named.sort(key=lambda group: (group[0].page, group[0].top))  # a policy's name comes first
+    chosen = (named or large or [[]])[0]
+    school = text_of(school_lines[0]).rstrip(". ") if school_lines and chosen else ""
     taken = {id(line) for line in chosen} | ({id(line) for line in school_lines[0]} if school else set())
     title = " ".join(line.text for line in chosen)
     return title, school, [i for i in items if id(i) not in taken]
@@ -429,14 +440,17 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         _heading_style(line, body) != _heading_style(previous, body) and not carries_item
     ):
         return False
-    if line.page != previous.page:
-        if re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1:
-            return False
-    elif line.top - previous.top > pitch * max(line.size / body, 1.0) * 1.25 + 0.5:
-        # Wider spacing: still the same paragraph when the line before was full and this one
-        # carries on a sentence (1.5 line spacing, or a style with more space between lines).
-        if not (line.top - previous.top < pitch * 2.2 and re.match(r"[a-z]", line.text)):
-            return False
+    if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
+        return False
+    # Wider spacing than usual ends the paragraph, unless the line carries on a sentence
+    # (1.5 line spacing, or a style with more space between lines).
+    gap = line.top - previous.top
+    if (
+        line.page == previous.page
+        and gap > pitch * max(line.size / body, 1.0) * 1.25 + 0.5
+        and not (gap < pitch * 2.2 and re.match(r"[a-z]", line.text))
+    ):
+        return False
     if group.marker and line.x0 < group.indent - 4:
         return False
     if not group.marker and line.x0 > previous.x0 + 12 and len(group.lines) > 1:

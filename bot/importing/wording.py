@@ -47,7 +47,7 @@ SCHOOL_NAME = re.compile(
     r"^[A-Z][\w'’&.\- ]{2,80}\b(School|Academy|College|Trust|Federation|Nursery|Pre-School|Infants?|Juniors?)$", re.I
 )
 #: Words a policy's title has, to tell it from a school's name or a logo's words.
-POLICY_WORDS = re.compile(r"polic|procedure|guidance|statement|code of|plan\b|protocol|strategy|charter", re.I)
+POLICY_WORDS = re.compile(r"polic|procedure|guidance|statement|code of|plan\b|protocol|strategy", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
 
