@@ -36,8 +36,8 @@ _COVER_FIELD = re.compile(
     re.I,
 )
 _REVIEW = re.compile(
-    r"(next review|review date|date of (the )?(next )?review|to be reviewed|reviewed? (on|in|by|due)|review due"
-    r"|renewal date|review:)",
+    r"(?<!last )(next review|review date|date of (the )?(next )?review|to be reviewed|review due|due for review"
+    r"|renewal date|^review:)",
     re.I,
 )
 _DATE_WORD = re.compile(

@@ -200,7 +200,11 @@ def _short_headings(row: list[str]) -> bool:
 def _text(element: Any) -> str:
     """A paragraph's text as shown: tracked deletions and field codes left out, tabs and breaks as spaces."""
     parts: list[str] = []
+    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+    skipped = {id(n) for f in element.iter(fallback) for n in f.iter()}  # the same text box drawn twice
     for node in element.iter():
+        if id(node) in skipped:
+            continue
         tag = node.tag
         if tag == qn("w:t"):
             parts.append(node.text or "")

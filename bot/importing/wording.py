@@ -135,12 +135,14 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary) -> str:
 
 def row_text(headings: list[str], row: list[str]) -> str:
     """One table row as one passage: each cell after its column heading ("Stage: 1; Consequence: …")."""
-    parts = []
+    if headings and [cell.lower() for cell in row] == [heading.lower() for heading in headings]:
+        return ""  # the headings repeated on a new page
+    text = ""
     for column, value in enumerate(row):
         if not value:
             continue
         heading = headings[column] if column < len(headings) else ""
-        parts.append(f"{heading}: {value}" if heading else value)
-    if headings and [cell.lower() for cell in row] == [heading.lower() for heading in headings]:
-        return ""  # the headings repeated on a new page
-    return "; ".join(parts)
+        part = f"{heading}: {value}" if heading else value
+        # A cell ending with a colon ("Next review due by:") is read with the one after it.
+        text = f"{text}{' ' if text.endswith(':') else '; '}{part}" if text else part
+    return text
