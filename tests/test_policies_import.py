@@ -389,3 +389,27 @@ def test_the_imported_health_and_safety_policy_matches_the_one_converted_by_hand
     cells = {fold(re.sub(r"(^|; )[^:;]+: ", " ", text)) for text in imported_texts}
     assert len(rows) == 18
     assert all(fold(row.body) in cells for row in rows)
+
+
+def test_a_list_nested_too_deep_to_quote_is_written_as_paragraphs_rather_than_refused(
+    school: Path, tmp_path: Path
+) -> None:
+    word = WordBuilder()
+    word.paragraph("Marking Policy", "Title")
+    word.heading("Feedback", 1)
+    word.paragraph("Teachers give feedback in three ways, each described below in full detail for staff. " * 4)
+    bullets = word.num(word.list_definition([("bullet", "•"), ("bullet", "o")]))
+    parent = "Written feedback is given in green pen against the learning objective of the lesson. " * 6
+    child = "Pupils respond to it in purple pen at the start of the next lesson in their books. " * 4
+    word.paragraph(parent.strip(), num=bullets)
+    word.paragraph(child.strip(), num=bullets, level=1)
+    source = word.save(tmp_path / "marking.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    assert "written as paragraphs" in out
+    document = policy(school / "marking.md")
+    texts = [p.text for s in document.sections for p in s.passages]
+    assert all(len(t) <= MAX_PASSAGE_CHARS for t in texts)
+    assert fold(" ".join(texts)).endswith(fold(child))

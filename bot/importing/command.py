@@ -133,6 +133,11 @@ def import_document(path: Path, folder: Path, out: TextIO) -> bool:
         text = render(tidied, _source(outline, path), notes)
         target = _target(folder, path.name, tidied.title)
         document, problems = _read_back(target, text)
+        if document is None and all("too long to quote" in p.message for p in problems):
+            notes = [*tidied.notes, "lists nested too deep to quote each bullet with its lines above were "
+                     "written as paragraphs"]
+            text = render(tidied, _source(outline, path), notes, lists=False)
+            document, problems = _read_back(target, text)
         if document is None:
             print(f"{path.name}: not imported; the policy written from it would not pass the check:", file=out)
             for problem in problems:

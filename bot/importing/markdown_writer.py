@@ -35,9 +35,16 @@ def escape(text: str, *, line_start: bool = True) -> str:
     return escaped
 
 
-def render(tidied: Tidied, source: str, notes: list[str]) -> str:
-    """The Markdown file: front matter, then the blocks. Notes about splits are added to `notes`."""
-    body = _body(tidied.blocks, notes)
+def render(tidied: Tidied, source: str, notes: list[str], *, lists: bool = True) -> str:
+    """The Markdown file: front matter, then the blocks. Notes about splits are added to `notes`.
+
+    Without `lists`, list items are written as paragraphs (their numbers kept in their text):
+    the fallback for lists nested so deep that a bullet and the lines above it can't be quoted.
+    """
+    blocks = tidied.blocks if lists else [
+        Block("paragraph", b.text, page=b.page) if b.kind == "item" else b for b in tidied.blocks
+    ]
+    body = _body(blocks, notes)
     front: dict[str, str] = {"title": tidied.title}
     if tidied.school:
         front["school"] = tidied.school
@@ -81,11 +88,16 @@ def _body(blocks: list[Block], notes: list[str]) -> str:
         elif block.kind == "paragraph":
             limit = MAX_PASSAGE_CHARS
             pieces, clause_split = split_passage(block.text, limit)
+            _note_split(notes, section, block.text, pieces, clause_split)
             if following is not None and following.kind == "item" and len(pieces[-1]) > _LEAD_LIMIT:
                 last, _ = split_passage(pieces[-1], _LEAD_LIMIT)
-                pieces = [*pieces[:-1], " ".join(last[:-1]), last[-1]] if len(last) > 1 else pieces
-                pieces = [p for p in pieces if p]
-            _note_split(notes, section, block.text, pieces, clause_split)
+                if len(last) > 1:
+                    pieces = [p for p in [*pieces[:-1], " ".join(last[:-1]), last[-1]] if p]
+                    where = f"in '{section}'" if section else "before the first heading"
+                    notes.append(
+                        f"the paragraph {where} that introduces a list was divided at a sentence, so that "
+                        "each bullet is quoted with its last sentence only"
+                    )
             if previous_kind == "item":
                 out.append("")
             out.extend(f"{escape(piece)}\n" for piece in pieces)
