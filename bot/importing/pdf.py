@@ -482,11 +482,11 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             continue
         if (
             group.tight
-            and len(group.lines) == 1
-            and len(text.split()) <= 12
+            and len(group.lines) <= 2
+            and len(text.split()) <= 30
             and blocks
             and blocks[-1].page >= first.page - 1
-            and (blocks[-1].text.endswith(":") or (blocks[-1].kind == "item" and not item_indents))
+            and (re.search(r"(:|:?\s[-–])$", blocks[-1].text) or (blocks[-1].kind == "item" and not item_indents))
             and not _heading_style(first, body_size)
         ):
             # Short lines under a line ending with a colon: a list written without bullets.
