@@ -413,3 +413,30 @@ def test_a_list_nested_too_deep_to_quote_is_written_as_paragraphs_rather_than_re
     texts = [p.text for s in document.sections for p in s.passages]
     assert all(len(t) <= MAX_PASSAGE_CHARS for t in texts)
     assert fold(" ".join(texts)).endswith(fold(child))
+
+
+def test_a_contents_list_typed_without_page_numbers_is_left_out(school: Path, tmp_path: Path) -> None:
+    word = WordBuilder()
+    word.paragraph("Lettings Policy", "Title")
+    word.paragraph("This policy sets out how the school lets its buildings to groups from the community it serves.")
+    for entry in ("Introduction", "Bookings", "Charges", "Cancellation"):
+        word.paragraph(entry)
+    for heading, text in (
+        ("Introduction", "The school lets its hall to community groups."),
+        ("Bookings", "Bookings are made with the school office."),
+        ("Charges", "Charges are set by the governors each year."),
+        ("Cancellation", "The school may cancel a letting at short notice."),
+    ):
+        word.heading(heading, 1)
+        word.paragraph(text)
+    source = word.save(tmp_path / "lettings.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "lettings.md")
+    assert [s.heading for s in document.sections] == ["Lettings Policy", "Introduction", "Bookings", "Charges",
+                                                       "Cancellation"]
+    assert [p.text for p in document.sections[0].passages] == [
+        "This policy sets out how the school lets its buildings to groups from the community it serves."
+    ]

@@ -67,7 +67,7 @@ class Tidied:
 
 
 def tidy(outline: Outline) -> Tidied:
-    blocks = _without_contents(outline.blocks)
+    blocks = _without_contents_lists(_without_contents(outline.blocks))
     blocks, cover, school = _without_cover_fields(blocks)
     cover = outline.cover_lines + cover
     title = outline.title
@@ -110,6 +110,38 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+def _entry(text: str) -> str:
+    """A contents entry or heading reduced to its letters and numbers, page number dropped."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"[\s.…_]*\d{0,3}$", "", fold(text)).lower())
+
+
+def _without_contents_lists(blocks: list[Block]) -> list[Block]:
+    """A list of the headings that follow (a table of contents without page numbers) is left out.
+
+    A run of short lines on the first pages, at least half of which (and three or more) name a
+    heading further on, is a table of contents.
+    """
+    later: list[set[str]] = []
+    seen: set[str] = set()
+    for block in reversed(blocks):
+        later.append(set(seen))
+        if block.kind == "heading":
+            seen.add(_entry(block.text))
+    later.reverse()
+    dropped: set[int] = set()
+    run: list[int] = []
+    for position, block in enumerate([*blocks, Block("heading", "")]):
+        listed = position < len(blocks) and _entry(block.text) in later[position]
+        if block.page <= 3 and len(block.text.split()) <= 15 and (block.kind != "heading" or listed):
+            run.append(position)
+            continue
+        matches = sum(1 for i in run if _entry(blocks[i].text) in later[i])
+        if matches >= 3 and matches >= len(run) / 2:
+            dropped.update(run)
+        run = []
+    return [block for position, block in enumerate(blocks) if position not in dropped]
 
 
 def _without_cover_fields(blocks: list[Block]) -> tuple[list[Block], list[str], str]:

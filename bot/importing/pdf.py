@@ -37,6 +37,7 @@ from bot.importing.wording import (
 MAX_PAGES = 200
 _MARGIN_ZONE = 0.12
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
+_PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.I)
 
 
@@ -269,8 +270,9 @@ def _without_running_lines(items: list[_Line | _Table], page_count: int) -> list
     running = {text for text, pages in pages_with.items() if len(pages) >= needed}
     kept: list[_Line | _Table] = []
     for item in items:
-        if isinstance(item, _Line) and in_margin(item) and (
-            _normalised(item.text) in running or _PAGE_NUMBER.match(item.text)
+        if isinstance(item, _Line) and (
+            (in_margin(item) and (_normalised(item.text) in running or _PAGE_NUMBER.match(item.text)))
+            or _PAGE_OF.match(item.text)
         ):
             continue
         kept.append(item)
