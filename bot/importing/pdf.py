@@ -107,10 +107,20 @@ def _read(pdf: Any, path: Path) -> Outline:
         )
     items: list[_Line | _Table] = []
     characters = 0
+    unread: list[int] = []
     for number, page in enumerate(pages, start=1):
-        characters += sum(1 for c in page.chars if c.get("text", "").strip())
-        items.extend(_page_items(page, number))
+        try:
+            characters += sum(1 for c in page.chars if c.get("text", "").strip())
+            items.extend(_page_items(page, number))
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise
+        except Exception:  # one damaged page: the rest of the document is still worth reading
+            if number == 1 and len(pages) == 1:
+                raise
+            unread.append(number)
         page.close()  # frees the page's parsed objects: a long PDF is read in bounded memory
+    if len(unread) > len(pages) / 2:
+        raise ImportRefused(f"{name}: can't be read as a PDF (most of its pages are damaged)")
     if characters < 20 * len(pages) and not any(isinstance(i, _Line) and len(i.text) > 20 for i in items):
         raise ImportRefused(
             f"{name}: the PDF has no text to read (it looks scanned, as pictures of pages); "
@@ -131,6 +141,9 @@ def _read(pdf: Any, path: Path) -> Outline:
         cover_lines=cover,
         school=school,
     )
+    if unread:
+        shown = ", ".join(str(n) for n in unread)
+        outline.notes.append(f"page(s) {shown} could not be read and are missing: check them against the PDF")
     vocabulary = Vocabulary(w for line in lines for w in Vocabulary.words_in(line.text))
     outline.blocks = _blocks(items, body_size, vocabulary)
     return outline
@@ -180,7 +193,11 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
 
 def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
     found: list[tuple[tuple[float, float, float, float], _Table]] = []
-    for table in page.find_tables():
+    try:
+        tables = page.find_tables()
+    except Exception:  # ruling lines pdfplumber can't follow: the page is read as plain text
+        return []
+    for table in tables:
         extracted = table.extract()
         bold = [_row_is_bold(page, row.bbox) for row in table.rows]
         cells = [[clean_cell(cell) for cell in row] for row in extracted]
