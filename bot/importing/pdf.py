@@ -544,6 +544,8 @@ def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) 
 def _looks_like_heading(text: str, line_count: int, following: _Group | _Table | None) -> bool:
     if len(text) > 160 or line_count > 3 or not re.search(r"[A-Za-z]", text) or re.search(r"[,;]$", text):
         return False
+    if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
+        return False  # the end of a sentence in bold, or a web address: not a heading
     if text.endswith(".") and len(text.split()) > 20:
         return False
     introduces_list = isinstance(following, _Group) and bool(following.marker)
