@@ -288,6 +288,12 @@ def command_policies_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_policies_import(args: argparse.Namespace) -> int:
+    from bot.importing.command import import_policies  # loaded only here: pdfplumber and python-docx
+
+    return import_policies([Path(name) for name in args.files], Path(args.into))
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="staffroom", description="The Staffroom assistant for school staff.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -337,6 +343,10 @@ def make_parser() -> argparse.ArgumentParser:
     check = policy_commands.add_parser("check", help="validate every policy file, naming file and line")
     check.add_argument("folder", nargs="?", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     check.set_defaults(handler=command_policies_check)
+    policy_import = policy_commands.add_parser("import", help="write Word (.docx) and PDF policies as policy files")
+    policy_import.add_argument("files", nargs="+", metavar="FILE", help="documents, or folders of them")
+    policy_import.add_argument("--into", required=True, metavar="DIR", help="the school folder to write them to")
+    policy_import.set_defaults(handler=command_policies_import)
 
     db = commands.add_parser("db", help="the request database")
     db_commands = db.add_subparsers(dest="db_command", required=True)

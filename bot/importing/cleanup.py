@@ -1,0 +1,286 @@
+"""What a reader skips, taken out of an outline; headings given their levels and made unique.
+
+Dropped: tables of contents, dot leaders, signature lines, "printed copies may be out of date"
+notices, and the cover's dates and approvals (which give the front matter's `review`). Each
+heading gets its level (Word's heading styles, else its number's depth, else how prominent it
+looks); a heading with no text under it becomes a paragraph, and a repeated heading is told
+apart, so the written file passes `staffroom policies check`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.importing.outline import Block, Outline
+from bot.importing.wording import SCHOOL_NAME as _SCHOOL
+from bot.importing.wording import Vocabulary, fold
+
+_LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
+_CONTENTS = re.compile(r"^(table of )?contents:?$|^index$", re.I)
+_TOC_ENTRY = re.compile(r"\s\d{1,3}$")
+_BOILERPLATE = re.compile(
+    r"printed copies|uncontrolled (copy|document|when printed)|(document|copy) is uncontrolled"
+    r"|check the (intranet|website|shared drive) for the (latest|current) version",
+    re.I,
+)
+_SIGNATURE_LINE = re.compile(r"^[\s.…_\-–:]+$")
+_SIGNATURE_WORDS = re.compile(r"\b(date|dated|signed|signature|chair|head ?teacher|governors?|principal|name)\b", re.I)
+_COVER_FIELD = re.compile(
+    r"^(date (of )?(adoption|adopted|approval|approved|ratified|ratification|issue|issued|policy|review|next review)"
+    r"|(date of )?next review|review(ed)? (date|by|due|frequency|cycle|period)"
+    r"|to be (reviewed|ratified|approved|adopted)|approved( by)?|ratified( by)?|adopted( by)?"
+    r"|last (reviewed|updated|review)|policy (owner|lead|author|date|version)"
+    r"|version( number| no\.?)?|status|author|owner|amended|updated|date|responsible|reviewer|committee)\b",
+    re.I,
+)
+_REVIEW = re.compile(
+    r"(?<!last )(next review|review date|date of (the )?(next )?review|to be reviewed|review due|due for review"
+    r"|renewal date|^review:)",
+    re.I,
+)
+_DATE_WORD = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{2,4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"|\b(autumn|spring|summer)( term)?\s+\d{4}\b|\b(19|20)\d{2}\b",
+    re.I,
+)
+_SECTION_WORD = re.compile(
+    r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
+)
+_CONTROL_LOG = re.compile(
+    r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
+)
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
+
+
+@dataclass
+class Tidied:
+    """An outline ready to write: its blocks, and what the cover said."""
+
+    title: str
+    school: str
+    review: str
+    blocks: list[Block]
+    notes: list[str] = field(default_factory=list)
+
+
+def tidy(outline: Outline) -> Tidied:
+    blocks = _without_contents_lists(_without_contents(outline.blocks))
+    blocks, cover, school = _without_cover_fields(blocks)
+    cover = outline.cover_lines + cover
+    title = outline.title
+    if not title:
+        title, blocks = _first_heading_as_title(blocks)
+    title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
+    blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
+    assign_levels(blocks)
+    blocks = _headings_with_text(blocks)
+    notes = list(outline.notes)
+    blocks = _unique_headings(blocks, notes, title)
+    return Tidied(title, outline.school or school, _review(cover, blocks), blocks, notes)
+
+
+def _without_contents(blocks: list[Block]) -> list[Block]:
+    kept: list[Block] = []
+    in_contents = False
+    after_signature = False
+    for block in blocks:
+        text = block.text
+        if _CONTROL_LOG.match(text):
+            continue
+        if _CONTENTS.match(text):
+            in_contents = True
+            continue
+        if in_contents and (_TOC_ENTRY.search(text) or _LEADER.search(text)) and len(text) < 200:
+            continue
+        in_contents = False
+        if _LEADER.search(text) and len(text.split()) <= 25:
+            continue
+        if _SIGNATURE_LINE.match(text):
+            after_signature = True
+            continue
+        if after_signature and len(text.split()) <= 8 and _SIGNATURE_WORDS.search(text):
+            continue
+        after_signature = False
+        if re.match(r"^(signed|signature)\b", text, re.I) and len(text.split()) <= 10:
+            continue
+        if _BOILERPLATE.search(text) and len(text.split()) <= 40:
+            continue
+        kept.append(block)
+    return kept
+
+
+def _entry(text: str) -> str:
+    """A contents entry or heading reduced to its letters and numbers, page number dropped."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"[\s.…_]*\d{0,3}$", "", fold(text)).lower())
+
+
+def _without_contents_lists(blocks: list[Block]) -> list[Block]:
+    """A list of the headings that follow (a table of contents without page numbers) is left out.
+
+    A run of short lines on the first pages, at least half of which (and three or more) name a
+    heading further on, is a table of contents.
+    """
+    later: list[set[str]] = []
+    seen: set[str] = set()
+    for block in reversed(blocks):
+        later.append(set(seen))
+        if block.kind == "heading":
+            seen.add(_entry(block.text))
+    later.reverse()
+    dropped: set[int] = set()
+    run: list[int] = []
+    for position, block in enumerate([*blocks, Block("heading", "")]):
+        listed = position < len(blocks) and _entry(block.text) in later[position]
+        if block.page <= 3 and len(block.text.split()) <= 15 and (block.kind != "heading" or listed):
+            run.append(position)
+            continue
+        matches = sum(1 for i in run if _entry(blocks[i].text) in later[i])
+        if matches >= 3 and matches >= len(run) / 2:
+            dropped.update(run)
+        run = []
+    return [block for position, block in enumerate(blocks) if position not in dropped]
+
+
+def _without_cover_fields(blocks: list[Block]) -> tuple[list[Block], list[str], str]:
+    """Cover lines (dates, approvals, the school's name) from the first pages, taken out of the text."""
+    kept: list[Block] = []
+    cover: list[str] = []
+    school = ""
+    body_started = False
+    for block in blocks:
+        early = block.page <= 2
+        words = len(block.text.split())
+        if early and words <= 20 and _COVER_FIELD.match(block.text) and ":" in block.text[:60]:
+            cover.append(block.text)
+            continue
+        if early and not body_started and words <= 8 and _SCHOOL.match(block.text):
+            school = school or block.text
+            continue
+        if block.page <= 1 and not body_started and not kept and block.kind != "heading" and words <= 12:
+            cover.append(block.text)
+            continue
+        if words > 15:
+            body_started = True
+        kept.append(block)
+    return kept, cover, school
+
+
+def _review(cover: list[str], blocks: list[Block]) -> str:
+    for text in [*cover, *(b.text for b in blocks if len(b.text) < 300)]:
+        if _REVIEW.search(text) and _DATE_WORD.search(text):
+            return fold(text)
+    return ""
+
+
+def _first_heading_as_title(blocks: list[Block]) -> tuple[str, list[Block]]:
+    for position, block in enumerate(blocks[:5]):
+        if block.kind == "heading" and block.page <= 2:
+            return block.text, blocks[:position] + blocks[position + 1 :]
+    return "", blocks
+
+
+def _title_from_file_name(name: str) -> str:
+    stem = Path(name).stem
+    words = re.sub(r"[_\-]+", " ", stem).split()
+    return " ".join(word if word.isupper() else word.capitalize() for word in words) or "Policy"
+
+
+def readable_title(title: str) -> str:
+    """A title in capitals put in title case ("HEALTH AND SAFETY POLICY" → "Health and Safety Policy")."""
+    letters = [c for c in title if c.isalpha()]
+    if not letters or any(c.islower() for c in letters):
+        return title
+    vocabulary = Vocabulary()
+    words = []
+    for position, word in enumerate(title.split()):
+        core = re.sub(r"[^A-Za-z]", "", word)
+        if core and core == word and vocabulary.is_word(core):
+            lowered = word.lower()
+            words.append(lowered if position and lowered in _SMALL_WORDS else word.capitalize())
+        elif core and word.strip("()").isalpha() and len(core) > 4 and vocabulary.is_word(core):
+            words.append(word.lower().replace(core.lower(), core.capitalize(), 1))
+        else:
+            words.append(word)  # an abbreviation such as (H&S) or SEND stays as written
+    return " ".join(words)
+
+
+def assign_levels(blocks: list[Block]) -> None:
+    """Give every heading its level: Word's style level, else its number's depth, else its prominence."""
+    # Open headings: (level, strength, numbered)
+    stack: list[tuple[int, float, bool]] = []
+    for block in blocks:
+        if block.kind != "heading":
+            continue
+        numbered = _NUMBERED.match(block.text)
+        if block.level:
+            level = block.level
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+        elif numbered:
+            depth = numbered.group(1).count(".") + 1
+            while stack and (stack[-1][2] or stack[-1][1] <= block.strength):
+                stack.pop()
+            level = depth + (stack[-1][0] if stack else 0)
+        elif _SECTION_WORD.match(block.text):
+            stack.clear()
+            level = 1
+        else:
+            while stack and stack[-1][1] <= block.strength and not (stack[-1][2] and stack[-1][1] >= block.strength):
+                stack.pop()
+            level = stack[-1][0] + 1 if stack else 1
+        block.level = min(level, 5)
+        # "Section 2", "Appendix A": nothing but another such heading closes them.
+        strength = block.strength + (100 if _SECTION_WORD.match(block.text) and not block.level else 0)
+        stack.append((block.level, strength, bool(numbered)))
+
+
+def _headings_with_text(blocks: list[Block]) -> list[Block]:
+    """A heading with nothing under it (not even a deeper heading) is kept as a paragraph."""
+    result: list[Block] = []
+    for position, block in enumerate(blocks):
+        if block.kind == "heading":
+            following = blocks[position + 1] if position + 1 < len(blocks) else None
+            if following is None or (following.kind == "heading" and following.level <= block.level):
+                result.append(Block("paragraph", block.text, page=block.page))
+                continue
+        result.append(block)
+    return result
+
+
+def _split(heading: str) -> tuple[str, str]:
+    match = _NUMBERED.match(heading)
+    return (match.group(1), match.group(2).strip()) if match else ("", heading.strip())
+
+
+def _unique_headings(blocks: list[Block], notes: list[str], title: str) -> list[Block]:
+    """A section number or heading used twice is told apart by where it sits, as the check requires."""
+    numbers: set[str] = set()
+    names: dict[str, int] = {}
+    if blocks and blocks[0].kind != "heading":
+        names[f"/{title}".lower()] = 1  # text before the first heading is filed under the title
+    stack: list[tuple[int, str]] = []
+    for block in blocks:
+        if block.kind != "heading":
+            continue
+        while stack and stack[-1][0] >= block.level:
+            stack.pop()
+        parent = stack[-1][1] if stack else ""
+        number, heading = _split(block.text)
+        if number and number in numbers:
+            context = next((text for _, text in reversed(stack) if not _NUMBERED.match(text)), "")
+            block.text = f"{context}: {block.text}" if context else f"Repeated {block.text}"
+            notes.append(f"section number {number} is used twice; the second is headed '{block.text}'")
+            number, heading = _split(block.text)
+        if number:
+            numbers.add(number)
+        else:
+            key = f"{parent}/{heading}".lower()
+            names[key] = names.get(key, 0) + 1
+            if names[key] > 1:
+                block.text = f"{block.text} ({names[key]})"
+                heading = block.text
+        stack.append((block.level, _split(block.text)[1]))
+    return blocks

@@ -1,0 +1,559 @@
+"""Reading a PDF (as Word and other programs export them) into an outline, with pdfplumber.
+
+pdfplumber gives each character's font and size, so headings are told from body text by
+looking bold or larger; lines are grouped into paragraphs by their spacing and indents, and
+list items by their bullet or number. Running headers and footers (the same line on many
+pages), page numbers, the title and cover lines are taken out; ruled tables are read row by
+row with their column headings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from bot.importing.outline import Block, ImportRefused, Outline
+from bot.importing.wording import (
+    POLICY_WORDS,
+    SCHOOL_NAME,
+    Vocabulary,
+    bullet_rest,
+    clean_characters,
+    join_lines,
+    number_marker,
+    row_text,
+)
+
+#: Longest PDF imported: about half a second a page, so at most two minutes or so.
+MAX_PAGES = 200
+_MARGIN_ZONE = 0.12
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
+_PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.I)
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+    page_height: float
+
+
+@dataclass
+class _Table:
+    """A ruled table's rows, its column headings (from its bold leading rows) and where it starts."""
+
+    top: float
+    page: int
+    headings: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def read_pdf(path: Path) -> Outline:
+    """The outline of a PDF, or `ImportRefused` saying why it can't be imported."""
+    name = path.name
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as error:
+        raise _refusal(name, error) from None
+    with pdf:
+        try:
+            return _read(pdf, path)
+        except ImportRefused:
+            raise
+        except Exception as error:
+            raise _refusal(name, error) from None
+
+
+def _refusal(name: str, error: Exception) -> ImportRefused:
+    """What to tell a person when pdfminer can't open a PDF (pdfplumber wraps its errors)."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
+            getattr(cause, "args", (None,))[0] if getattr(cause, "args", ()) else None,
+            PDFPasswordIncorrect | PDFEncryptionError,
+        ):
+            return ImportRefused(
+                f"{name}: the PDF is protected by a password; save a copy without protection and import that"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return ImportRefused(f"{name}: can't be read as a PDF (the file is damaged, incomplete or is not a PDF)")
+
+
+def _read(pdf: Any, path: Path) -> Outline:
+    name = path.name
+    pages = pdf.pages
+    if not pages:
+        raise ImportRefused(f"{name}: the PDF has no pages")
+    if len(pages) > MAX_PAGES:
+        raise ImportRefused(
+            f"{name}: {len(pages)} pages is more than the {MAX_PAGES} pages one import takes; "
+            "split the document into parts and import each"
+        )
+    items: list[_Line | _Table] = []
+    characters = 0
+    unread: list[int] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            characters += sum(1 for c in page.chars if c.get("text", "").strip())
+            items.extend(_page_items(page, number))
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise
+        except Exception:  # one damaged page: the rest of the document is still worth reading
+            if number == 1 and len(pages) == 1:
+                raise
+            unread.append(number)
+        page.close()  # frees the page's parsed objects: a long PDF is read in bounded memory
+    if len(unread) > len(pages) / 2:
+        raise ImportRefused(f"{name}: can't be read as a PDF (most of its pages are damaged)")
+    if characters < 20 * len(pages) and not any(isinstance(i, _Line) and len(i.text) > 20 for i in items):
+        raise ImportRefused(
+            f"{name}: the PDF has no text to read (it looks scanned, as pictures of pages); "
+            "import the original Word document, or a PDF with a text layer (run it through OCR first)"
+        )
+    items = _without_running_lines(items, len(pages))
+    lines = [i for i in items if isinstance(i, _Line)]
+    body_size = _body_size(lines)
+    title, school, items = _take_title(items, body_size)
+    items, cover = _take_cover_pages(items)
+    outline = Outline(
+        file_name=name,
+        kind="PDF",
+        title=title or _metadata_title(pdf.metadata) or "",
+        dated=_pdf_date(pdf.metadata),
+        blocks=[],
+        pages=len(pages),
+        cover_lines=cover,
+        school=school,
+    )
+    if unread:
+        shown = ", ".join(str(n) for n in unread)
+        outline.notes.append(f"page(s) {shown} could not be read and are missing: check them against the PDF")
+    vocabulary = Vocabulary(w for line in lines for w in Vocabulary.words_in(line.text))
+    outline.blocks = _blocks(items, body_size, vocabulary)
+    return outline
+
+
+def _is_bold(char: dict[str, Any]) -> bool:
+    return bool(_BOLD_FONT.search(str(char.get("fontname", "")).split("+")[-1]))
+
+
+def _page_items(page: Any, number: int) -> list[_Line | _Table]:
+    tables = _tables(page, number) if (page.rects or page.lines) else []
+    boxes = [box for box, _ in tables]
+
+    def outside_tables(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char" or not boxes:
+            return True
+        mid_x = (obj["x0"] + obj["x1"]) / 2
+        mid_y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside_tables) if boxes else page
+    items: list[_Line | _Table] = []
+    for raw in text_page.extract_text_lines(return_chars=True, strip=True):
+        chars = [c for c in raw["chars"] if c.get("text", "").strip()]
+        text = clean_characters(raw["text"])
+        if not chars or not text:
+            continue
+        sizes = [round(float(c["size"]) * 2) / 2 for c in chars]
+        bold = sum(1 for c in chars if _is_bold(c)) >= 0.9 * len(chars)
+        items.append(
+            _Line(
+                text,
+                float(raw["x0"]),
+                float(raw["x1"]),
+                float(raw["top"]),
+                float(raw["bottom"]),
+                statistics.median(sizes),
+                bold,
+                number,
+                float(page.height),
+            )
+        )
+    items.extend(table for _, table in tables)
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
+    found: list[tuple[tuple[float, float, float, float], _Table]] = []
+    try:
+        tables = page.find_tables()
+    except Exception:  # ruling lines pdfplumber can't follow: the page is read as plain text
+        return []
+    for table in tables:
+        extracted = table.extract()
+        bold = [_row_is_bold(page, row.bbox) for row in table.rows]
+        cells = [[clean_cell(cell) for cell in row] for row in extracted]
+        width = max((len(r) for r in cells), default=0)
+        keep = [col for col in range(width) if any(col < len(row) and row[col] for row in cells)]
+        pairs = [
+            ([row[col] if col < len(row) else "" for col in keep], bold[i] if i < len(bold) else False)
+            for i, row in enumerate(cells)
+        ]
+        pairs = [(row, is_bold) for row, is_bold in pairs if any(row)]
+        rows = [row for row, _ in pairs]
+        filled = sum(1 for row in rows if sum(1 for cell in row if cell) >= 2)
+        if len(keep) < 2 or len(rows) < 2 or filled < len(rows) / 2:
+            continue  # a box drawn round text, or a layout grid, not a table of rows: read as text
+        bold_rows = 0
+        while bold_rows < len(pairs) - 1 and pairs[bold_rows][1]:
+            bold_rows += 1
+        named = [cell for cell in rows[0] if cell]
+        if not bold_rows and len(rows) >= 3 and len(named) >= 2 and all(
+            len(cell.split()) <= 5 and not re.search(r"\d", cell) for cell in named
+        ):
+            bold_rows = 1  # short headings without bold: still the column headings
+        headings = [" ".join(part for part in column if part) for column in zip(*rows[:bold_rows], strict=False)]
+        _move_headings_over_merged_cells(headings, rows[bold_rows:])
+        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, rows[bold_rows:])))
+    return found
+
+
+def _row_is_bold(page: Any, bbox: tuple[float, float, float, float] | None) -> bool:
+    if bbox is None:
+        return False
+    chars = [c for c in page.crop(bbox, strict=False).chars if c.get("text", "").strip()]
+    return bool(chars) and all(_is_bold(c) for c in chars)
+
+
+def _move_headings_over_merged_cells(headings: list[str], rows: list[list[str]]) -> None:
+    """A heading drawn across two columns sits over one of them: give it to the one with the values."""
+    def empty(column: int) -> bool:
+        return all(column >= len(row) or not row[column] for row in rows)
+
+    for column, heading in enumerate(headings):
+        if heading or empty(column):
+            continue
+        for neighbour in (column + 1, column - 1):
+            if 0 <= neighbour < len(headings) and headings[neighbour] and empty(neighbour):
+                headings[column], headings[neighbour] = headings[neighbour], ""
+                break
+
+
+def clean_cell(cell: str | None) -> str:
+    """A table cell's text on one line; bulleted lines inside it kept apart with semicolons."""
+    if not cell:
+        return ""
+    parts: list[list[str]] = []
+    for raw in cell.split("\n"):
+        line = clean_characters(raw)
+        if not line:
+            continue
+        rest = bullet_rest(line)
+        if rest is not None or not parts:
+            parts.append([rest if rest is not None else line])
+        else:
+            parts[-1].append(line)
+    vocabulary = Vocabulary()
+    text = ""
+    for part in parts:
+        joined = join_lines(part, vocabulary)
+        text = f"{text}{' ' if text.endswith(':') else '; '}{joined}" if text else joined
+    return text
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _without_running_lines(items: list[_Line | _Table], page_count: int) -> list[_Line | _Table]:
+    """Drop page headers and footers (a line repeated in the margins of many pages) and page numbers."""
+
+    def in_margin(line: _Line) -> bool:
+        return line.top < _MARGIN_ZONE * line.page_height or line.bottom > (1 - _MARGIN_ZONE) * line.page_height
+
+    pages_with: dict[str, set[int]] = {}
+    for item in items:
+        if isinstance(item, _Line) and in_margin(item):
+            pages_with.setdefault(_normalised(item.text), set()).add(item.page)
+    needed = max(2, int(0.4 * page_count + 0.5))
+    running = {text for text, pages in pages_with.items() if len(pages) >= needed}
+    kept: list[_Line | _Table] = []
+    for item in items:
+        if isinstance(item, _Line) and (
+            (in_margin(item) and (_normalised(item.text) in running or _PAGE_NUMBER.match(item.text)))
+            or _PAGE_OF.match(item.text)
+        ):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _body_size(lines: list[_Line]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 12.0
+
+
+def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, str, list[_Line | _Table]]:
+    """The title and the school's name: the large text of the first two pages, larger than the body text.
+
+    The largest text is the title, unless it is the school's name (a letterhead): then the largest
+    text that names a policy, or else the next largest, is the title.
+    """
+    early = [
+        i for i in items
+        if isinstance(i, _Line) and i.page <= 2 and (i.size >= body_size + 1.5 or (i.bold and i.size >= body_size))
+    ]
+    groups: list[list[_Line]] = []
+    for line in early:
+        previous = groups[-1][-1] if groups else None
+        if (
+            previous is not None
+            and line.size == previous.size
+            and line.page == previous.page
+            and line.top - previous.bottom <= line.size * 1.5
+        ):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    groups.sort(key=lambda group: -group[0].size)  # stable: the first of equal size stays first
+
+    def text_of(group: list[_Line]) -> str:
+        return " ".join(line.text for line in group)
+
+    school_lines = [g for g in groups if SCHOOL_NAME.match(text_of(g).rstrip(". "))]
+    large = [g for g in groups if g not in school_lines and g[0].size >= body_size + 1.5]
+    named = [
+        g for g in groups
+        if g not in school_lines and POLICY_WORDS.search(text_of(g)) and len(text_of(g).split()) <= 20
+    ]
+    named.sort(key=lambda group: (group[0].page, group[0].top))  # a policy's name comes first
+    chosen = (named or large or [[]])[0]
+    school = text_of(school_lines[0]).rstrip(". ") if school_lines and chosen else ""
+    taken = {id(line) for line in chosen} | ({id(line) for line in school_lines[0]} if school else set())
+    title = " ".join(line.text for line in chosen)
+    return title, school, [i for i in items if id(i) not in taken]
+
+
+def _take_cover_pages(items: list[_Line | _Table]) -> tuple[list[_Line | _Table], list[str]]:
+    """A cover page (among the first two, under 60 words, no table) is read for its dates and left out."""
+    cover: list[str] = []
+    for page in (1, 2):
+        on_page = [i for i in items if i.page == page]
+        if not on_page or any(isinstance(i, _Table) for i in on_page):
+            continue
+        words = sum(len(i.text.split()) for i in on_page if isinstance(i, _Line))
+        if words < 60:
+            cover.extend(i.text for i in on_page if isinstance(i, _Line))
+            items = [i for i in items if i.page != page]
+    return items, cover
+
+
+def _metadata_title(metadata: dict[str, Any] | None) -> str:
+    title = str((metadata or {}).get("Title") or "").strip()
+    return title if POLICY_WORDS.search(title) else ""
+
+
+def _pdf_date(metadata: dict[str, Any] | None) -> datetime | None:
+    for key in ("ModDate", "CreationDate"):
+        raw = str((metadata or {}).get(key) or "")
+        match = re.search(r"(\d{4})(\d{2})(\d{2})", raw)
+        if match:
+            try:
+                return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                continue
+    return None
+
+
+def _line_pitch(lines: list[_Line]) -> float:
+    """The usual distance from one line of a paragraph to the next."""
+    pitches: Counter[float] = Counter()
+    for previous, line in itertools.pairwise(lines):
+        pitch = line.top - previous.top
+        if line.page == previous.page and line.size == previous.size and 0 < pitch < 3 * line.size:
+            pitches[round(pitch * 2) / 2] += 1
+    return min(pitches.most_common(3))[0] if pitches else 14.0
+
+
+def _right_margin(lines: list[_Line]) -> float:
+    """Where full lines of body text end (a high percentile, so one wide line does not move it)."""
+    ends = sorted(line.x1 for line in lines if len(line.text) >= 40) or sorted(line.x1 for line in lines)
+    return ends[int(0.95 * (len(ends) - 1))] if ends else 0.0
+
+
+def _heading_style(line: _Line, body_size: float) -> bool:
+    return line.bold or (line.size >= body_size + 1.5 and line.size >= body_size * 1.15)
+
+
+@dataclass
+class _Group:
+    lines: list[_Line]
+    marker: str  # "" for a paragraph, "•" for a bullet, else the list number as written
+    indent: float  # where an item's text starts, so wrapped lines can be told from the next paragraph
+    tight: bool = False  # starts on the line right after the previous group, with no space between
+
+
+def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
+    lines = [i for i in items if isinstance(i, _Line)]
+    pitch = _line_pitch(lines)
+    right_margin = _right_margin(lines)
+    groups: list[_Group | _Table] = []
+    previous: _Line | None = None
+    for item in items:
+        if isinstance(item, _Table):
+            last = groups[-1] if groups else None
+            continues = (
+                isinstance(last, _Table)
+                and item.page == last.page + 1
+                and bool(item.rows and last.rows)
+                and len(item.rows[0]) == len(last.rows[0])
+                and (not item.headings or item.headings == last.headings)
+            )
+            if continues and isinstance(last, _Table):
+                rows = item.rows
+                if not rows[0][0]:  # a row broken by the page end
+                    last.rows[-1] = [f"{a} {b}".strip() for a, b in zip(last.rows[-1], rows[0], strict=False)]
+                    rows = rows[1:]
+                last.rows.extend(rows)
+            else:
+                groups.append(item)
+            previous = None
+            continue
+        line = item
+        bullet = bullet_rest(line.text)
+        number = None if bullet is not None else number_marker(line.text)
+        starts_item = bullet is not None or (number is not None and not _heading_style(line, body_size))
+        current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
+        if starts_item:
+            text = bullet if bullet is not None else line.text
+            indent = line.x0 + (line.x1 - line.x0) * (1 - len(text) / max(len(line.text), 1))
+            line.text = text
+            groups.append(_Group([line], "•" if bullet is not None else str(number), indent))
+        elif current is not None and previous is not None and _continues(
+            current, previous, line, pitch, right_margin, body_size
+        ):
+            current.lines.append(line)
+        else:
+            tight = previous is not None and (
+                line.page != previous.page or line.top - previous.top <= pitch * 1.25 + 0.5
+            )
+            groups.append(_Group([line], "", line.x0, tight))
+        previous = line
+    return _to_blocks(groups, body_size, vocabulary)
+
+
+def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
+    """Whether `line` carries on the paragraph or item that `previous` ended."""
+    carries_item = bool(group.marker) and line.x0 >= group.indent - 4 and line.page == previous.page
+    if abs(line.size - previous.size) > 0.6 or (
+        _heading_style(line, body) != _heading_style(previous, body) and not carries_item
+    ):
+        return False
+    if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
+        return False
+    # Wider spacing than usual ends the paragraph, unless the line carries on a sentence
+    # (1.5 line spacing, or a style with more space between lines).
+    gap = line.top - previous.top
+    if (
+        line.page == previous.page
+        and gap > pitch * max(line.size / body, 1.0) * 1.25 + 0.5
+        and not (gap < pitch * 2.2 and re.match(r"[a-z]", line.text))
+    ):
+        return False
+    if group.marker and line.x0 < group.indent - 4:
+        return False
+    if not group.marker and line.x0 > previous.x0 + 12 and len(group.lines) > 1:
+        return False
+    if _heading_style(line, body):
+        return True
+    first_word = line.text.split()[0] if line.text.split() else ""
+    width = (previous.x1 - previous.x0) / max(len(previous.text), 1)
+    # The next word would have fitted on the line before: the line was ended on purpose.
+    return right - previous.x1 <= (len(first_word) + 4) * width * 1.1
+
+
+def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
+    blocks: list[Block] = []
+    item_indents: list[float] = []
+    for position, group in enumerate(groups):
+        if isinstance(group, _Table):
+            item_indents = []
+            blocks.extend(_table_blocks(group))
+            continue
+        first = group.lines[0]
+        text = join_lines((line.text for line in group.lines), vocabulary)
+        if group.marker:
+            while item_indents and item_indents[-1] > first.x0 + 3:
+                item_indents.pop()
+            if not item_indents or first.x0 > item_indents[-1] + 3:
+                item_indents.append(first.x0)
+            blocks.append(Block("item", text, depth=len(item_indents) - 1, page=first.page))
+            continue
+        if (
+            group.tight
+            and len(group.lines) <= 2
+            and len(text.split()) <= 30
+            and blocks
+            and blocks[-1].page >= first.page - 1
+            and (re.search(r"(:|:?\s[-–])$", blocks[-1].text) or (blocks[-1].kind == "item" and not item_indents))
+            and not _heading_style(first, body_size)
+        ):
+            # Short lines under a line ending with a colon: a list written without bullets.
+            blocks.append(Block("item", text, depth=0, page=first.page))
+            continue
+        item_indents = []
+        following = groups[position + 1] if position + 1 < len(groups) else None
+        if _plain_heading(group, text, following):
+            blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
+        elif _heading_style(first, body_size) and _looks_like_heading(text, len(group.lines), following):
+            strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
+            blocks.append(Block("heading", text, strength=strength, page=first.page))
+        else:
+            blocks.append(Block("paragraph", text, page=first.page))
+    return blocks
+
+
+def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) -> bool:
+    """A short line in title case, with space above it and its paragraph straight below: a heading."""
+    words = text.split()
+    long_words = [w for w in words if len(w) >= 4]
+    return (
+        len(group.lines) == 1
+        and not group.tight
+        and 1 <= len(words) <= 8
+        and not re.search(r"[.,;:!?\-–]$", text)
+        and bool(long_words)
+        and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+        and words[0][0].isupper()
+        and isinstance(following, _Group)
+        and following.tight
+        and not following.marker
+    )
+
+
+def _looks_like_heading(text: str, line_count: int, following: _Group | _Table | None) -> bool:
+    if len(text) > 160 or line_count > 3 or not re.search(r"[A-Za-z]", text) or re.search(r"[,;]$", text):
+        return False
+    if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
+        return False  # the end of a sentence in bold, or a web address: not a heading
+    if text.endswith(".") and len(text.split()) > 20:
+        return False
+    introduces_list = isinstance(following, _Group) and bool(following.marker)
+    return not (introduces_list and re.search(r"(:|:?\s*[-–])$", text))
+
+
+def _table_blocks(table: _Table) -> list[Block]:
+    if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
+        return []  # a document control log: versions and dates of the document, not policy
+    texts = (row_text(table.headings, row) for row in table.rows)
+    return [Block("paragraph", text, page=table.page) for text in texts if text]

@@ -1,0 +1,444 @@
+"""`staffroom policies import`: Word and PDF policies written as Markdown policy files.
+
+Word documents are made here with python-docx (real heading styles, real numbering.xml);
+the PDFs are the real Word-exported policies of the zoo (`../shared/zoo/originals`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from bot.cli import main
+from bot.importing.word_numbering import format_number
+from bot.importing.wording import Vocabulary
+from intents.policy_library import MAX_PASSAGE_CHARS, PolicyDocument, read_policy_file
+from tests.word_documents import WordBuilder
+
+ROOT = Path(__file__).resolve().parents[1]
+ZOO = ROOT.parent / "shared" / "zoo"
+ORIGINALS = ZOO / "originals"
+DEMO_SCHOOL = ROOT / "policy_text" / "demo" / "school.yaml"
+needs_zoo = pytest.mark.skipif(
+    not ORIGINALS.is_dir() and os.environ.get("CI") != "true", reason="../shared/zoo is not beside this checkout"
+)
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main(list(args))
+    return status, out.getvalue()
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Path:
+    """A school folder holding only school.yaml, as a school starts."""
+    folder = tmp_path / "school"
+    folder.mkdir()
+    shutil.copy(DEMO_SCHOOL, folder / "school.yaml")
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def policy(path: Path) -> PolicyDocument:
+    document, problems = read_policy_file(path)
+    assert document is not None, problems
+    return document
+
+
+# --- Word -------------------------------------------------------------------------------------------
+
+
+def wellbeing_policy(path: Path, *, version: int = 1) -> Path:
+    """A staff wellbeing policy as a school writes it in Word: numbered headings, lists, a table."""
+    word = WordBuilder()
+    section = word.document.sections[0]
+    section.header.paragraphs[0].text = "Oakfield Primary School – Staff Wellbeing Policy"
+    section.footer.paragraphs[0].text = "Page 1 of 3"
+    word.paragraph("Staff Wellbeing Policy", "Title")
+    word.paragraph("Next review: September 2027")
+    word.paragraph("Printed copies of this policy may be out of date.")
+    word.document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    word.paragraph("Aims\t1", "TOC 1")  # Word's table of contents
+    headings = word.list_definition([("decimal", "%1."), ("decimal", "%1.%2")])
+    heading_list = word.num(headings)
+    bullets = word.list_definition([("bullet", "•"), ("bullet", "o")])
+    letters = word.list_definition([("lowerLetter", "%1)")])
+    romans = word.list_definition([("lowerRoman", "(%1)")])
+
+    word.heading("Aims", 1, num=heading_list)
+    word.paragraph("This policy aims to:")
+    bullet_list = word.num(bullets)
+    word.paragraph("Support the wellbeing of all staff", num=bullet_list)
+    word.paragraph("Set out who to talk to", num=bullet_list)
+    word.paragraph("your line manager *first*", num=bullet_list, level=1)
+    word.paragraph("the <wellbeing> champion_lead", num=bullet_list, level=1)
+    word.heading("Scope", 2, num=heading_list)
+    word.paragraph("The policy applies to every member of staff, including supply staff & volunteers.")
+    if version == 1:
+        word.heading("Definitions", 2, num=heading_list)
+        word.paragraph("Wellbeing means feeling well in body and mind.")
+    word.heading("Procedures", 1, num=heading_list)
+    word.heading("Asking for support", 2, num=heading_list)
+    word.paragraph("To ask for support:")
+    first = word.num(letters)
+    word.paragraph("speak to your line manager", num=first)
+    word.paragraph("book a meeting", num=first)
+    word.paragraph("When the meeting is held:")
+    again = word.num(letters, restart_at=1)
+    word.paragraph("agree actions", num=again)
+    word.paragraph("record them", num=again)
+    word.paragraph("Then:")
+    word.paragraph("review them after six weeks", num=again)
+    word.paragraph("Occupational health can be reached:")
+    roman = word.num(romans)
+    for text in ("by phone", "by email", "in person"):
+        word.paragraph(text, num=roman)
+    if version == 2:
+        word.paragraph("Meetings are held in private.")
+        word.heading("Training", 2, num=heading_list)
+        word.paragraph("All staff receive wellbeing training each year.")
+    word.heading("Who to contact", 2, num=heading_list)
+    table = word.document.add_table(rows=3, cols=2)
+    for cell, text in zip(table.rows[0].cells, ("Role", "Contact"), strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for row, (role, contact) in zip(table.rows[1:], (("Wellbeing lead", "Mrs Patel"), ("Union rep", "Mr Cole")),
+                                    strict=True):
+        row.cells[0].text, row.cells[1].text = role, contact
+    return word.save(path)
+
+
+def test_a_word_document_with_heading_styles_and_automatic_numbering_round_trips(school: Path, tmp_path: Path) -> None:
+    source = wellbeing_policy(tmp_path / "Staff Wellbeing Policy.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    written = school / "staff-wellbeing-policy.md"
+    document = policy(written)
+    assert document.title == "Staff Wellbeing Policy"
+    assert document.review == "Next review: September 2027"
+    assert document.source.startswith("Staff Wellbeing Policy.docx (Word document, ")
+    assert [(s.number, s.heading, s.level) for s in document.sections] == [
+        ("1", "Aims", 2),
+        ("1.1", "Scope", 3),
+        ("1.2", "Definitions", 3),
+        ("2", "Procedures", 2),
+        ("2.1", "Asking for support", 3),
+        ("2.2", "Who to contact", 3),
+    ]
+    passages = {s.number: [p.text for p in s.passages] for s in document.sections}
+    assert passages["1"] == [
+        "This policy aims to:\n• Support the wellbeing of all staff",
+        "This policy aims to:\n• Set out who to talk to\n• your line manager *first*",
+        "This policy aims to:\n• Set out who to talk to\n• the <wellbeing> champion_lead",
+    ]
+    assert passages["1.1"] == [
+        "The policy applies to every member of staff, including supply staff & volunteers."
+    ]
+    assert passages["2.1"] == [
+        "To ask for support:\n• a) speak to your line manager",
+        "To ask for support:\n• b) book a meeting",
+        "When the meeting is held:\n• a) agree actions",  # Word's "Restart numbering"
+        "When the meeting is held:\n• b) record them",
+        "Then:\n• c) review them after six weeks",  # the same list carries on
+        "Occupational health can be reached:\n• (i) by phone",
+        "Occupational health can be reached:\n• (ii) by email",
+        "Occupational health can be reached:\n• (iii) in person",
+    ]
+    assert passages["2.2"] == ["Role: Wellbeing lead; Contact: Mrs Patel", "Role: Union rep; Contact: Mr Cole"]
+    text = written.read_text("utf-8")
+    assert "Oakfield Primary School – Staff Wellbeing Policy" not in text  # the running header
+    assert "Page 1 of 3" not in text
+    assert "Printed copies" not in text
+    assert "Aims 1" not in text and "Aims\t1" not in text
+    assert run("policies", "check", str(school))[0] == 0
+
+
+def test_reimporting_an_updated_document_replaces_its_file_and_names_the_changed_sections(
+    school: Path, tmp_path: Path
+) -> None:
+    first = wellbeing_policy(tmp_path / "wellbeing.docx")
+    assert run("policies", "import", str(first), "--into", str(school))[0] == 0
+    updated_folder = tmp_path / "updated"
+    updated_folder.mkdir()
+    updated = wellbeing_policy(updated_folder / "wellbeing.docx", version=2)
+
+    status, out = run("policies", "import", str(updated), "--into", str(school))
+
+    assert status == 0, out
+    assert "(replaced)" in out
+    assert "added: 2.2 Training" in out
+    assert "removed: 1.2 Definitions" in out
+    assert re.search(r"reworded: .*2\.1 Asking for support", out)
+    assert sorted(p.name for p in school.glob("*.md")) == ["wellbeing.md"]
+    assert [s.number for s in policy(school / "wellbeing.md").sections] == ["1", "1.1", "2", "2.1", "2.2", "2.3"]
+
+    status, out = run("policies", "import", str(updated), "--into", str(school))
+    assert "no section changed" in out
+
+
+def test_a_paragraph_longer_than_the_quoting_limit_is_split_between_sentences(school: Path, tmp_path: Path) -> None:
+    sentences = [f"Sentence {n} says what staff do on day {n}, e.g. sign in at the office." for n in range(1, 40)]
+    word = WordBuilder()
+    word.paragraph("Attendance at Training Policy", "Title")
+    word.heading("Duties", 1)
+    word.paragraph(" ".join(sentences))
+    source = word.save(tmp_path / "training.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    passages = [p.text for p in policy(school / "training.md").sections[0].passages]
+    assert len(passages) > 1
+    assert all(len(p) <= MAX_PASSAGE_CHARS for p in passages)
+    assert all(p.endswith("at the office.") for p in passages)  # never mid-sentence
+    assert " ".join(passages) == " ".join(sentences)
+    assert "split between sentences" in out
+
+
+def test_word_number_formats_are_the_ones_word_shows() -> None:
+    assert [format_number(n, "lowerLetter") for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
+    assert [format_number(n, "upperRoman") for n in (4, 9, 14)] == ["IV", "IX", "XIV"]
+    assert format_number(3, "decimalZero") == "03"
+
+
+def test_a_word_broken_at_a_line_end_is_mended_only_when_it_is_one_word() -> None:
+    vocabulary = Vocabulary()
+    assert vocabulary.join_hyphenated("the respon-", "sibility of") == "the responsibility of"
+    assert vocabulary.join_hyphenated("to co-", "operate") == "to co-operate"  # two words joined by a hyphen
+    assert vocabulary.join_hyphenated("near-", "misses") == "near-misses"
+    seen = Vocabulary(["co-ordinator"])
+    assert seen.join_hyphenated("the co-", "ordinator") == "the co-ordinator"  # as the document spells it
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def one_page_pdf(path: Path) -> Path:
+    """A real one-page PDF with text: the first page of a zoo PDF."""
+    writer = PdfWriter()
+    writer.add_page(PdfReader(ORIGINALS / "decoy-2022-promoting-positive-behaviour-policy.pdf").pages[0])
+    with path.open("wb") as stream:
+        writer.write(stream)
+    return path
+
+
+def bad_documents(folder: Path) -> Iterator[tuple[Path, str]]:
+    encrypted = PdfWriter(clone_from=one_page_pdf(folder / "plain.pdf"))
+    encrypted.encrypt(user_password="secret", owner_password="owner")
+    with (folder / "locked.pdf").open("wb") as stream:
+        encrypted.write(stream)
+    (folder / "plain.pdf").unlink()
+    yield folder / "locked.pdf", "protected by a password"
+
+    Image.new("RGB", (400, 560), "white").save(folder / "scanned.pdf")
+    yield folder / "scanned.pdf", "looks scanned"
+
+    truncated = (ORIGINALS / "decoy-2021-complaints-policy.pdf").read_bytes()[:4000]
+    (folder / "broken.pdf").write_bytes(truncated)
+    yield folder / "broken.pdf", "can't be read as a PDF"
+
+    (folder / "minutes.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    yield folder / "minutes.doc", "Word 97-2003"
+
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    yield folder / "broken.docx", "can't be read as a Word document"
+
+    long = PdfWriter()
+    for _ in range(201):
+        long.add_blank_page(width=595, height=842)
+    with (folder / "handbook.pdf").open("wb") as stream:
+        long.write(stream)
+    yield folder / "handbook.pdf", "201 pages is more than the 200 pages"
+
+    (folder / "notes.txt").write_text("not a policy", "utf-8")
+    yield folder / "notes.txt", "not a PDF or Word (.docx) document"
+
+
+@needs_zoo
+def test_each_bad_document_is_named_with_its_reason_and_leaves_the_folder_as_it_was(
+    school: Path, tmp_path: Path
+) -> None:
+    shutil.copy(ROOT / "policy_text" / "demo" / "working-from-home.md", school / "working-from-home.md")
+    before = snapshot(school)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for path, reason in bad_documents(bad):
+        status, out = run("policies", "import", str(path), "--into", str(school))
+        assert status == 1, (path.name, out)
+        assert path.name in out and reason in out, out
+        assert "nothing written" in out
+        assert "Traceback" not in out
+        assert snapshot(school) == before, path.name
+
+
+def test_a_failure_while_writing_leaves_no_half_written_file(
+    school: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = wellbeing_policy(tmp_path / "wellbeing.docx")
+    before = snapshot(school)
+
+    def disk_full(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("bot.importing.command.os.replace", disk_full)
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 1
+    assert "wellbeing.docx: not imported: No space left on device (nothing written)" in out
+    assert snapshot(school) == before
+
+
+def test_a_missing_file_is_named(school: Path, tmp_path: Path) -> None:
+    status, out = run("policies", "import", str(tmp_path / "nowhere.pdf"), "--into", str(school))
+    assert status == 1
+    assert "nowhere.pdf: no such file or folder" in out
+
+
+# --- the zoo's real PDFs --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zoo_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    """The four zoo PDFs imported at once, by naming their folder, into a folder holding school.yaml."""
+    if not ORIGINALS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("../shared/zoo/originals is missing: CI has ../shared beside the clone")
+        pytest.skip("../shared/zoo is not beside this checkout")
+    folder = tmp_path_factory.mktemp("zoo") / "school"
+    folder.mkdir()
+    shutil.copy(DEMO_SCHOOL, folder / "school.yaml")
+    status, out = run("policies", "import", str(ORIGINALS), "--into", str(folder))
+    return folder, status, out
+
+
+@needs_zoo
+def test_the_zoo_pdfs_import_from_their_folder_and_pass_the_check(zoo_import: tuple[Path, int, str]) -> None:
+    folder, status, out = zoo_import
+    assert status == 0, out
+    assert "4 of 4 documents imported" in out
+    assert sorted(p.name for p in folder.glob("*.md")) == [
+        "decoy-2021-complaints-policy.md",
+        "decoy-2021-data-protection.md",
+        "decoy-2021-health-safety-policy.md",
+        "decoy-2022-promoting-positive-behaviour-policy.md",
+    ]
+    assert run("policies", "check", str(folder))[0] == 0
+    titles = {policy(p).title for p in folder.glob("*.md")}
+    assert titles == {
+        "Complaints Policy",
+        "Data Protection Policy",
+        "Health and Safety (H&S) Policy",
+        "Promoting Positive Behaviour Policy",
+    }
+
+
+@needs_zoo
+def test_running_headers_footers_contents_and_cover_lines_are_left_out(zoo_import: tuple[Path, int, str]) -> None:
+    folder, _, _ = zoo_import
+    health = (folder / "decoy-2021-health-safety-policy.md").read_text("utf-8")
+    assert "Updated March 2021" not in health and "Page 3 of 16" not in health
+    assert not re.search(r"^Decoy Primary School$", health, re.M)
+    assert "DATE OF ADOPTION" not in health.split("---", 2)[2]
+    assert "review: 'DATE OF NEXT REVIEW: MARCH 2022'" in health
+    protection = (folder / "decoy-2021-data-protection.md").read_text("utf-8")
+    assert "Bookmark not defined" not in protection and "......" not in protection  # the contents page
+    assert "Version Control" not in protection
+
+
+@needs_zoo
+def test_the_imported_health_and_safety_policy_matches_the_one_converted_by_hand(
+    zoo_import: tuple[Path, int, str],
+) -> None:
+    folder, _, _ = zoo_import
+    by_hand = policy(ZOO / "decoy-primary-health-and-safety.md")
+    imported = policy(folder / "decoy-2021-health-safety-policy.md")
+
+    # Same section tree: the hand-made file stops before the appendices (named first aiders, contractors).
+    tree = [(s.number, s.heading, s.level) for s in imported.sections]
+    assert tree[: len(by_hand.sections)] == [(s.number, s.heading, s.level) for s in by_hand.sections]
+
+    # The hand-made file gives the table of model risk assessments as bullets without its header row;
+    # the importer gives each row as a passage with its column headings (as tables are imported), so
+    # those rows are compared by their cells, and every other passage word for word.
+    imported_texts = {fold(p.text) for s in imported.sections for p in s.passages}
+    table_lead = "The table below identifies"
+    rows = [p for s in by_hand.sections for p in s.passages if p.lead and table_lead in p.lead[0]]
+    others = [fold(p.text) for s in by_hand.sections for p in s.passages if p not in rows]
+    matched = sum(text in imported_texts for text in others)
+    share = matched / len(others)
+    print(f"health and safety: {matched}/{len(others)} passages identical ({share:.1%}), {len(rows)} table rows")
+    assert share >= 0.95
+    cells = {fold(re.sub(r"(^|; )[^:;]+: ", " ", text)) for text in imported_texts}
+    assert len(rows) == 18
+    assert all(fold(row.body) in cells for row in rows)
+
+
+def test_a_list_nested_too_deep_to_quote_is_written_as_paragraphs_rather_than_refused(
+    school: Path, tmp_path: Path
+) -> None:
+    word = WordBuilder()
+    word.paragraph("Marking Policy", "Title")
+    word.heading("Feedback", 1)
+    word.paragraph("Teachers give feedback in three ways, each described below in full detail for staff. " * 4)
+    bullets = word.num(word.list_definition([("bullet", "•"), ("bullet", "o")]))
+    parent = "Written feedback is given in green pen against the learning objective of the lesson. " * 6
+    child = "Pupils respond to it in purple pen at the start of the next lesson in their books. " * 4
+    word.paragraph(parent.strip(), num=bullets)
+    word.paragraph(child.strip(), num=bullets, level=1)
+    source = word.save(tmp_path / "marking.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    assert "written as paragraphs" in out
+    document = policy(school / "marking.md")
+    texts = [p.text for s in document.sections for p in s.passages]
+    assert all(len(t) <= MAX_PASSAGE_CHARS for t in texts)
+    assert fold(" ".join(texts)).endswith(fold(child))
+
+
+def test_a_contents_list_typed_without_page_numbers_is_left_out(school: Path, tmp_path: Path) -> None:
+    word = WordBuilder()
+    word.paragraph("Lettings Policy", "Title")
+    word.paragraph("This policy sets out how the school lets its buildings to groups from the community it serves.")
+    for entry in ("Introduction", "Bookings", "Charges", "Cancellation"):
+        word.paragraph(entry)
+    for heading, text in (
+        ("Introduction", "The school lets its hall to community groups."),
+        ("Bookings", "Bookings are made with the school office."),
+        ("Charges", "Charges are set by the governors each year."),
+        ("Cancellation", "The school may cancel a letting at short notice."),
+    ):
+        word.heading(heading, 1)
+        word.paragraph(text)
+    source = word.save(tmp_path / "lettings.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "lettings.md")
+    assert [s.heading for s in document.sections] == ["Lettings Policy", "Introduction", "Bookings", "Charges",
+                                                       "Cancellation"]
+    assert [p.text for p in document.sections[0].passages] == [
+        "This policy sets out how the school lets its buildings to groups from the community it serves."
+    ]
