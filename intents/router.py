@@ -20,9 +20,10 @@ from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
 from intents.passage_index import PassageIndex, Scored
 from intents.policy_library import Passage, PolicyLibrary, load_library
 from intents.reasons import parse_reason
-from intents.routing import Intent, Match, RequestSlots, Routing
+from intents.routing import DeclineReason, Intent, Match, RequestSlots, Routing
 from intents.text import Analyzer, Unit, normalise
 from intents.topics import TOPICS_FILE_NAME, read_topics
+from intents.trace import Stage, Trace
 
 #: Below this confidence a policy question is declined rather than answered.
 ANSWER_THRESHOLD = 0.5
@@ -190,11 +191,26 @@ class Router:
 
     # -- routing -----------------------------------------------------------
 
-    def route(self, text: str, today: date) -> Routing:
-        """Work out what a message wants; `today` is the school's local date."""
+    def explain(self, text: str, today: date) -> tuple[Routing, Trace]:
+        """Route a message and say what each stage of the pipeline did (`staffroom ask --explain`)."""
+        trace = Trace()
+        routing = self.route(text, today, trace)
+        decision = f"intent {routing.intent.value}, confidence {routing.confidence:.3f}"
+        if routing.safeguarding:
+            decision += ", safeguarding"
+        trace.add(Stage.DECIDE, decision)
+        if routing.reason is not None:
+            trace.add(Stage.DECIDE, f"declined: {routing.reason.value} ({routing.reason.explanation})")
+        return routing, trace
+
+    def route(self, text: str, today: date, trace: Trace | None = None) -> Routing:
+        """Work out what a message wants; `today` is the school's local date.
+
+        The stages are those of `intents.trace`; with a `trace`, each records what it did.
+        """
         typed = normalise(text)
         if not typed:
-            return Routing(Intent.FALLBACK, 0.0)
+            return Routing(Intent.FALLBACK, 0.0, reason=DeclineReason.EMPTY)
         plain = self.analyzer.expand(typed)
         units = self.analyzer.units(text, spellcheck=True)
         ideas = {f for unit in units for f in unit.features}
@@ -202,6 +218,11 @@ class Router:
         if when.is_empty and plain != typed:
             # "wfh 2moro": the day may be named in shorthand.
             when = parse_when(plain, today)
+        if trace is not None:
+            trace.add(Stage.NORMALISE, f"read as: {self.analyzer.spell(plain)!r}")
+            trace.add(Stage.UNDERSTAND, "units: " + "; ".join(_describe(u) for u in units))
+            if not when.is_empty:
+                trace.add(Stage.UNDERSTAND, f"days named: {when.text or when.start}")
         about_requests = WFH in ideas or "request" in plain.split() or not when.is_empty
 
         if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
@@ -222,14 +243,16 @@ class Router:
             return Routing(Intent.HELP, 0.9)
         if (WFH in ideas or self.cues.at_home.search(plain)) and self.cues.school_holidays.search(plain):
             # "Can I work from home over half term?": the policies speak of working days, not school holidays.
-            return self._decline(list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas))
+            return self._decline(
+                list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas), DeclineReason.SCHOOL_HOLIDAYS
+            )
         # Cue phrases of a policy question ("wifi password", "how many") are read with typos corrected.
-        routing = self._route_policy(self.analyzer.spell(plain), units, ideas)
+        routing = self._route_policy(self.analyzer.spell(plain), units, ideas, trace)
         if routing.intent is Intent.FALLBACK and not routing.safeguarding:
-            return self._route_the_question(text, units) or routing
+            return self._route_the_question(text, units, trace) or routing
         return routing
 
-    def _route_the_question(self, text: str, units: list[Unit]) -> Routing | None:
+    def _route_the_question(self, text: str, units: list[Unit], trace: Trace | None = None) -> Routing | None:
         """ "Is report checking ok to do at home? End of term and I can't focus": when the whole
         message covers too little, the question asked may answer on its own, unless the rest names
         a topic the policies don't cover ("…? It's for a wedding")."""
@@ -239,7 +262,9 @@ class Router:
         asked_units = self.analyzer.units(asked, spellcheck=True)
         asked_ideas = {f for unit in asked_units for f in unit.features}
         plain = self.analyzer.spell(self.analyzer.expand(normalise(asked)))
-        routing = self._route_policy(plain, asked_units, asked_ideas)
+        if trace is not None:
+            trace.add(Stage.UNDERSTAND, f"the whole message declined; the question asked alone: {asked!r}")
+        routing = self._route_policy(plain, asked_units, asked_ideas, trace)
         return routing if routing.intent is Intent.POLICY else None
 
     def _asks_about_own_requests(self, plain: str) -> bool:
@@ -362,7 +387,7 @@ class Router:
             return None
         return [holding, *(m for m in matches if m is not holding)]
 
-    def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
+    def _route_policy(self, plain: str, units: list[Unit], ideas: set[str], trace: Trace | None = None) -> Routing:
         units = self._without_their_purpose(plain, units)
         if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or WFH in ideas):
             units, ideas = self._whom_it_applies_to(plain, units, ideas)
@@ -387,21 +412,30 @@ class Router:
             found = [near, *(s for s in found if s is not near)]
         matches = [self._match(s) for s in found]
         best = matches[0].score if matches and found[0].matched >= MIN_MATCHED_WEIGHT else 0.0
-        if (
-            best < floor
-            or (self.index.unknown_topics(units) and not safeguarding)
-            or (found and self._set_at_school(ideas, found[0].index) and not safeguarding)
-            or (found and self._about_pupils_elsewhere(plain, found[0].index) and not safeguarding)
-            or self._asks_what_policies_never_say(plain, units)
-            or self._names_another_policy(plain)
-            or ("polic" in plain and self._asks_what_another_policy_says(plain))
-        ):
-            return self._decline(matches, safeguarding)
+        unknown = self.index.unknown_topics(units)
+        if trace is not None:
+            if unknown:
+                trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(u.surface for u in unknown))
+            if safeguarding:
+                trace.add(Stage.UNDERSTAND, "about safeguarding: the answer always points to the DSL")
+            for s in found[:5]:
+                passage = self.library.passages[s.index]
+                trace.add(
+                    Stage.RETRIEVE,
+                    f"{confidence(s):.3f}  score {s.score:.2f} covers {s.coverage:.0%}  {passage.citation}: "
+                    f"{_snippet(passage.body)}",
+                )
+        reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
+        if reason is not None:
+            return self._decline(matches, safeguarding, reason)
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:
-            return self._decline(matches, safeguarding)
+            return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
         matches = detailed
         matches = self._with_short_list(matches)
+        if trace is not None:
+            for m in matches[:5]:
+                trace.add(Stage.RANK, f"{m.score:.3f}  {m.passage.citation}: {_snippet(m.passage.body)}")
         if safeguarding:
             # Never answer a safeguarding question without pointing to the DSL: second at the
             # latest, scored as the best, so the answer always quotes it. A worry about a child
@@ -413,6 +447,32 @@ class Router:
             matches = rest[:first] + extra + rest[first:]
             best = max(best, ANSWER_THRESHOLD)
         return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
+
+    def _reason_to_decline(
+        self,
+        plain: str,
+        units: list[Unit],
+        ideas: set[str],
+        found: list[Scored],
+        best: float,
+        floor: float,
+        unknown: list[Unit],
+        safeguarding: bool,
+    ) -> DeclineReason | None:
+        """Why the best passage does not answer, or None when it does."""
+        if self._asks_what_policies_never_say(plain, units):
+            return DeclineReason.NEVER_IN_POLICIES
+        if self._names_another_policy(plain) or ("polic" in plain and self._asks_what_another_policy_says(plain)):
+            return DeclineReason.OTHER_POLICY
+        if unknown and not safeguarding:
+            return DeclineReason.NOT_COVERED
+        if best < floor:
+            return DeclineReason.LOW_CONFIDENCE
+        if found and not safeguarding and self._set_at_school(ideas, found[0].index):
+            return DeclineReason.NOT_COVERED
+        if found and not safeguarding and self._about_pupils_elsewhere(plain, found[0].index):
+            return DeclineReason.ABOUT_SOMEONE_ELSE
+        return None
 
     def _whom_it_applies_to(self, plain: str, units: list[Unit], ideas: set[str]) -> tuple[list[Unit], set[str]]:
         """ "I'm a cleaner (in the office), does the wfh policy apply to me?": who is asking is described,
@@ -456,13 +516,23 @@ class Router:
         listed = [Match(p, top.score) for p in together if p != top.passage]
         return [top, *listed, *_put_other_sections_first([m for m in matches[1:] if m.passage not in together])]
 
-    def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
+    def _decline(self, matches: list[Match], safeguarding: bool, reason: DeclineReason) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""
         confidence = min(matches[0].score, ANSWER_THRESHOLD / 2) if matches else 0.0
         if safeguarding:
             dsl = [Match(self.library.passages[i], confidence) for i in self._dsl_passages[:1]]
             matches = dsl + [m for m in matches if m.passage not in {d.passage for d in dsl}]
-        return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding)
+        return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding, reason=reason)
+
+
+def _describe(unit: Unit) -> str:
+    """A unit as --explain shows it: its words, and the ideas it stands for."""
+    ideas = sorted(f for f in unit.features if f.startswith("~"))
+    return unit.surface + (f" ({', '.join(ideas)})" if ideas else "")
+
+
+def _snippet(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _put_other_sections_first(matches: list[Match]) -> list[Match]:
