@@ -39,9 +39,6 @@ WFH = "~work_from_home"
 #: the policy says what happens to duties that cannot be done from home.
 NOT_FROM_HOME = "~cant_do_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
-#: Being at school ("in my classroom", "during lessons"), and the ideas of being away from it.
-AT_SCHOOL = "~in_school"
-AWAY_IDEAS = frozenset({WFH, "~remote_learning", "~enforced_closure", "home"})
 #: The ideas a passage about pupils or their parents speaks of.
 PUPIL_IDEAS = ("~pupils", "~parents", "~families")
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
@@ -340,11 +337,6 @@ class Router:
         """In a question for a name, a word neither the policies nor the lexicon know is a person's ("Mrs Khan")."""
         return not unit.known and not self.analyzer.is_topic(unit.surface)
 
-    def _set_at_school(self, ideas: set[str], best: int) -> bool:
-        """ "Can I use my phone in lessons?": a question set at school, not at home or in remote
-        learning, is not answered by a passage that never speaks of being at school."""
-        return AT_SCHOOL in ideas and not ideas & AWAY_IDEAS and not self.index.covers_idea(best, AT_SCHOOL)
-
     def _about_pupils_elsewhere(self, plain: str, best: int) -> bool:
         """ "Can pupils borrow laptops?": what pupils or parents do or get is not answered by a
         passage that speaks only of staff (the staff laptop loan)."""
@@ -468,8 +460,6 @@ class Router:
             return DeclineReason.NOT_COVERED
         if best < floor:
             return DeclineReason.LOW_CONFIDENCE
-        if found and not safeguarding and self._set_at_school(ideas, found[0].index):
-            return DeclineReason.NOT_COVERED
         if found and not safeguarding and self._about_pupils_elsewhere(plain, found[0].index):
             return DeclineReason.ABOUT_SOMEONE_ELSE
         return None

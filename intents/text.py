@@ -195,6 +195,13 @@ class Analyzer:
                 key = tuple(stem(w) for w in entry_words)
                 self.phrases.setdefault(key, set()).add(concept)
                 self.longest_phrase = max(self.longest_phrase, len(key))
+        # An idea one of whose wordings is a topic word ("term time holiday" beside "holiday in term") is a topic.
+        topic_keys = {tuple(stem(w) for w in words(t)) for t in lexicon.topic_words}
+        self.topic_ideas = frozenset(
+            "~" + "_".join(words(group[0]))
+            for group in lexicon.groups
+            if any(tuple(stem(w) for w in words(entry)) in topic_keys for entry in group)
+        )
         self.phrases.setdefault(("phonenumb",), set()).add(PHONE_NUMBER)
         for concepts in self.phrases.values():
             if "~phone" in concepts:
@@ -271,7 +278,9 @@ class Analyzer:
     def is_topic(self, surface: str) -> bool:
         """Whether a unit's words name a topic of their own (see `topic_words` in the lexicon)."""
         stems = tuple(stem(w) for w in surface.split())
-        return any(s in self.topic_stems for s in stems) or stems in self.topic_phrases
+        if any(s in self.topic_stems for s in stems) or stems in self.topic_phrases:
+            return True
+        return not self.topic_ideas.isdisjoint(self.phrases.get(stems, ()))
 
     def unknown_weight(self, surface: str) -> float:
         """The weight of words no policy mentions: high for a topic, low for everyday words.
