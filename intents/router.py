@@ -84,6 +84,10 @@ _THEIR_PURPOSE = re.compile(r"\b(?:for|to do|to check|to play|to watch|with) (?:
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+#: An amount in a passage: "£45.00", "50%", "£10 a head".
+_AMOUNT = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:%|per ?cent|pence|p\b|pounds)")
+#: Passages scoring within this share of the best are tied: the one holding the detail asked for goes first.
+TIED_RATIO = 0.9
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -368,6 +372,27 @@ class Router:
             tests.append(lambda p: bool(_CONTACT_DETAIL.search(p.text)))
         return tests
 
+    def _preferences(self, plain: str) -> list[Callable[[Passage], bool]]:
+        """What a passage holding the asked-for detail has, when the question asks for a person or an amount:
+        among tied passages, one that has it answers first (none having it declines nothing)."""
+        preferences: list[Callable[[Passage], bool]] = []
+        if self.cues.person_cues.search(plain):
+            preferences.append(lambda p: bool(self.cues.role_words.search(normalise(p.text))))
+        if self.cues.amount_cues.search(plain):
+            preferences.append(lambda p: bool(_AMOUNT.search(p.text)))
+        return preferences
+
+    def _with_preferred_first(self, plain: str, matches: list[Match]) -> list[Match]:
+        """Among passages tied with the best, the first holding every detail preferred comes first."""
+        preferences = self._preferences(plain)
+        if not preferences or not matches or all(test(matches[0].passage) for test in preferences):
+            return matches
+        tied = [m for m in matches[:DETAIL_CANDIDATES] if m.score >= TIED_RATIO * matches[0].score]
+        holding = next((m for m in tied if all(test(m.passage) for test in preferences)), None)
+        if holding is None:
+            return matches
+        return [holding, *(m for m in matches if m is not holding)]
+
     def _with_detail_first(self, plain: str, matches: list[Match]) -> list[Match] | None:
         """The matches with the best one holding the detail asked for first, or None when none holds it."""
         tests = self._detail_tests(plain)
@@ -423,7 +448,7 @@ class Router:
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
-        matches = detailed
+        matches = self._with_preferred_first(plain, detailed)
         matches = self._with_short_list(matches)
         if trace is not None:
             for m in matches[:5]:
