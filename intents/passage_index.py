@@ -140,6 +140,8 @@ class PassageIndex:
         self._any_with_section = [
             f | self.section_features[s] for f, s in zip(self.passage_features, self.section_of, strict=True)
         ]
+        #: The weight of the rarest feature: what a message can match at most per unit, in this library.
+        self.max_weight = max([*self.passage_postings.idf.values(), *self.section_postings.idf.values(), 0.0])
         self._member_tuples = [tuple(self.members.get(s, ())) for s in range(len(section_bags))]
         self._terms_cache: dict[Unit, tuple[float, bool]] = {}
         self._matches_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], _UnitMatches] = {}

@@ -34,6 +34,8 @@ SAFEGUARDING_THRESHOLD = 0.3
 PROMOTE_FROM = 5
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
 MIN_MATCHED_WEIGHT = 1.5
+#: …in a library of few passages, where every weight is small, this share of the rarest feature's weight.
+MIN_MATCHED_SHARE = 0.3
 WFH = "~work_from_home"
 #: "Most of my job is lunch duty, which I can't do from home": the topics named are the duties, and
 #: the policy says what happens to duties that cannot be done from home.
@@ -428,7 +430,8 @@ class Router:
             near = max(found[:PROMOTE_FROM], key=confidence)
             found = [near, *(s for s in found if s is not near)]
         matches = [self._match(s) for s in found]
-        best = matches[0].score if matches and found[0].matched >= MIN_MATCHED_WEIGHT else 0.0
+        least = min(MIN_MATCHED_WEIGHT, MIN_MATCHED_SHARE * self.index.max_weight)
+        best = matches[0].score if matches and found[0].matched >= least else 0.0
         unknown = self.index.unknown_topics(units)
         if trace is not None:
             if unknown:
