@@ -384,12 +384,17 @@ class Router:
             preferences.append(lambda p: bool(_AMOUNT.search(p.text)))
         return preferences
 
-    def _with_preferred_first(self, plain: str, matches: list[Match]) -> list[Match]:
-        """Among passages tied with the best, the first holding every detail preferred comes first."""
+    def _with_preferred_first(self, plain: str, matches: list[Match], scores: dict[Passage, float]) -> list[Match]:
+        """Among passages tied with the best (in confidence and in score), the first holding every
+        detail preferred comes first."""
         preferences = self._preferences(plain)
         if not preferences or not matches or all(test(matches[0].passage) for test in preferences):
             return matches
-        tied = [m for m in matches[:DETAIL_CANDIDATES] if m.score >= TIED_RATIO * matches[0].score]
+        top = scores.get(matches[0].passage, 0.0)
+        tied = [
+            m for m in matches[:DETAIL_CANDIDATES]
+            if m.score >= TIED_RATIO * matches[0].score and scores.get(m.passage, 0.0) >= TIED_RATIO * top
+        ]
         holding = next((m for m in tied if all(test(m.passage) for test in preferences)), None)
         if holding is None:
             return matches
@@ -451,7 +456,8 @@ class Router:
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
-        matches = self._with_preferred_first(plain, detailed)
+        scores = {self.library.passages[s.index]: s.score for s in found}
+        matches = self._with_preferred_first(plain, detailed, scores)
         matches = self._with_short_list(matches)
         if trace is not None:
             for m in matches[:5]:
