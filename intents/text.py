@@ -377,8 +377,10 @@ class Analyzer:
         while i < count:
             topic = self._topic_phrase_at(stems, i) if stems[i] in topic_lengths else 0
             matched = self._phrase_length_at(tokens, stems, i, longest) if longest[i] else 0
-            # A longer lexicon phrase says what the topic is about: "staff meeting on teams" is a video call.
-            if topic and topic >= matched:
+            # A longer lexicon phrase says what the topic is about: "staff meeting on teams" is a video call;
+            # a topic phrase that is itself a lexicon phrase ("social media") is read as its idea, so its
+            # kinds ("snapchat") meet it.
+            if topic and topic > matched:
                 # One unit with its own feature: "parents evening" is not about parents or evenings.
                 surface = " ".join(w for w, _ in tokens[i : i + topic])
                 place = self._after_place_preposition(tokens, i)
