@@ -172,6 +172,10 @@ class Analyzer:
             for short, meant in lexicon.shorthand.items()
             if len(typed := words(short)) == 1 and words(meant)
         }
+        # What a short form stands for is read through the others too: "y3" is "year 3", so "year three".
+        self.shorthand = {
+            typed: " ".join(self.shorthand.get(w, w) for w in meant.split()) for typed, meant in self.shorthand.items()
+        }
         # A one-word topic is matched as a word, a longer one ("parents evening") as a phrase.
         self.topic_words = {w for s in lexicon.topic_words if len(words(s)) == 1 for w in words(s)}
         # By stem, so "reimbursed" is the topic "reimburse".
