@@ -84,6 +84,8 @@ class Cues:
     person_cues: re.Pattern[str]
     role_words: re.Pattern[str]
     amount_cues: re.Pattern[str]
+    place_cues: re.Pattern[str]
+    place_words: re.Pattern[str]
     fillers: frozenset[str] = frozenset()
 
     def unfilled(self, plain: str) -> str:
@@ -141,5 +143,7 @@ class Cues:
             person_cues=phrase_pattern(get("detail", "person_cues")),
             role_words=phrase_pattern(get("detail", "role_words")),
             amount_cues=phrase_pattern(get("detail", "amount_cues")),
+            place_cues=phrase_pattern(get("detail", "place_cues")),
+            place_words=phrase_pattern(get("detail", "place_words")),
             fillers=frozenset(w for p in get("fillers", "words") for w in normalise(p).split()),
         )

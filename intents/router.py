@@ -375,13 +375,16 @@ class Router:
         return tests
 
     def _preferences(self, plain: str) -> list[Callable[[Passage], bool]]:
-        """What a passage holding the asked-for detail has, when the question asks for a person or an amount:
+        """What a passage holding the asked-for detail has, when the question asks for a person, an amount or
+        a place:
         among tied passages, one that has it answers first (none having it declines nothing)."""
         preferences: list[Callable[[Passage], bool]] = []
         if self.cues.person_cues.search(plain):
             preferences.append(lambda p: bool(self.cues.role_words.search(normalise(p.text))))
         if self.cues.amount_cues.search(plain):
             preferences.append(lambda p: bool(_AMOUNT.search(p.text)))
+        if self.cues.place_cues.search(plain):
+            preferences.append(lambda p: bool(self.cues.place_words.search(normalise(p.text))))
         return preferences
 
     def _with_preferred_first(self, plain: str, matches: list[Match], scores: dict[Passage, float]) -> list[Match]:

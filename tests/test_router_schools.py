@@ -155,3 +155,45 @@ def test_the_demo_folder_copied_with_its_own_lexicon_answers_as_the_bundled_demo
     original = Router.from_folder(DEMO_SCHOOL_DIR).route(question, TODAY)
     copied = Router.from_folder(copy).route(question, TODAY)
     assert [m.passage.text for m in copied.matches] == [m.passage.text for m in original.matches]
+
+
+BULLYING_POLICY = """---
+title: Anti-Bullying Policy
+---
+## 1. Types of bullying
+
+Cyber: using technology such as text messages, social media or email to hurt someone.
+
+Verbal: name calling, sarcasm, spreading rumours or teasing.
+
+## 2. Records
+
+Records of bullying incidents are reviewed by governors every term.
+
+Records of bullying incidents are shared with parents on request.
+
+Records of bullying incidents are kept in the locked cabinet in the school office.
+"""
+
+
+def test_a_kind_of_a_topic_meets_the_policy_that_names_the_topic(tmp_path: Path) -> None:
+    # "social media" is a topic phrase of the sector layer and an idea whose kinds include snapchat.
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY}))
+    routing = router.route("what about bullying on snapchat?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "social media" in routing.matches[0].passage.text
+
+
+def test_a_question_for_a_place_quotes_the_tied_passage_saying_where(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY}))
+    routing = router.route("where are records of bullying incidents?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "locked cabinet" in routing.matches[0].passage.text
+
+
+def test_an_everyday_word_weighs_less_than_a_rare_one_however_rare_in_the_policies(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY, "medical.md": MEDICINES_POLICY}))
+    # Both words appear once in the policies; "spreading" is commoner English than "sarcasm".
+    everyday, rare = router.analyzer.units("spreading sarcasm")
+    weights = dict(zip(("spreading", "sarcasm"), router.index._weights([everyday, rare]), strict=True))
+    assert weights["spreading"] < weights["sarcasm"]
