@@ -168,6 +168,9 @@ class PassageIndex:
         is about, however rare it is in one school's policies: its weight is damped. Lexicon ideas are not."""
         if " " in unit.surface or any(f.startswith("~") for f in unit.features):
             return 1.0
+        if len(unit.surface) <= 2:
+            # A letter or two ("e", "op") names nothing however rare it is.
+            return MIN_EVERYDAY_DAMPING
         rarity = english_rarity(unit.surface)
         return min(1.0, max(MIN_EVERYDAY_DAMPING, (rarity - EVERYDAY_RARITY) / EVERYDAY_SPAN))
 

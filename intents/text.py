@@ -37,6 +37,7 @@ _POSSESSIVE = re.compile(r"\b(\w+)'s\b", re.IGNORECASE)
 _S_CONTRACTIONS = frozenset(
     {"what", "when", "where", "who", "how", "why", "that", "it", "let", "there", "here", "he", "she", "this"}
 )
+_LATIN_ABBREVIATIONS = re.compile(r"\b(?:e\.\s?g|i\.\s?e)\b\.?")
 # "SEND" in capitals is special educational needs, "send" is a verb.
 _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
@@ -138,6 +139,9 @@ def normalise(text: str) -> str:
     if "0" in text:
         text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
     text = text.lower()
+    if "." in text:
+        # "e.g." and "i.e." introduce an example or a restatement: they are not the words "e", "g", "i".
+        text = _LATIN_ABBREVIATIONS.sub(" ", text)
     if "'" in text:
         text = _POSSESSIVE.sub(_fold_possessive, text).replace("'", "")
     return " ".join(_WORD.findall(text))
