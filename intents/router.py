@@ -469,7 +469,7 @@ class Router:
             # Never answer a safeguarding question without pointing to the DSL: second at the
             # latest, scored as the best, so the answer always quotes it. A worry about a child
             # asks who to tell: the DSL comes first.
-            dsl = [self.library.passages[i] for i in self._dsl_passages[:1]]
+            dsl = self._dsl_passage_for(matches)
             rest = [m for m in matches if m.passage not in dsl]
             extra = [Match(p, best) for p in dsl]
             first = 0 if worry or matches[0].passage in dsl else 1
@@ -543,11 +543,22 @@ class Router:
         listed = [Match(p, top.score) for p in together if p != top.passage]
         return [top, *listed, *_put_other_sections_first([m for m in matches[1:] if m.passage not in together])]
 
+    def _dsl_passage_for(self, matches: list[Match]) -> list[Passage]:
+        """The passage pointing to the DSL: from the policy of the best match when it has one (a school's
+        safeguarding policy names its own designated person), else the first in the library."""
+        passages = [self.library.passages[i] for i in self._dsl_passages]
+        if matches:
+            document = matches[0].passage.citation.document
+            own = [p for p in passages if p.citation.document == document]
+            if own:
+                return own[:1]
+        return passages[:1]
+
     def _decline(self, matches: list[Match], safeguarding: bool, reason: DeclineReason) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""
         confidence = min(matches[0].score, ANSWER_THRESHOLD / 2) if matches else 0.0
         if safeguarding:
-            dsl = [Match(self.library.passages[i], confidence) for i in self._dsl_passages[:1]]
+            dsl = [Match(p, confidence) for p in self._dsl_passage_for(matches)]
             matches = dsl + [m for m in matches if m.passage not in {d.passage for d in dsl}]
         return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding, reason=reason)
 

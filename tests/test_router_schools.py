@@ -197,3 +197,32 @@ def test_an_everyday_word_weighs_less_than_a_rare_one_however_rare_in_the_polici
     everyday, rare = router.analyzer.units("spreading sarcasm")
     weights = dict(zip(("spreading", "sarcasm"), router.index._weights([everyday, rare]), strict=True))
     assert weights["spreading"] < weights["sarcasm"]
+
+
+CHILD_PROTECTION_POLICY = """---
+title: Child Protection Policy
+---
+## 1. Recording concerns
+
+A member of staff who notices bruising on a child records it on the concern form the same day.
+
+## 2. Our designated person
+
+Concerns go to our designated safeguarding lead, the deputy manager, who decides on any referral.
+"""
+
+ONLINE_LESSONS_POLICY = """---
+title: Online Lessons Policy
+---
+## 1. Who to contact
+
+Concerns about safeguarding during online lessons go to the DSL.
+"""
+
+
+def test_a_safeguarding_answer_points_to_the_dsl_named_by_the_policy_it_quotes(tmp_path: Path) -> None:
+    folder = _school(tmp_path, "a", {"a-online.md": ONLINE_LESSONS_POLICY, "b-protection.md": CHILD_PROTECTION_POLICY})
+    routing = Router.from_folder(folder).route("I noticed bruising on a child, where do I record it?", TODAY)
+    assert routing.safeguarding
+    quoted = [m.passage.citation.document for m in routing.matches[:2]]
+    assert quoted == ["Child Protection Policy", "Child Protection Policy"]
