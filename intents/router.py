@@ -37,9 +37,6 @@ MIN_MATCHED_WEIGHT = 1.5
 #: …in a library of few passages, where every weight is small, this share of the rarest feature's weight.
 MIN_MATCHED_SHARE = 0.3
 WFH = "~work_from_home"
-#: "Most of my job is lunch duty, which I can't do from home": the topics named are the duties, and
-#: the policy says what happens to duties that cannot be done from home.
-NOT_FROM_HOME = "~cant_do_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: The ideas a passage about pupils or their parents speaks of.
 PUPIL_IDEAS = ("~pupils", "~parents", "~families")
@@ -418,10 +415,6 @@ class Router:
         units = self._without_their_purpose(plain, units)
         if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or WFH in ideas):
             units, ideas = self._whom_it_applies_to(plain, units, ideas)
-        if NOT_FROM_HOME in ideas:
-            # The topics named are the duties that cannot be done from home, not topics of their own.
-            duties = self.index.unknown_topics(units)
-            units = [u for u in units if u not in duties]
         named = self._named_documents(plain) if "polic" in plain else set()
         if len(named) == 1:
             # "Does the wfh policy say…": that policy answers, not another one.

@@ -12,7 +12,7 @@ import pytest
 
 from intents.policy_library import Passage
 from intents.router import Router, _put_other_sections_first
-from intents.routing import Intent, Match, PartOfDay, ReasonCategory
+from intents.routing import DeclineReason, Intent, Match, PartOfDay, ReasonCategory
 from intents.text import normalise
 from policy_text import DEMO_SCHOOL_DIR
 
@@ -377,11 +377,10 @@ def test_an_email_address_is_found_by_its_name(router: Router) -> None:
     assert "admin2042@welearn365.com" in routing.matches[0].passage.text
 
 
-def test_duties_that_cannot_be_done_from_home_are_not_topics_of_their_own(router: Router) -> None:
-    assert router.route("who does the lunch duty rota", MONDAY).intent is Intent.FALLBACK
-    routing = router.route("my job is mostly break duty and lunch duty, which i can't do from home", MONDAY)
-    assert routing.intent is Intent.POLICY
-    assert any("alternative arrangements" in m.passage.text for m in routing.matches[:3])
+def test_a_duty_no_policy_speaks_of_is_not_covered(router: Router) -> None:
+    routing = router.route("who does the lunch duty rota", MONDAY)
+    assert routing.intent is Intent.FALLBACK
+    assert routing.reason is DeclineReason.NOT_COVERED
 
 
 def test_a_passage_ranked_below_the_first_three_may_answer_when_it_covers_more(router: Router) -> None:
