@@ -118,6 +118,10 @@ class Router:
             (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features))
             for document in library.documents
         ]
+        # The ideas the policies' titles name ("working from home", "remote learning", "anti-bullying").
+        self._all_title_ideas = frozenset(
+            f for _, features in self._title_features for f in features if f.startswith("~")
+        )
         dsl_passages = [
             (i, {f for u in analyzer.units(passage.body) for f in u.features})
             for i, passage in enumerate(library.passages)
@@ -413,7 +417,7 @@ class Router:
 
     def _route_policy(self, plain: str, units: list[Unit], ideas: set[str], trace: Trace | None = None) -> Routing:
         units = self._without_their_purpose(plain, units)
-        if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or WFH in ideas):
+        if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or ideas & self._all_title_ideas):
             units, ideas = self._whom_it_applies_to(plain, units, ideas)
         named = self._named_documents(plain) if "polic" in plain else set()
         if len(named) == 1:
@@ -501,7 +505,7 @@ class Router:
         described = {w for m in _SELF_DESCRIBED.finditer(plain) for w in m.group(1).split()}
         scope = [
             u for u in units
-            if u.features & {APPLIES, WFH, "~remote_learning"}
+            if u.features & ({APPLIES} | self._all_title_ideas)
             or (self.index.unknown_topics([u]) and not set(u.surface.split()) <= described)
         ]
         found = self.index.search(scope, 1)
