@@ -204,11 +204,9 @@ class Analyzer:
                 self.phrases.setdefault(key, set()).add(concept)
                 self.longest_phrase = max(self.longest_phrase, len(key))
         # An idea one of whose wordings is a topic word ("term time holiday" beside "holiday in term") is a topic.
-        topic_keys = {tuple(stem(w) for w in words(t)) for t in lexicon.topic_words}
+        topic_keys = {(s,) for s in self.topic_stems} | self.topic_phrases
         self.topic_ideas = frozenset(
-            "~" + "_".join(words(group[0]))
-            for group in lexicon.groups
-            if any(tuple(stem(w) for w in words(entry)) in topic_keys for entry in group)
+            concept for key in topic_keys & self.phrases.keys() for concept in self.phrases[key]
         )
         self.phrases.setdefault(("phonenumb",), set()).add(PHONE_NUMBER)
         for concepts in self.phrases.values():
