@@ -440,7 +440,8 @@ class Router:
         unknown = self.index.unknown_topics(units)
         if trace is not None:
             if unknown:
-                trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(dict.fromkeys(u.surface for u in unknown)))
+                named = dict.fromkeys(u.surface for u in unknown)
+                trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(named))
             if safeguarding:
                 trace.add(Stage.UNDERSTAND, "about safeguarding: the answer always points to the DSL")
             for s in found[:5]:
