@@ -440,8 +440,8 @@ class Router:
         unknown = self.index.unknown_topics(units)
         if trace is not None:
             if unknown:
-                named = dict.fromkeys(u.surface for u in unknown)
-                trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(named))
+                unheld = dict.fromkeys(u.surface for u in unknown)
+                trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(unheld))
             if safeguarding:
                 trace.add(Stage.UNDERSTAND, "about safeguarding: the answer always points to the DSL")
             for s in found[:5]:
