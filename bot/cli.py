@@ -124,6 +124,10 @@ def command_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question) if args.question else sys.stdin.read()
     from bot.terminal import render_reply
 
+    if args.explain:
+        _routing, trace = assistant.router.explain(question, assistant.today())
+        print(trace.render())
+        print("reply:")
     print(render_reply(assistant.answer(question).reply, []))
     return 0
 
@@ -301,6 +305,9 @@ def make_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question (or JSON lines with --jsonl)")
     ask.add_argument("question", nargs="*", help="the question; read from stdin when left out")
     ask.add_argument("--jsonl", action="store_true", help="read a question a line, write JSON a line")
+    ask.add_argument(
+        "--explain", action="store_true", help="print the router's stages, its top candidates and why it declined"
+    )
     ask.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     ask.set_defaults(handler=command_ask)
 

@@ -81,6 +81,11 @@ class Cues:
     software: tuple[str, ...]
     about_a_child: re.Pattern[str]
     worry: re.Pattern[str]
+    person_cues: re.Pattern[str]
+    role_words: re.Pattern[str]
+    amount_cues: re.Pattern[str]
+    place_cues: re.Pattern[str]
+    place_words: re.Pattern[str]
     fillers: frozenset[str] = frozenset()
 
     def unfilled(self, plain: str) -> str:
@@ -135,5 +140,10 @@ class Cues:
             software=tuple(get("detail", "software")),
             about_a_child=phrase_pattern(get("safeguarding", "about_a_child")),
             worry=phrase_pattern(get("safeguarding", "worry")),
+            person_cues=phrase_pattern(get("detail", "person_cues")),
+            role_words=phrase_pattern(get("detail", "role_words")),
+            amount_cues=phrase_pattern(get("detail", "amount_cues")),
+            place_cues=phrase_pattern(get("detail", "place_cues")),
+            place_words=phrase_pattern(get("detail", "place_words")),
             fillers=frozenset(w for p in get("fillers", "words") for w in normalise(p).split()),
         )

@@ -20,9 +20,10 @@ from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
 from intents.passage_index import PassageIndex, Scored
 from intents.policy_library import Passage, PolicyLibrary, load_library
 from intents.reasons import parse_reason
-from intents.routing import Intent, Match, RequestSlots, Routing
+from intents.routing import DeclineReason, Intent, Match, RequestSlots, Routing
 from intents.text import Analyzer, Unit, normalise
 from intents.topics import TOPICS_FILE_NAME, read_topics
+from intents.trace import Stage, Trace
 
 #: Below this confidence a policy question is declined rather than answered.
 ANSWER_THRESHOLD = 0.5
@@ -33,14 +34,10 @@ SAFEGUARDING_THRESHOLD = 0.3
 PROMOTE_FROM = 5
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
 MIN_MATCHED_WEIGHT = 1.5
+#: …in a library of few passages, where every weight is small, this share of the rarest feature's weight.
+MIN_MATCHED_SHARE = 0.3
 WFH = "~work_from_home"
-#: "Most of my job is lunch duty, which I can't do from home": the topics named are the duties, and
-#: the policy says what happens to duties that cannot be done from home.
-NOT_FROM_HOME = "~cant_do_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
-#: Being at school ("in my classroom", "during lessons"), and the ideas of being away from it.
-AT_SCHOOL = "~in_school"
-AWAY_IDEAS = frozenset({WFH, "~remote_learning", "~enforced_closure", "home"})
 #: The ideas a passage about pupils or their parents speaks of.
 PUPIL_IDEAS = ("~pupils", "~parents", "~families")
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
@@ -86,6 +83,10 @@ _THEIR_PURPOSE = re.compile(r"\b(?:for|to do|to check|to play|to watch|with) (?:
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+#: An amount in a passage: "£45.00", "50%", "£10 a head".
+_AMOUNT = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:%|per ?cent|pence|p\b|pounds)")
+#: Passages scoring within this share of the best are tied: the one holding the detail asked for goes first.
+TIED_RATIO = 0.9
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -117,6 +118,10 @@ class Router:
             (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features))
             for document in library.documents
         ]
+        # The ideas the policies' titles name ("working from home", "remote learning", "anti-bullying").
+        self._all_title_ideas = frozenset(
+            f for _, features in self._title_features for f in features if f.startswith("~")
+        )
         dsl_passages = [
             (i, {f for u in analyzer.units(passage.body) for f in u.features})
             for i, passage in enumerate(library.passages)
@@ -193,11 +198,26 @@ class Router:
 
     # -- routing -----------------------------------------------------------
 
-    def route(self, text: str, today: date) -> Routing:
-        """Work out what a message wants; `today` is the school's local date."""
+    def explain(self, text: str, today: date) -> tuple[Routing, Trace]:
+        """Route a message and say what each stage of the pipeline did (`staffroom ask --explain`)."""
+        trace = Trace()
+        routing = self.route(text, today, trace)
+        decision = f"intent {routing.intent.value}, confidence {routing.confidence:.3f}"
+        if routing.safeguarding:
+            decision += ", safeguarding"
+        trace.add(Stage.DECIDE, decision)
+        if routing.reason is not None:
+            trace.add(Stage.DECIDE, f"declined: {routing.reason.value} ({routing.reason.explanation})")
+        return routing, trace
+
+    def route(self, text: str, today: date, trace: Trace | None = None) -> Routing:
+        """Work out what a message wants; `today` is the school's local date.
+
+        The stages are those of `intents.trace`; with a `trace`, each records what it did.
+        """
         typed = normalise(text)
         if not typed:
-            return Routing(Intent.FALLBACK, 0.0)
+            return Routing(Intent.FALLBACK, 0.0, reason=DeclineReason.EMPTY)
         plain = self.analyzer.expand(typed)
         units = self.analyzer.units(text, spellcheck=True)
         ideas = {f for unit in units for f in unit.features}
@@ -205,6 +225,11 @@ class Router:
         if when.is_empty and plain != typed:
             # "wfh 2moro": the day may be named in shorthand.
             when = parse_when(plain, today)
+        if trace is not None:
+            trace.add(Stage.NORMALISE, f"read as: {self.analyzer.spell(plain)!r}")
+            trace.add(Stage.UNDERSTAND, "units: " + "; ".join(_describe(u) for u in units))
+            if not when.is_empty:
+                trace.add(Stage.UNDERSTAND, f"days named: {when.text or when.start}")
         about_requests = WFH in ideas or "request" in plain.split() or not when.is_empty
 
         if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
@@ -225,14 +250,16 @@ class Router:
             return Routing(Intent.HELP, 0.9)
         if (WFH in ideas or self.cues.at_home.search(plain)) and self.cues.school_holidays.search(plain):
             # "Can I work from home over half term?": the policies speak of working days, not school holidays.
-            return self._decline(list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas))
+            return self._decline(
+                list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas), DeclineReason.SCHOOL_HOLIDAYS
+            )
         # Cue phrases of a policy question ("wifi password", "how many") are read with typos corrected.
-        routing = self._route_policy(self.analyzer.spell(plain), units, ideas)
+        routing = self._route_policy(self.analyzer.spell(plain), units, ideas, trace)
         if routing.intent is Intent.FALLBACK and not routing.safeguarding:
-            return self._route_the_question(text, units) or routing
+            return self._route_the_question(text, units, trace) or routing
         return routing
 
-    def _route_the_question(self, text: str, units: list[Unit]) -> Routing | None:
+    def _route_the_question(self, text: str, units: list[Unit], trace: Trace | None = None) -> Routing | None:
         """ "Is report checking ok to do at home? End of term and I can't focus": when the whole
         message covers too little, the question asked may answer on its own, unless the rest names
         a topic the policies don't cover ("…? It's for a wedding")."""
@@ -242,7 +269,9 @@ class Router:
         asked_units = self.analyzer.units(asked, spellcheck=True)
         asked_ideas = {f for unit in asked_units for f in unit.features}
         plain = self.analyzer.spell(self.analyzer.expand(normalise(asked)))
-        routing = self._route_policy(plain, asked_units, asked_ideas)
+        if trace is not None:
+            trace.add(Stage.UNDERSTAND, f"the whole message declined; the question asked alone: {asked!r}")
+        routing = self._route_policy(plain, asked_units, asked_ideas, trace)
         return routing if routing.intent is Intent.POLICY else None
 
     def _asks_about_own_requests(self, plain: str) -> bool:
@@ -318,11 +347,6 @@ class Router:
         """In a question for a name, a word neither the policies nor the lexicon know is a person's ("Mrs Khan")."""
         return not unit.known and not self.analyzer.is_topic(unit.surface)
 
-    def _set_at_school(self, ideas: set[str], best: int) -> bool:
-        """ "Can I use my phone in lessons?": a question set at school, not at home or in remote
-        learning, is not answered by a passage that never speaks of being at school."""
-        return AT_SCHOOL in ideas and not ideas & AWAY_IDEAS and not self.index.covers_idea(best, AT_SCHOOL)
-
     def _about_pupils_elsewhere(self, plain: str, best: int) -> bool:
         """ "Can pupils borrow laptops?": what pupils or parents do or get is not answered by a
         passage that speaks only of staff (the staff laptop loan)."""
@@ -354,6 +378,35 @@ class Router:
             tests.append(lambda p: bool(_CONTACT_DETAIL.search(p.text)))
         return tests
 
+    def _preferences(self, plain: str) -> list[Callable[[Passage], bool]]:
+        """What a passage holding the asked-for detail has, when the question asks for a person, an amount or
+        a place:
+        among tied passages, one that has it answers first (none having it declines nothing)."""
+        preferences: list[Callable[[Passage], bool]] = []
+        if self.cues.person_cues.search(plain):
+            preferences.append(lambda p: bool(self.cues.role_words.search(normalise(p.text))))
+        if self.cues.amount_cues.search(plain):
+            preferences.append(lambda p: bool(_AMOUNT.search(p.text)))
+        if self.cues.place_cues.search(plain):
+            preferences.append(lambda p: bool(self.cues.place_words.search(normalise(p.text))))
+        return preferences
+
+    def _with_preferred_first(self, plain: str, matches: list[Match], scores: dict[Passage, float]) -> list[Match]:
+        """Among passages tied with the best (in confidence and in score), the first holding every
+        detail preferred comes first."""
+        preferences = self._preferences(plain)
+        if not preferences or not matches or all(test(matches[0].passage) for test in preferences):
+            return matches
+        top = scores.get(matches[0].passage, 0.0)
+        tied = [
+            m for m in matches[:DETAIL_CANDIDATES]
+            if m.score >= TIED_RATIO * matches[0].score and scores.get(m.passage, 0.0) >= TIED_RATIO * top
+        ]
+        holding = next((m for m in tied if all(test(m.passage) for test in preferences)), None)
+        if holding is None:
+            return matches
+        return [holding, *(m for m in matches if m is not holding)]
+
     def _with_detail_first(self, plain: str, matches: list[Match]) -> list[Match] | None:
         """The matches with the best one holding the detail asked for first, or None when none holds it."""
         tests = self._detail_tests(plain)
@@ -365,14 +418,10 @@ class Router:
             return None
         return [holding, *(m for m in matches if m is not holding)]
 
-    def _route_policy(self, plain: str, units: list[Unit], ideas: set[str]) -> Routing:
+    def _route_policy(self, plain: str, units: list[Unit], ideas: set[str], trace: Trace | None = None) -> Routing:
         units = self._without_their_purpose(plain, units)
-        if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or WFH in ideas):
+        if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or ideas & self._all_title_ideas):
             units, ideas = self._whom_it_applies_to(plain, units, ideas)
-        if NOT_FROM_HOME in ideas:
-            # The topics named are the duties that cannot be done from home, not topics of their own.
-            duties = self.index.unknown_topics(units)
-            units = [u for u in units if u not in duties]
         named = self._named_documents(plain) if "polic" in plain else set()
         if len(named) == 1:
             # "Does the wfh policy say…": that policy answers, not another one.
@@ -389,33 +438,69 @@ class Router:
             near = max(found[:PROMOTE_FROM], key=confidence)
             found = [near, *(s for s in found if s is not near)]
         matches = [self._match(s) for s in found]
-        best = matches[0].score if matches and found[0].matched >= MIN_MATCHED_WEIGHT else 0.0
-        if (
-            best < floor
-            or (self.index.unknown_topics(units) and not safeguarding)
-            or (found and self._set_at_school(ideas, found[0].index) and not safeguarding)
-            or (found and self._about_pupils_elsewhere(plain, found[0].index) and not safeguarding)
-            or self._asks_what_policies_never_say(plain, units)
-            or self._names_another_policy(plain)
-            or ("polic" in plain and self._asks_what_another_policy_says(plain))
-        ):
-            return self._decline(matches, safeguarding)
+        least = min(MIN_MATCHED_WEIGHT, MIN_MATCHED_SHARE * self.index.max_weight)
+        best = matches[0].score if matches and found[0].matched >= least else 0.0
+        unknown = self.index.unknown_topics(units)
+        if trace is not None:
+            if unknown:
+                unheld = dict.fromkeys(u.surface for u in unknown)
+                trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(unheld))
+            if safeguarding:
+                trace.add(Stage.UNDERSTAND, "about safeguarding: the answer always points to the DSL")
+            for s in found[:5]:
+                passage = self.library.passages[s.index]
+                trace.add(
+                    Stage.RETRIEVE,
+                    f"{confidence(s):.3f}  score {s.score:.2f} covers {s.coverage:.0%}  {passage.citation}: "
+                    f"{_snippet(passage.body)}",
+                )
+        reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
+        if reason is not None:
+            return self._decline(matches, safeguarding, reason)
         detailed = self._with_detail_first(plain, matches)
         if detailed is None:
-            return self._decline(matches, safeguarding)
-        matches = detailed
+            return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
+        scores = {self.library.passages[s.index]: s.score for s in found}
+        matches = self._with_preferred_first(plain, detailed, scores)
         matches = self._with_short_list(matches)
+        if trace is not None:
+            for m in matches[:5]:
+                trace.add(Stage.RANK, f"{m.score:.3f}  {m.passage.citation}: {_snippet(m.passage.body)}")
         if safeguarding:
             # Never answer a safeguarding question without pointing to the DSL: second at the
             # latest, scored as the best, so the answer always quotes it. A worry about a child
             # asks who to tell: the DSL comes first.
-            dsl = [self.library.passages[i] for i in self._dsl_passages[:1]]
+            dsl = self._dsl_passage_for(matches)
             rest = [m for m in matches if m.passage not in dsl]
             extra = [Match(p, best) for p in dsl]
             first = 0 if worry or matches[0].passage in dsl else 1
             matches = rest[:first] + extra + rest[first:]
             best = max(best, ANSWER_THRESHOLD)
         return Routing(Intent.POLICY, round(best, 3), tuple(matches), safeguarding=safeguarding)
+
+    def _reason_to_decline(
+        self,
+        plain: str,
+        units: list[Unit],
+        ideas: set[str],
+        found: list[Scored],
+        best: float,
+        floor: float,
+        unknown: list[Unit],
+        safeguarding: bool,
+    ) -> DeclineReason | None:
+        """Why the best passage does not answer, or None when it does."""
+        if self._asks_what_policies_never_say(plain, units):
+            return DeclineReason.NEVER_IN_POLICIES
+        if self._names_another_policy(plain) or ("polic" in plain and self._asks_what_another_policy_says(plain)):
+            return DeclineReason.OTHER_POLICY
+        if unknown and not safeguarding:
+            return DeclineReason.NOT_COVERED
+        if best < floor:
+            return DeclineReason.LOW_CONFIDENCE
+        if found and not safeguarding and self._about_pupils_elsewhere(plain, found[0].index):
+            return DeclineReason.ABOUT_SOMEONE_ELSE
+        return None
 
     def _whom_it_applies_to(self, plain: str, units: list[Unit], ideas: set[str]) -> tuple[list[Unit], set[str]]:
         """ "I'm a cleaner (in the office), does the wfh policy apply to me?": who is asking is described,
@@ -424,7 +509,7 @@ class Router:
         described = {w for m in _SELF_DESCRIBED.finditer(plain) for w in m.group(1).split()}
         scope = [
             u for u in units
-            if u.features & {APPLIES, WFH, "~remote_learning"}
+            if u.features & ({APPLIES} | self._all_title_ideas)
             or (self.index.unknown_topics([u]) and not set(u.surface.split()) <= described)
         ]
         found = self.index.search(scope, 1)
@@ -459,13 +544,34 @@ class Router:
         listed = [Match(p, top.score) for p in together if p != top.passage]
         return [top, *listed, *_put_other_sections_first([m for m in matches[1:] if m.passage not in together])]
 
-    def _decline(self, matches: list[Match], safeguarding: bool) -> Routing:
+    def _dsl_passage_for(self, matches: list[Match]) -> list[Passage]:
+        """The passage pointing to the DSL: from the policy of the best match when it has one (a school's
+        safeguarding policy names its own designated person), else the first in the library."""
+        passages = [self.library.passages[i] for i in self._dsl_passages]
+        if matches:
+            document = matches[0].passage.citation.document
+            own = [p for p in passages if p.citation.document == document]
+            if own:
+                return own[:1]
+        return passages[:1]
+
+    def _decline(self, matches: list[Match], safeguarding: bool, reason: DeclineReason) -> Routing:
         """A fallback; about safeguarding, the DSL passage comes first so the reply can point to the DSL."""
         confidence = min(matches[0].score, ANSWER_THRESHOLD / 2) if matches else 0.0
         if safeguarding:
-            dsl = [Match(self.library.passages[i], confidence) for i in self._dsl_passages[:1]]
+            dsl = [Match(p, confidence) for p in self._dsl_passage_for(matches)]
             matches = dsl + [m for m in matches if m.passage not in {d.passage for d in dsl}]
-        return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding)
+        return Routing(Intent.FALLBACK, round(confidence, 3), tuple(matches), safeguarding=safeguarding, reason=reason)
+
+
+def _describe(unit: Unit) -> str:
+    """A unit as --explain shows it: its words, and the ideas it stands for."""
+    ideas = sorted(f for f in unit.features if f.startswith("~"))
+    return unit.surface + (f" ({', '.join(ideas)})" if ideas else "")
+
+
+def _snippet(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _put_other_sections_first(matches: list[Match]) -> list[Match]:

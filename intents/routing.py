@@ -73,12 +73,45 @@ class Match:
     score: float
 
 
+class DeclineReason(StrEnum):
+    """Why a policy question was not answered: every decline names one."""
+
+    EMPTY = "empty"
+    NOT_COVERED = "not_covered"
+    LOW_CONFIDENCE = "low_confidence"
+    DETAIL_NOT_HELD = "detail_not_held"
+    NEVER_IN_POLICIES = "never_in_policies"
+    OTHER_POLICY = "other_policy"
+    ABOUT_SOMEONE_ELSE = "about_someone_else"
+    SCHOOL_HOLIDAYS = "school_holidays"
+
+    @property
+    def explanation(self) -> str:
+        return _REASON_TEXT[self]
+
+
+_REASON_TEXT = {
+    DeclineReason.EMPTY: "the message has no words to route",
+    DeclineReason.NOT_COVERED: "a key idea of the question appears in none of the school's policies",
+    DeclineReason.LOW_CONFIDENCE: "the best passage covers too little of the question",
+    DeclineReason.DETAIL_NOT_HELD: "the question asks for a detail (a time, date, number or contact) "
+    "that none of the best passages holds",
+    DeclineReason.NEVER_IN_POLICIES: "policies name roles, not people, hold no passwords or codes, "
+    "and say which software to use, not how to work it",
+    DeclineReason.OTHER_POLICY: "the question names a policy the school's folder does not hold",
+    DeclineReason.ABOUT_SOMEONE_ELSE: "the question is about what pupils or parents do, "
+    "and the best passage speaks only of staff",
+    DeclineReason.SCHOOL_HOLIDAYS: "the policies speak of working days, not school holidays",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Routing:
-    """The router's verdict on one message."""
+    """The router's verdict on one message; a declined policy question says why (`reason`)."""
 
     intent: Intent
     confidence: float
     matches: tuple[Match, ...] = ()
     slots: RequestSlots | None = None
     safeguarding: bool = False
+    reason: DeclineReason | None = None

@@ -37,6 +37,7 @@ _POSSESSIVE = re.compile(r"\b(\w+)'s\b", re.IGNORECASE)
 _S_CONTRACTIONS = frozenset(
     {"what", "when", "where", "who", "how", "why", "that", "it", "let", "there", "here", "he", "she", "this"}
 )
+_LATIN_ABBREVIATIONS = re.compile(r"\b(?:e\.\s?g|i\.\s?e)\b\.?")
 # "SEND" in capitals is special educational needs, "send" is a verb.
 _SEND_CAPS = re.compile(r"\bSEND\b")
 # The stemmer reads "careful" as "care" and "useful" as "use": keep such words whole.
@@ -138,6 +139,9 @@ def normalise(text: str) -> str:
     if "0" in text:
         text = _PHONE.sub(lambda m: " " + m.group(0).replace(" ", "") + " phonenumber ", text)
     text = text.lower()
+    if "." in text:
+        # "e.g." and "i.e." introduce an example or a restatement: they are not the words "e", "g", "i".
+        text = _LATIN_ABBREVIATIONS.sub(" ", text)
     if "'" in text:
         text = _POSSESSIVE.sub(_fold_possessive, text).replace("'", "")
     return " ".join(_WORD.findall(text))
@@ -172,6 +176,10 @@ class Analyzer:
             for short, meant in lexicon.shorthand.items()
             if len(typed := words(short)) == 1 and words(meant)
         }
+        # What a short form stands for is read through the others too: "y3" is "year 3", so "year three".
+        self.shorthand = {
+            typed: " ".join(self.shorthand.get(w, w) for w in meant.split()) for typed, meant in self.shorthand.items()
+        }
         # A one-word topic is matched as a word, a longer one ("parents evening") as a phrase.
         self.topic_words = {w for s in lexicon.topic_words if len(words(s)) == 1 for w in words(s)}
         # By stem, so "reimbursed" is the topic "reimburse".
@@ -195,6 +203,11 @@ class Analyzer:
                 key = tuple(stem(w) for w in entry_words)
                 self.phrases.setdefault(key, set()).add(concept)
                 self.longest_phrase = max(self.longest_phrase, len(key))
+        # An idea one of whose wordings is a topic word ("term time holiday" beside "holiday in term") is a topic.
+        topic_keys = {(s,) for s in self.topic_stems} | self.topic_phrases
+        self.topic_ideas = frozenset(
+            concept for key in topic_keys & self.phrases.keys() for concept in self.phrases[key]
+        )
         self.phrases.setdefault(("phonenumb",), set()).add(PHONE_NUMBER)
         for concepts in self.phrases.values():
             if "~phone" in concepts:
@@ -271,7 +284,9 @@ class Analyzer:
     def is_topic(self, surface: str) -> bool:
         """Whether a unit's words name a topic of their own (see `topic_words` in the lexicon)."""
         stems = tuple(stem(w) for w in surface.split())
-        return any(s in self.topic_stems for s in stems) or stems in self.topic_phrases
+        if any(s in self.topic_stems for s in stems) or stems in self.topic_phrases:
+            return True
+        return not self.topic_ideas.isdisjoint(self.phrases.get(stems, ()))
 
     def unknown_weight(self, surface: str) -> float:
         """The weight of words no policy mentions: high for a topic, low for everyday words.
@@ -368,8 +383,10 @@ class Analyzer:
         while i < count:
             topic = self._topic_phrase_at(stems, i) if stems[i] in topic_lengths else 0
             matched = self._phrase_length_at(tokens, stems, i, longest) if longest[i] else 0
-            # A longer lexicon phrase says what the topic is about: "staff meeting on teams" is a video call.
-            if topic and topic >= matched:
+            # A longer lexicon phrase says what the topic is about: "staff meeting on teams" is a video call;
+            # a topic phrase that is itself a lexicon phrase ("social media") is read as its idea, so its
+            # kinds ("snapchat") meet it.
+            if topic and topic > matched:
                 # One unit with its own feature: "parents evening" is not about parents or evenings.
                 surface = " ".join(w for w, _ in tokens[i : i + topic])
                 place = self._after_place_preposition(tokens, i)

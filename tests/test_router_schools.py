@@ -1,0 +1,228 @@
+"""A school's own policies and words: layered lexicon, scope read from the corpus, ranking for the
+detail asked for, and `staffroom ask --explain` naming every decline's reason."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from intents.lexicon import LexiconError, load_lexicon
+from intents.router import Router
+from intents.routing import DeclineReason, Intent
+from policy_text import DEMO_SCHOOL_DIR
+
+TODAY = date(2026, 11, 23)
+
+MEDICINES_POLICY = """---
+title: Supporting Pupils with Medical Conditions
+---
+## 1. Administering medicines
+
+Medicines will only be given in school when a parent has signed a consent form.
+Inhalers are kept in the classroom in a labelled box, and go with the pupil on every trip.
+The school office keeps the record of every medicine given.
+
+## 2. Who to tell
+
+Concerns about medical needs are recorded on the same day.
+
+Concerns about medical needs are reviewed every term.
+
+Concerns about medical needs go to the School Business Manager.
+"""
+
+LOANS_POLICY = """---
+title: Equipment Policy
+---
+## 1. Borrowing equipment
+
+Staff may borrow a school laptop to take home, after signing the loan agreement.
+"""
+
+
+def _school(tmp_path: Path, name: str, policies: dict[str, str], lexicon: str | None = None) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    for file_name, text in policies.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    if lexicon is not None:
+        (folder / "lexicon.yaml").write_text(lexicon, encoding="utf-8")
+    return folder
+
+
+def test_the_same_question_is_declined_at_one_school_and_answered_at_another_whose_policy_covers_it(
+    tmp_path: Path,
+) -> None:
+    question = "where are the inhalers kept?"
+    without = Router.from_folder(_school(tmp_path, "a", {"equipment.md": LOANS_POLICY}))
+    declined = without.route(question, TODAY)
+    assert declined.intent is Intent.FALLBACK
+    assert declined.reason is DeclineReason.NOT_COVERED
+
+    covering = Router.from_folder(_school(tmp_path, "b", {"equipment.md": LOANS_POLICY, "medical.md": MEDICINES_POLICY}))
+    answered = covering.route(question, TODAY)
+    assert answered.intent is Intent.POLICY
+    assert answered.reason is None
+    assert "Inhalers are kept in the classroom" in answered.matches[0].passage.text
+
+
+def test_a_school_lexicon_removing_a_bundled_synonym_takes_effect(tmp_path: Path) -> None:
+    question = "can I borrow a chromebook to take home?"
+    bundled = Router.from_folder(_school(tmp_path, "a", {"equipment.md": LOANS_POLICY}))
+    assert "~laptop" in {f for u in bundled.analyzer.units("chromebook") for f in u.features}
+    assert bundled.route(question, TODAY).intent is Intent.POLICY
+
+    removing = Router.from_folder(
+        _school(tmp_path, "b", {"equipment.md": LOANS_POLICY}, "remove:\n  synonyms: [chromebook, chromebooks]\n")
+    )
+    assert "~laptop" not in {f for u in removing.analyzer.units("chromebook") for f in u.features}
+    # Other wordings of the idea are untouched.
+    assert "~laptop" in {f for u in removing.analyzer.units("ipad") for f in u.features}
+
+
+def test_a_school_lexicon_can_remove_a_whole_idea_and_add_its_own(tmp_path: Path) -> None:
+    lexicon = "remove:\n  ideas: [laptop]\nsynonyms:\n  - [laptop, slab]\n"
+    router = Router.from_folder(_school(tmp_path, "a", {"equipment.md": LOANS_POLICY}, lexicon))
+    assert "~laptop" not in {f for u in router.analyzer.units("chromebook") for f in u.features}
+    assert "~laptop" in {f for u in router.analyzer.units("slab") for f in u.features}
+
+
+def test_a_malformed_remove_section_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("remove:\n  colours: [red]\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as raised:
+        load_lexicon([path])
+    assert raised.value.problem.line == 2
+    assert "remove: colours" in str(raised.value)
+
+
+def test_the_bundled_lexicon_names_no_demo_supplier_or_place() -> None:
+    bundled = load_lexicon()
+    entries = {entry.lower() for group in bundled.groups for entry in group}
+    for demo_only in ("dudley", "rm", "warwickshire ict service desk", "eschools", "prior written agreement"):
+        assert demo_only not in entries
+    demo = load_lexicon([DEMO_SCHOOL_DIR / "lexicon.yaml"])
+    assert "dudley" in {entry.lower() for group in demo.groups for entry in group}
+
+
+def test_a_question_for_a_person_quotes_the_tied_passage_naming_a_role_first(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"medical.md": MEDICINES_POLICY}))
+    routing = router.route("who are concerns about medical needs for?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "School Business Manager" in routing.matches[0].passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("?!", DeclineReason.EMPTY),
+        ("can I park in the staff car park", DeclineReason.NOT_COVERED),
+        ("what is the capital of peru", DeclineReason.LOW_CONFIDENCE),
+        ("when is the next INSET day", DeclineReason.DETAIL_NOT_HELD),
+        ("what's the wifi password", DeclineReason.NEVER_IN_POLICIES),
+        ("what does the homework policy say about spelling", DeclineReason.OTHER_POLICY),
+        ("can pupils borrow laptops", DeclineReason.ABOUT_SOMEONE_ELSE),
+        ("can I work from home over half term", DeclineReason.SCHOOL_HOLIDAYS),
+    ],
+)
+def test_explain_names_the_reason_for_each_kind_of_decline(
+    question: str, reason: DeclineReason, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--explain", "--policies", str(DEMO_SCHOOL_DIR), question]) == 0
+    printed = capsys.readouterr().out
+    assert f"declined: {reason.value} ({reason.explanation})" in printed
+    assert "decide:" in printed
+
+
+def test_explain_prints_each_stage_and_the_top_candidates_with_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--explain", "--policies", str(DEMO_SCHOOL_DIR), "who do I ring about network problems?"]) == 0
+    printed = capsys.readouterr().out
+    stages = [line for line in printed.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert stages[:5] == ["normalise:", "understand:", "retrieve:", "rank:", "decide:"]
+    assert "Working from Home Policy · 8.2 IT support" in printed.split("retrieve:")[1].split("rank:")[0]
+    assert "declined:" not in printed
+    assert "01384 813920" in printed.split("reply:")[1]
+
+
+def test_the_demo_folder_copied_with_its_own_lexicon_answers_as_the_bundled_demo(tmp_path: Path) -> None:
+    copy = tmp_path / "demo"
+    shutil.copytree(DEMO_SCHOOL_DIR, copy)
+    question = "who do I ring about network problems?"
+    original = Router.from_folder(DEMO_SCHOOL_DIR).route(question, TODAY)
+    copied = Router.from_folder(copy).route(question, TODAY)
+    assert [m.passage.text for m in copied.matches] == [m.passage.text for m in original.matches]
+
+
+BULLYING_POLICY = """---
+title: Anti-Bullying Policy
+---
+## 1. Types of bullying
+
+Cyber: using technology such as text messages, social media or email to hurt someone.
+
+Verbal: name calling, sarcasm, spreading rumours or teasing.
+
+## 2. Records
+
+Records of bullying incidents are reviewed by governors every term.
+
+Records of bullying incidents are shared with parents on request.
+
+Records of bullying incidents are kept in the locked cabinet in the school office.
+"""
+
+
+def test_a_kind_of_a_topic_meets_the_policy_that_names_the_topic(tmp_path: Path) -> None:
+    # "social media" is a topic phrase of the sector layer and an idea whose kinds include snapchat.
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY}))
+    routing = router.route("what about bullying on snapchat?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "social media" in routing.matches[0].passage.text
+
+
+def test_a_question_for_a_place_quotes_the_tied_passage_saying_where(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY}))
+    routing = router.route("where are records of bullying incidents?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "locked cabinet" in routing.matches[0].passage.text
+
+
+def test_an_everyday_word_weighs_less_than_a_rare_one_however_rare_in_the_policies(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY, "medical.md": MEDICINES_POLICY}))
+    # Both words appear once in the policies; "spreading" is commoner English than "sarcasm".
+    everyday, rare = router.analyzer.units("spreading sarcasm")
+    weights = dict(zip(("spreading", "sarcasm"), router.index._weights([everyday, rare]), strict=True))
+    assert weights["spreading"] < weights["sarcasm"]
+
+
+CHILD_PROTECTION_POLICY = """---
+title: Child Protection Policy
+---
+## 1. Recording concerns
+
+A member of staff who notices bruising on a child records it on the concern form the same day.
+
+## 2. Our designated person
+
+Concerns go to our designated safeguarding lead, the deputy manager, who decides on any referral.
+"""
+
+ONLINE_LESSONS_POLICY = """---
+title: Online Lessons Policy
+---
+## 1. Who to contact
+
+Concerns about safeguarding during online lessons go to the DSL.
+"""
+
+
+def test_a_safeguarding_answer_points_to_the_dsl_named_by_the_policy_it_quotes(tmp_path: Path) -> None:
+    folder = _school(tmp_path, "a", {"a-online.md": ONLINE_LESSONS_POLICY, "b-protection.md": CHILD_PROTECTION_POLICY})
+    routing = Router.from_folder(folder).route("I noticed bruising on a child, where do I record it?", TODAY)
+    assert routing.safeguarding
+    quoted = [m.passage.citation.document for m in routing.matches[:2]]
+    assert quoted == ["Child Protection Policy", "Child Protection Policy"]
