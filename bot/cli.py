@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -40,7 +41,7 @@ def policies_folder(argument: str | None) -> Path:
 def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestConversation | None = None) -> Assistant:
     """The assistant for one school folder: its policies, and its school.yaml when there is one."""
     router = load_router(folder)
-    school = load_school_if_configured(folder)
+    school = load_school_if_configured(folder, clock)
     timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
     rules: tuple[Passage, ...] = ()
     offers: list[RequestOffer] = []
@@ -62,11 +63,11 @@ def load_router(folder: Path) -> Router:
         raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
 
 
-def load_school_if_configured(folder: Path) -> School | None:
+def load_school_if_configured(folder: Path, clock: Clock | None = None) -> School | None:
     if not (folder / SCHOOL_FILE).is_file():
         return None
     try:
-        return load_school(folder)
+        return load_school(folder, clock=clock)
     except ConfigError as error:
         raise SetupError(f"The school configuration can't be used:\n{error}") from None
 
@@ -78,7 +79,7 @@ async def open_assistant(folder: Path, clock: Clock | None = None) -> tuple[Assi
     from bot.requests.workflow import RequestWorkflow
     from bot.store.database import open_database
 
-    school = load_school_if_configured(folder)
+    school = load_school_if_configured(folder, clock)
     if school is None:
         return build_assistant(folder, clock), None
     try:
@@ -132,6 +133,9 @@ async def _chat(folder: Path, person_email: str | None) -> int:
     from bot.chat import run_chat
 
     assistant, database = await open_assistant(folder)
+    if assistant.requests is not None:
+        for warning in assistant.requests.school.warnings(assistant.clock):
+            print(f"Warning: {warning}", file=sys.stderr)
     try:
         return await run_chat(assistant, sys.stdin, sys.stdout, person_email, database)
     finally:
@@ -237,13 +241,20 @@ def command_policies_check(args: argparse.Namespace) -> int:
             load_lexicon([folder / SCHOOL_LEXICON_NAME])
         except LexiconError as error:
             problems = [*problems, error.problem]
+    warnings: list[str] = []
+    if not problems and (folder / SCHOOL_FILE).is_file():
+        with contextlib.suppress(ConfigError):  # refused with file, line and field by chat, serve and demo
+            warnings = load_school(folder).warnings()
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(f"Warning: {warning}")
     passages = sum(len(s.passages) for d in documents for s in d.sections)
-    print(f"{folder}: {len(documents)} policies, {passages} passages, no problems")
+    noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    print(f"{folder}: {len(documents)} policies, {passages} passages, no problems{noted}")
     return 0
 
 

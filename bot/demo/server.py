@@ -76,9 +76,11 @@ async def open_demo_runtime(folder: Path, data_dir: Path, clock: Clock | None = 
     from bot.requests.workflow import RequestWorkflow
     from bot.store.database import open_database
 
-    school = load_school_if_configured(folder)
+    school = load_school_if_configured(folder, clock)
     if school is None:
         raise SetupError(f"{folder} has no school.yaml, so the demo has no staff to play.")
+    for warning in school.warnings(clock):
+        log.warning("%s", warning)
     clock = clock or DemoClock(school)
     database = await open_database(f"sqlite+aiosqlite:///{data_dir / 'demo.sqlite3'}")
     requests = RequestConversation(RequestWorkflow(school, database, load_router(folder).library))

@@ -196,15 +196,13 @@ class SchoolConfig(Strict):
     name: str
     time_zone: str = "Europe/London"
     bank_holidays: BankHolidays = BankHolidays.ENGLAND
-    working_days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = (
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
+    working_days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = Field(
+        default=("mon", "tue", "wed", "thu", "fri"), min_length=1
     )
     working_hours: WorkingHours = WorkingHours()
     terms: tuple[Term, ...] = ()
+    #: Demo only: the dates below move to the academic year in progress when loaded (see bot/school/rolling.py).
+    dates_follow_current_year: bool = False
     closures: tuple[Closure, ...] = ()
     inset_days: tuple[InsetDay, ...] = ()
     roles: Roles
