@@ -1,7 +1,8 @@
 """`staffroom chat`: a conversation in the terminal, or scripted one message a line.
 
 Buttons are numbered choices: type the number to press one. A form asks for
-each field in turn (Enter keeps the value shown). `/as EMAIL` switches person,
+each field in turn (Enter keeps the value shown; a choice takes its number, its
+label or the start of it; a field that is needed is asked again until answered). `/as EMAIL` switches person,
 so one person can try request -> endorsement -> approval alone; messages the
 assistant has for the person you switch to are shown then.
 """
@@ -20,6 +21,7 @@ from bot.store.database import Database
 from bot.store.outbox import read_notice
 from bot.store.tables import OutboxRow
 from bot.terminal import render_reply
+from bot.terminal_form import prompt_for, read_answer
 
 PROMPT = "you> "
 GREETING = "Staffroom — ask about the school's policies. Type \"help\" for ideas, \"/quit\" to leave."
@@ -89,17 +91,18 @@ class TerminalChat:
             self.say(notices)
 
     def fill_form(self, form: FormBlock) -> dict[str, str] | None:
-        """Ask for each field; None when input ends midway."""
+        """Ask for each field in turn, again until its answer fits; None when input ends midway."""
         values: dict[str, str] = {}
         for field in form.inputs:
-            options = ""
-            if field.choices:
-                options = " (" + ", ".join(f"{c.value}={c.label}" for c in field.choices) + ")"
-            shown = f" [{field.initial}]" if field.initial else ""
-            answer = self.read(f"  {field.label}{options}{shown}: ")
-            if answer is None:
-                return None
-            values[field.name] = answer.strip() or (field.initial or "")
+            while True:
+                typed = self.read(prompt_for(field))
+                if typed is None:
+                    return None
+                answer = read_answer(field, typed)
+                if answer.problem is None:
+                    values[field.name] = answer.value
+                    break
+                print(f"  {answer.problem}", file=self.stdout, flush=True)
         return values
 
     async def take(self, text: str) -> bool:
