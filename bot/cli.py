@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import json
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -187,6 +189,18 @@ def command_directory_import(args: argparse.Namespace) -> int:
     return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply)
 
 
+def listening_problem(error: OSError, host: str, port: int) -> SetupError | OSError:
+    """What to say when the server can't listen on `host`:`port`; any other OSError is not ours to explain."""
+    if isinstance(error, socket.gaierror):
+        return SetupError(f"Can't listen on {host}:{port}: {host} is not an address of this machine.")
+    if error.errno == errno.EADDRINUSE:
+        return SetupError(f"Can't listen on {host}:{port}: the port is already in use. "
+                          "Stop what is using it, or choose another port with --port.")
+    if error.errno in (errno.EACCES, errno.EADDRNOTAVAIL):
+        return SetupError(f"Can't listen on {host}:{port}: {error.strerror}. Choose another --host or --port.")
+    return error
+
+
 def command_serve(args: argparse.Namespace) -> int:
     from bot.server import serve
     from bot.settings import load_settings
@@ -195,7 +209,10 @@ def command_serve(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as error:
         raise SetupError(f"The server settings can't be used:\n{error}") from None
-    serve(policies_folder(args.policies), settings, args.host, args.port)
+    try:
+        serve(policies_folder(args.policies), settings, args.host, args.port)
+    except OSError as error:
+        raise listening_problem(error, args.host, args.port) from None
     return 0
 
 
@@ -227,7 +244,10 @@ def command_demo(args: argparse.Namespace) -> int:
     webchat_file = Path(args.webchat_file) if args.webchat_file else None
     if webchat_file is not None and not webchat_file.is_file():
         raise SetupError(f"{webchat_file} is not a file (it should be Web Chat's dist/webchat.js).")
-    run_demo(policies_folder(args.policies), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
+    try:
+        run_demo(policies_folder(args.policies), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
+    except OSError as error:
+        raise listening_problem(error, "127.0.0.1", args.port) from None
     return 0
 
 
@@ -350,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except SetupError as error:
         print(error, file=sys.stderr)
+        return 2
+    except StorageError as error:
+        message = str(error)
+        print(f"{message[:1].upper()}{message[1:]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
