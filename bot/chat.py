@@ -4,13 +4,17 @@ Buttons are numbered choices: type the number to press one. A form asks for
 each field in turn (Enter keeps the value shown; a choice takes its number, its
 label or the start of it; a field that is needed is asked again until answered). `/as EMAIL` switches person,
 so one person can try request -> endorsement -> approval alone; messages the
-assistant has for the person you switch to are shown then.
+assistant has for the person you switch to are shown then. At a terminal,
+Ctrl-C drops the line being typed (or the form being filled in) and Ctrl-D or
+/quit leaves.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from sqlalchemy import select
@@ -51,6 +55,67 @@ async def collect_terminal_notices(database: Database, email: str, assistant: As
         for row in rows:
             row.delivered_at = assistant.clock.now()
         return [read_notice(row).reply for row in rows]
+
+
+class LineCancelled(Exception):
+    """Ctrl-C at a prompt: the line being typed is dropped, as in a shell."""
+
+
+#: Blocking Ctrl-C needs POSIX threads' signal masks (not on Windows, where input() sees Ctrl-C itself).
+_CAN_HOLD = hasattr(signal, "pthread_sigmask")
+
+
+@contextlib.contextmanager
+def interrupts_held(at_terminal: bool) -> Iterator[None]:
+    """Hold Ctrl-C back while the chat works; `read_line` lets it through while waiting for a line.
+
+    Every thread started inside (SQLite's connection threads) inherits the held mask, so
+    Ctrl-C always reaches the main thread's `input()` and never a worker thread that would
+    leave it unnoticed. asyncio.run's own Ctrl-C handler only cancels the chat's task,
+    which `input()` never notices (Ctrl-C seemed ignored, then the next line failed with
+    CancelledError). A Ctrl-C pressed while a message is handled drops the next line.
+    """
+    if not (at_terminal and _CAN_HOLD and threading.current_thread() is threading.main_thread()):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextlib.contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Inside: Ctrl-C raises KeyboardInterrupt in the blocking read (after `interrupts_held`, too)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask: set[int | signal.Signals] | None = None
+    try:
+        if _CAN_HOLD:
+            mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def read_line(prompt: str, stdout: TextIO) -> str | None:
+    """A line typed at the terminal; None at Ctrl-D; `LineCancelled` at Ctrl-C."""
+    try:
+        with ctrl_c_interrupts():
+            return input(prompt)
+    except EOFError:
+        print(file=stdout, flush=True)
+        return None
+    except KeyboardInterrupt:
+        print(file=stdout, flush=True)
+        raise LineCancelled from None
 
 
 class TerminalChat:
@@ -117,7 +182,11 @@ class TerminalChat:
             inputs: dict[str, str] = {}
             form = self.forms.get(button.action_id)
             if form is not None:
-                filled = self.fill_form(form)
+                try:
+                    filled = self.fill_form(form)
+                except LineCancelled:
+                    print(f"staffroom> {button.label}: not sent.\n", file=self.stdout, flush=True)
+                    return True
                 if filled is None:
                     return False
                 inputs = filled
@@ -138,11 +207,9 @@ async def run_chat(
 
     def read(prompt: str) -> str | None:
         if interactive:
-            try:
-                return input(prompt)
-            except EOFError:
-                return None
-        line = stdin.readline()
+            return read_line(prompt, stdout)
+        with ctrl_c_interrupts():  # scripted: Ctrl-C while waiting for a line stops the chat
+            line = stdin.readline()
         return None if line == "" else line.rstrip("\n")
 
     if interactive:
@@ -152,7 +219,10 @@ async def run_chat(
     if person_email:
         await chat.switch_to(person_email)
     while True:
-        line = read(PROMPT)
+        try:
+            line = read(PROMPT)
+        except LineCancelled:
+            continue
         if line is None:
             break
         text = line.strip()

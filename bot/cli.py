@@ -128,7 +128,10 @@ def command_ask(args: argparse.Namespace) -> int:
 
 
 def command_chat(args: argparse.Namespace) -> int:
-    return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
+    from bot.chat import interrupts_held
+
+    with interrupts_held(sys.stdin.isatty() and sys.stdout.isatty()):
+        return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
 
 
 async def _chat(folder: Path, person_email: str | None) -> int:
