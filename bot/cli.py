@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import errno
 import json
 import socket
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.assistant import START_LOAN, Assistant, RequestOffer
 from bot.clock import Clock, SystemClock
-from bot.errors import ConfigError, StorageError
+from bot.errors import ConfigError, ConfigProblem, StorageError
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
 
 if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` starts quickly
@@ -24,7 +23,7 @@ if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` sta
     from bot.school import School
     from bot.store.database import Database
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
-from intents.policy_library import Passage, PolicyFileError, check_policy_folder, load_library
+from intents.policy_library import Passage, PolicyFileError, PolicyLibrary, check_policy_folder, load_library
 from intents.router import Router
 from intents.topics import TOPICS_FILE_NAME, read_topics
 
@@ -256,18 +255,18 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def command_policies_check(args: argparse.Namespace) -> int:
     folder = policies_folder(args.folder)
-    documents, problems = check_policy_folder(folder)
+    documents, found = check_policy_folder(folder)
+    problems: list[object] = list(found)
+    library = None
     if not problems:
         library = load_library(folder)
-        _, problems = read_topics(folder / TOPICS_FILE_NAME, library)
+        problems += read_topics(folder / TOPICS_FILE_NAME, library)[1]
         try:
             load_lexicon([folder / SCHOOL_LEXICON_NAME])
         except LexiconError as error:
-            problems = [*problems, error.problem]
-    warnings: list[str] = []
-    if not problems and (folder / SCHOOL_FILE).is_file():
-        with contextlib.suppress(ConfigError):  # refused with file, line and field by chat, serve and demo
-            warnings = load_school(folder).warnings()
+            problems.append(error.problem)
+    school_problems, warnings = check_school_file(folder, library)
+    problems += school_problems
     for problem in problems:
         print(problem)
     if problems:
@@ -279,6 +278,22 @@ def command_policies_check(args: argparse.Namespace) -> int:
     noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
     print(f"{folder}: {len(documents)} policies, {passages} passages, no problems{noted}")
     return 0
+
+
+def check_school_file(folder: Path, library: PolicyLibrary | None) -> tuple[list[ConfigProblem], list[str]]:
+    """school.yaml's problems (each with file, line and field) and warnings; nothing when there is no school.yaml."""
+    if not (folder / SCHOOL_FILE).is_file():
+        return [], []
+    try:
+        school = load_school(folder)
+    except ConfigError as error:
+        return list(error.problems), []
+    problems: list[ConfigProblem] = []
+    if library is not None:
+        from bot.requests.policy import check_policy_references
+
+        problems = check_policy_references(school, library)
+    return problems, school.warnings()
 
 
 def make_parser() -> argparse.ArgumentParser:
