@@ -30,6 +30,11 @@ from bot.terminal_form import prompt_for, read_answer
 PROMPT = "you> "
 GREETING = "Staffroom — ask about the school's policies. Type \"help\" for ideas, \"/quit\" to leave."
 TERMINAL = "terminal"
+#: What someone who hasn't said who they are is told when they try to send or decide a request.
+SAY_WHO_YOU_ARE = (
+    "To send or decide requests, say who you are first: type /as EMAIL with your address from the staff "
+    "directory (or start with staffroom chat --as EMAIL)."
+)
 
 
 def _enable_history() -> None:
@@ -134,18 +139,35 @@ class TerminalChat:
     def say(self, replies: list[Reply]) -> None:
         self.choices = []
         self.forms = {}
+        requests = self.assistant.requests
         for reply in replies:
+            if self.person.email is None and requests is not None and reply == requests.render_not_in_directory(
+                self.person
+            ):
+                reply = Reply(text=SAY_WHO_YOU_ARE)
             for block in reply.blocks:
                 if isinstance(block, FormBlock):
                     self.forms[block.submit_action_id] = block
             print(f"staffroom> {render_reply(reply, self.choices)}\n", file=self.stdout, flush=True)
 
     async def switch_to(self, email: str) -> None:
-        self.person = terminal_person(email)
+        """Become the member of staff with this email; anyone else is refused, and who you were stays."""
         requests = self.assistant.requests
-        member = requests.identify(self.person) if requests else None
-        who = f"{member.name} ({member.job_title})" if member else email
-        print(f"staffroom> You are now {who}.\n", file=self.stdout, flush=True)
+        if requests is None:
+            print("staffroom> This school folder has no school.yaml, so there is no staff directory to choose "
+                  "someone from.\n", file=self.stdout, flush=True)
+            return
+        wanted = terminal_person(email)
+        member = requests.identify(wanted)
+        if member is None:
+            current = requests.identify(self.person)
+            still = f"you are still {current.name}" if current else "you can ask about policies, not send requests"
+            print(f"staffroom> {email or '(no email)'} is not in {requests.school.config.name}'s staff directory, "
+                  f"so {still}. Check the address, or ask {requests.school.config.directory_contact} to add it.\n",
+                  file=self.stdout, flush=True)
+            return
+        self.person = wanted
+        print(f"staffroom> You are now {member.name} ({member.job_title}).\n", file=self.stdout, flush=True)
         await self.show_waiting()
 
     async def show_waiting(self) -> None:
