@@ -188,7 +188,8 @@ def command_checkins(args: argparse.Namespace) -> int:
 def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
-    return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply)
+    return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply,
+                            keep_missing=args.keep_missing)
 
 
 def listening_problem(error: OSError, host: str, port: int) -> SetupError | OSError:
@@ -377,6 +378,8 @@ def make_parser() -> argparse.ArgumentParser:
     importing = directory_commands.add_parser("import", help="compare a CSV export with the directory")
     importing.add_argument("csv", help="CSV with name, email, job title, line manager email")
     importing.add_argument("--apply", action="store_true", help="write the changes (default: only show them)")
+    importing.add_argument("--keep-missing", action="store_true",
+                           help="keep people who are not in the export (default: remove them)")
     importing.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     importing.set_defaults(handler=command_directory_import)
     return parser
