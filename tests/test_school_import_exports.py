@@ -79,3 +79,31 @@ def test_apply_keeps_the_school_files_mode(school_folder: Path, tmp_path: Path) 
     result = staffroom(str(export), "--policies", str(school_folder), "--apply")
     assert result.returncode == 0, result.stdout
     assert (school_folder / "school.yaml").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(("bad", "field", "says"), [
+    ("Jo Price,j.price@oakfield,Year 3 Teacher,p.shah@oakfield.example", "email", "'j.price@oakfield' is not"),
+    ("Jo Price,a.hussain@oakfield.example,Year 3 Teacher,", "email", "a.hussain@oakfield.example is also on line 7"),
+    ("Jo Price,j.price@oakfield.example,Year 3 Teacher,p.shah", "line_manager", "'p.shah' is not an email"),
+])
+def test_a_bad_row_is_named_by_its_csv_line_not_school_yaml(
+    school_folder: Path, tmp_path: Path, bad: str, field: str, says: str
+) -> None:
+    export = tmp_path / "staff.csv"
+    text = EXPORT.replace("Jo Price,j.price@oakfield.example,Year 3 Teacher,p.shah@oakfield.example", bad)
+    export.write_text(text, encoding="utf-8")
+    result = staffroom(str(export), "--policies", str(school_folder))
+    assert result.returncode == 1
+    line = text.splitlines().index(bad) + 1
+    assert f"{export}:{line}: {field}: {says}" in result.stdout
+    assert "school.yaml" not in result.stdout
+
+
+def test_a_formula_looking_cell_is_stored_as_the_text_it_is(school_folder: Path, tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    export = tmp_path / "staff.csv"
+    export.write_text(EXPORT.replace("Year 3 Teacher", '"' + formula.replace('"', '""') + '"'), encoding="utf-8")
+    result = staffroom(str(export), "--policies", str(school_folder), "--apply")
+    assert result.returncode == 0, result.stdout
+    member = load_school(school_folder).directory.get("j.price@oakfield.example")
+    assert member is not None and member.job_title == formula

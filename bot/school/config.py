@@ -10,7 +10,8 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: What the directory accepts as an email address (the staff import checks exports with it too).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -32,7 +33,7 @@ ApproverStep = Literal["line_manager", "headteacher", "deputy", "it_technician",
 
 def _check_email(value: str) -> str:
     value = value.strip().lower()
-    if not _EMAIL.match(value):
+    if not EMAIL.match(value):
         raise ValueError(f"'{value}' is not an email address")
     return value
 

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError, ConfigProblem
+from bot.school.config import EMAIL
 from bot.school.loading import School, parse_school
 
 #: Column headings accepted for each field (compared without case, spaces or underscores).
@@ -117,6 +118,7 @@ def read_staff_csv(path: Path) -> list[StaffRecord]:
             column[wanted] = found
     records: list[StaffRecord] = []
     problems: list[ConfigProblem] = []
+    first_seen: dict[str, int] = {}
     rows = iter(reader)
     while True:
         try:
@@ -137,8 +139,16 @@ def read_staff_csv(path: Path) -> list[StaffRecord]:
                                                                 f"at most {MAX_CELL} are accepted"))
             continue
         email = cell("email").lower()
-        if "@" not in email:
+        if not EMAIL.match(email):
             problems.append(ConfigProblem(path, line, "email", f"'{email}' is not an email address"))
+            continue
+        if email in first_seen:
+            problems.append(ConfigProblem(path, line, "email", f"{email} is also on line {first_seen[email]}"))
+            continue
+        first_seen[email] = line
+        manager_cell = cell("line_manager").lower()
+        if manager_cell and not EMAIL.match(manager_cell):
+            problems.append(ConfigProblem(path, line, "line_manager", f"'{manager_cell}' is not an email address"))
             continue
         if not cell("name"):
             problems.append(ConfigProblem(path, line, "name", "is empty"))
