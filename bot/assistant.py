@@ -279,7 +279,9 @@ class Assistant:
         if self.requests is None or answer.routing is None:
             return [reply]
         if answer.intent in (Intent.MY_REQUESTS, Intent.CANCEL_REQUEST):
-            return [await self.requests.show_my_requests(event.person, now)]
+            on = answer.routing.slots.when.start if answer.intent is Intent.CANCEL_REQUEST and answer.routing.slots \
+                else None
+            return [await self.requests.show_my_requests(event.person, now, on)]
         return [reply]
 
     def _answer_about_requests(self, question: str, routing: Routing) -> Answer:

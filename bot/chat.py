@@ -1,16 +1,21 @@
 """`staffroom chat`: a conversation in the terminal, or scripted one message a line.
 
 Buttons are numbered choices: type the number to press one. A form asks for
-each field in turn (Enter keeps the value shown). `/good` and `/bad` are 👍 and 👎
-on the last answer; after `/bad` a prompt line asks what you were looking for. `/as EMAIL` switches person,
+each field in turn (Enter keeps the value shown; a choice takes its number, its
+label or the start of it; a field that is needed is asked again until answered). `/good` and `/bad` are 👍
+and 👎 on the last answer; after `/bad` a prompt line asks what you were looking for. `/as EMAIL` switches person,
 so one person can try request -> endorsement -> approval alone; messages the
-assistant has for the person you switch to are shown then.
+assistant has for the person you switch to are shown then. At a terminal,
+Ctrl-C drops the line being typed (or the form being filled in) and Ctrl-D or
+/quit leaves.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from sqlalchemy import select
@@ -22,10 +27,16 @@ from bot.store.database import Database
 from bot.store.outbox import read_notice
 from bot.store.tables import OutboxRow
 from bot.terminal import render_reply
+from bot.terminal_form import prompt_for, read_answer
 
 PROMPT = "you> "
 GREETING = "Staffroom — ask about the school's policies. Type \"help\" for ideas, \"/quit\" to leave."
 TERMINAL = "terminal"
+#: What someone who hasn't said who they are is told when they try to send or decide a request.
+SAY_WHO_YOU_ARE = (
+    "To send or decide requests, say who you are first: type /as EMAIL with your address from the staff "
+    "directory (or start with staffroom chat --as EMAIL)."
+)
 
 
 def _enable_history() -> None:
@@ -58,6 +69,67 @@ async def collect_terminal_notices(database: Database, email: str, shown: set[in
     return fresh
 
 
+class LineCancelled(Exception):
+    """Ctrl-C at a prompt: the line being typed is dropped, as in a shell."""
+
+
+#: Blocking Ctrl-C needs POSIX threads' signal masks (not on Windows, where input() sees Ctrl-C itself).
+_CAN_HOLD = hasattr(signal, "pthread_sigmask")
+
+
+@contextlib.contextmanager
+def interrupts_held(at_terminal: bool) -> Iterator[None]:
+    """Hold Ctrl-C back while the chat works; `read_line` lets it through while waiting for a line.
+
+    Every thread started inside (SQLite's connection threads) inherits the held mask, so
+    Ctrl-C always reaches the main thread's `input()` and never a worker thread that would
+    leave it unnoticed. asyncio.run's own Ctrl-C handler only cancels the chat's task,
+    which `input()` never notices (Ctrl-C seemed ignored, then the next line failed with
+    CancelledError). A Ctrl-C pressed while a message is handled drops the next line.
+    """
+    if not (at_terminal and _CAN_HOLD and threading.current_thread() is threading.main_thread()):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextlib.contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Inside: Ctrl-C raises KeyboardInterrupt in the blocking read (after `interrupts_held`, too)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask: set[int | signal.Signals] | None = None
+    try:
+        if _CAN_HOLD:
+            mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def read_line(prompt: str, stdout: TextIO) -> str | None:
+    """A line typed at the terminal; None at Ctrl-D; `LineCancelled` at Ctrl-C."""
+    try:
+        with ctrl_c_interrupts():
+            return input(prompt)
+    except EOFError:
+        print(file=stdout, flush=True)
+        return None
+    except KeyboardInterrupt:
+        print(file=stdout, flush=True)
+        raise LineCancelled from None
+
+
 class TerminalChat:
     """One terminal conversation: who is talking, and the choices last shown."""
 
@@ -78,7 +150,12 @@ class TerminalChat:
     def say(self, replies: list[Reply]) -> None:
         self.choices = []
         self.forms = {}
+        requests = self.assistant.requests
         for reply in replies:
+            if self.person.email is None and requests is not None and reply == requests.render_not_in_directory(
+                self.person
+            ):
+                reply = Reply(text=SAY_WHO_YOU_ARE)
             for block in reply.blocks:
                 if isinstance(block, FormBlock):
                     self.forms[block.submit_action_id] = block
@@ -87,11 +164,23 @@ class TerminalChat:
             print(f"staffroom> {render_reply(reply, self.choices)}\n", file=self.stdout, flush=True)
 
     async def switch_to(self, email: str) -> None:
-        self.person = terminal_person(email)
+        """Become the member of staff with this email; anyone else is refused, and who you were stays."""
         requests = self.assistant.requests
-        member = requests.identify(self.person) if requests else None
-        who = f"{member.name} ({member.job_title})" if member else email
-        print(f"staffroom> You are now {who}.\n", file=self.stdout, flush=True)
+        if requests is None:
+            print("staffroom> This school folder has no school.yaml, so there is no staff directory to choose "
+                  "someone from.\n", file=self.stdout, flush=True)
+            return
+        wanted = terminal_person(email)
+        member = requests.identify(wanted)
+        if member is None:
+            current = requests.identify(self.person)
+            still = f"you are still {current.name}" if current else "you can ask about policies, not send requests"
+            print(f"staffroom> {email or '(no email)'} is not in {requests.school.config.name}'s staff directory, "
+                  f"so {still}. Check the address, or ask {requests.school.config.directory_contact} to add it.\n",
+                  file=self.stdout, flush=True)
+            return
+        self.person = wanted
+        print(f"staffroom> You are now {member.name} ({member.job_title}).\n", file=self.stdout, flush=True)
         await self.show_waiting()
 
     async def show_waiting(self) -> None:
@@ -114,17 +203,18 @@ class TerminalChat:
                                   self.assistant.clock.now())
 
     def fill_form(self, form: FormBlock) -> dict[str, str] | None:
-        """Ask for each field; None when input ends midway."""
+        """Ask for each field in turn, again until its answer fits; None when input ends midway."""
         values: dict[str, str] = {}
         for field in form.inputs:
-            options = ""
-            if field.choices:
-                options = " (" + ", ".join(f"{c.value}={c.label}" for c in field.choices) + ")"
-            shown = f" [{field.initial}]" if field.initial else ""
-            answer = self.read(f"  {field.label}{options}{shown}: ")
-            if answer is None:
-                return None
-            values[field.name] = answer.strip() or (field.initial or "")
+            while True:
+                typed = self.read(prompt_for(field))
+                if typed is None:
+                    return None
+                answer = read_answer(field, typed)
+                if answer.problem is None:
+                    values[field.name] = answer.value
+                    break
+                print(f"  {answer.problem}", file=self.stdout, flush=True)
         return values
 
     async def press(self, button: Button) -> bool:
@@ -132,7 +222,11 @@ class TerminalChat:
         inputs: dict[str, str] = {}
         form = self.forms.get(button.action_id)
         if form is not None:
-            filled = self.fill_form(form)
+            try:
+                filled = self.fill_form(form)
+            except LineCancelled:
+                print(f"staffroom> {button.label}: not sent.\n", file=self.stdout, flush=True)
+                return True
             if filled is None:
                 return False
             inputs = filled
@@ -180,11 +274,9 @@ async def run_chat(
 
     def read(prompt: str) -> str | None:
         if interactive:
-            try:
-                return input(prompt)
-            except EOFError:
-                return None
-        line = stdin.readline()
+            return read_line(prompt, stdout)
+        with ctrl_c_interrupts():  # scripted: Ctrl-C while waiting for a line stops the chat
+            line = stdin.readline()
         return None if line == "" else line.rstrip("\n")
 
     if interactive:
@@ -196,7 +288,10 @@ async def run_chat(
     if person_email:
         await chat.switch_to(person_email)
     while True:
-        line = read(PROMPT)
+        try:
+            line = read(PROMPT)
+        except LineCancelled:
+            continue
         if line is None:
             break
         text = line.strip()

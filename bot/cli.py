@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.assistant import START_LOAN, Assistant, RequestOffer
 from bot.clock import Clock, SystemClock
-from bot.errors import ConfigError, StorageError
+from bot.errors import ConfigError, ConfigProblem, StorageError
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
 
 if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` starts quickly
@@ -22,7 +24,7 @@ if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` sta
     from bot.school import School
     from bot.store.database import Database
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
-from intents.policy_library import Passage, PolicyFileError, check_policy_folder, load_library
+from intents.policy_library import Passage, PolicyFileError, PolicyLibrary, check_policy_folder, load_library
 from intents.router import Router
 from intents.topics import TOPICS_FILE_NAME, read_topics
 
@@ -43,7 +45,7 @@ def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestC
     """The assistant for one school folder: its policies, its school.yaml when there is one, and
     (with the school's database) its request records and question log."""
     router = load_router(folder)
-    school = load_school_if_configured(folder)
+    school = load_school_if_configured(folder, clock)
     timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
     rules: tuple[Passage, ...] = ()
     offers: list[RequestOffer] = []
@@ -65,11 +67,11 @@ def load_router(folder: Path) -> Router:
         raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
 
 
-def load_school_if_configured(folder: Path) -> School | None:
+def load_school_if_configured(folder: Path, clock: Clock | None = None) -> School | None:
     if not (folder / SCHOOL_FILE).is_file():
         return None
     try:
-        return load_school(folder)
+        return load_school(folder, clock=clock)
     except ConfigError as error:
         raise SetupError(f"The school configuration can't be used:\n{error}") from None
 
@@ -82,7 +84,7 @@ async def open_assistant(folder: Path, clock: Clock | None = None) -> tuple[Assi
     from bot.requests.workflow import RequestWorkflow
     from bot.store.database import open_database
 
-    school = load_school_if_configured(folder)
+    school = load_school_if_configured(folder, clock)
     if school is None:
         return build_assistant(folder, clock), None
     try:
@@ -133,13 +135,19 @@ def command_ask(args: argparse.Namespace) -> int:
 
 
 def command_chat(args: argparse.Namespace) -> int:
-    return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
+    from bot.chat import interrupts_held
+
+    with interrupts_held(sys.stdin.isatty() and sys.stdout.isatty()):
+        return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
 
 
 async def _chat(folder: Path, person_email: str | None) -> int:
     from bot.chat import run_chat
 
     assistant, database = await open_assistant(folder)
+    if assistant.requests is not None:
+        for warning in assistant.requests.school.warnings(assistant.clock):
+            print(f"Warning: {warning}", file=sys.stderr)
     try:
         return await run_chat(assistant, sys.stdin, sys.stdout, person_email, database)
     finally:
@@ -204,7 +212,20 @@ def command_questions(args: argparse.Namespace) -> int:
 def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
-    return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply)
+    return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply,
+                            keep_missing=args.keep_missing)
+
+
+def listening_problem(error: OSError, host: str, port: int) -> SetupError | OSError:
+    """What to say when the server can't listen on `host`:`port`; any other OSError is not ours to explain."""
+    if isinstance(error, socket.gaierror):
+        return SetupError(f"Can't listen on {host}:{port}: {host} is not an address of this machine.")
+    if error.errno == errno.EADDRINUSE:
+        return SetupError(f"Can't listen on {host}:{port}: the port is already in use. "
+                          "Stop what is using it, or choose another port with --port.")
+    if error.errno in (errno.EACCES, errno.EADDRNOTAVAIL):
+        return SetupError(f"Can't listen on {host}:{port}: {error.strerror}. Choose another --host or --port.")
+    return error
 
 
 def command_data(args: argparse.Namespace) -> int:
@@ -237,6 +258,8 @@ def command_serve(args: argparse.Namespace) -> int:
               teams_unauthenticated=args.teams_unauthenticated)
     except ServeError as error:
         raise SetupError(str(error)) from None
+    except OSError as error:
+        raise listening_problem(error, args.host, args.port) from None
     return 0
 
 
@@ -268,27 +291,37 @@ def command_demo(args: argparse.Namespace) -> int:
     webchat_file = Path(args.webchat_file) if args.webchat_file else None
     if webchat_file is not None and not webchat_file.is_file():
         raise SetupError(f"{webchat_file} is not a file (it should be Web Chat's dist/webchat.js).")
-    run_demo(policies_folder(args.policies), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
+    try:
+        run_demo(policies_folder(args.policies), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
+    except OSError as error:
+        raise listening_problem(error, "127.0.0.1", args.port) from None
     return 0
 
 
 def command_policies_check(args: argparse.Namespace) -> int:
     folder = policies_folder(args.folder)
-    documents, problems = check_policy_folder(folder)
+    documents, found = check_policy_folder(folder)
+    problems: list[object] = list(found)
+    library = None
     if not problems:
         library = load_library(folder)
-        _, problems = read_topics(folder / TOPICS_FILE_NAME, library)
+        problems += read_topics(folder / TOPICS_FILE_NAME, library)[1]
         try:
             load_lexicon([folder / SCHOOL_LEXICON_NAME])
         except LexiconError as error:
-            problems = [*problems, error.problem]
+            problems.append(error.problem)
+    school_problems, warnings = check_school_file(folder, library)
+    problems += school_problems
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(f"Warning: {warning}")
     passages = sum(len(s.passages) for d in documents for s in d.sections)
-    print(f"{folder}: {len(documents)} policies, {passages} passages, no problems")
+    noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    print(f"{folder}: {len(documents)} policies, {passages} passages, no problems{noted}")
     return 0
 
 
@@ -296,6 +329,22 @@ def command_policies_import(args: argparse.Namespace) -> int:
     from bot.importing.command import import_policies  # loaded only here: pdfplumber and python-docx
 
     return import_policies([Path(name) for name in args.files], Path(args.into))
+
+
+def check_school_file(folder: Path, library: PolicyLibrary | None) -> tuple[list[ConfigProblem], list[str]]:
+    """school.yaml's problems (each with file, line and field) and warnings; nothing when there is no school.yaml."""
+    if not (folder / SCHOOL_FILE).is_file():
+        return [], []
+    try:
+        school = load_school(folder)
+    except ConfigError as error:
+        return list(error.problems), []
+    problems: list[ConfigProblem] = []
+    if library is not None:
+        from bot.requests.policy import check_policy_references
+
+        problems = check_policy_references(school, library)
+    return problems, school.warnings()
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -403,6 +452,8 @@ def make_parser() -> argparse.ArgumentParser:
     importing = directory_commands.add_parser("import", help="compare a CSV export with the directory")
     importing.add_argument("csv", help="CSV with name, email, job title, line manager email")
     importing.add_argument("--apply", action="store_true", help="write the changes (default: only show them)")
+    importing.add_argument("--keep-missing", action="store_true",
+                           help="keep people who are not in the export (default: remove them)")
     importing.add_argument("--policies", metavar="DIR", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     importing.set_defaults(handler=command_directory_import)
 
@@ -431,6 +482,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except SetupError as error:
         print(error, file=sys.stderr)
+        return 2
+    except StorageError as error:
+        message = str(error)
+        print(f"{message[:1].upper()}{message[1:]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ never from anything in a message or a button.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from bot.school import School
 from bot.settings import Settings
 from bot.store.accounts import find_account, remember_account
 from bot.store.database import Database
+
+log = logging.getLogger(__name__)
 
 _AccountKey = tuple[str, str, str]
 
@@ -105,6 +108,8 @@ async def open_runtime(folder: Path, settings: Settings, clock: Clock | None = N
     assistant, database = await open_assistant(folder, clock=clock)
     if database is None or assistant.requests is None:
         raise SetupError(f"{folder} has no school.yaml, so there is no staff directory to serve.")
+    for warning in assistant.requests.school.warnings(clock):
+        log.warning("%s", warning)
     return Runtime(
         school=assistant.requests.school,
         assistant=assistant,

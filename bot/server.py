@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import logging
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,10 +183,27 @@ def check_secret_key(settings: Settings) -> None:
         raise ServeError(f"The server settings can't be used:\n{error}") from None
 
 
+def listen_on(host: str, port: int) -> socket.socket:
+    """A socket listening on `host`:`port`, taken before start-up so a busy port fails first (OSError)."""
+    family, kind, protocol, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    listening = socket.socket(family, kind, protocol)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(128)
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
 def serve(folder: Path, settings: Settings, host: str, port: int, *, teams_unauthenticated: bool = False) -> None:
     """Run until interrupted."""
     teams = teams_options_for(settings, host, teams_unauthenticated)
     check_secret_key(settings)
     configure_logging(settings.staffroom_log_level)
+    listening = listen_on(host, port)
     log.info("Staffroom serving %s on http://%s:%d", folder, host, port)
-    web.run_app(make_app(folder, settings, teams), host=host, port=port, print=None)
+    web.run_app(make_app(folder, settings, teams), sock=listening, print=None)

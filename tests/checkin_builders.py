@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
+from bot.clock import FakeClock
 from bot.school import School, demo_school_folder, parse_school
 from bot.store.database import Database
 from bot.store.tables import RequestRow
@@ -26,7 +27,7 @@ def fortnight_school(**check_ins: str) -> School:
     if check_ins:
         settings = ", ".join(f"{key}: {value}" for key, value in check_ins.items())
         text = text.replace("\nstaff:\n", f"\ncheck_ins: {{{settings}}}\n\nstaff:\n", 1)
-    return parse_school(file, text)
+    return parse_school(file, text, clock=FakeClock(datetime.combine(FORTNIGHT[0], time(9), UTC)))
 
 
 async def approve_wfh(database: Database, requester: str, first: date, last: date, now: datetime,

@@ -102,7 +102,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture(scope="session")
 def school() -> School:
-    return load_school()
+    """The demo school as loaded on `MONDAY_MORNING`: its terms follow that academic year, whatever today is."""
+    return load_school(clock=FakeClock(MONDAY_MORNING))
 
 
 @pytest.fixture(scope="session")

@@ -94,13 +94,13 @@ async def test_my_requests_lists_own_with_cancel_and_those_awaiting_me(
     )
 
     mine = await conversation.show_my_requests(person(TEACHER), clock.now())
-    assert mine.text == "You have 1 request(s); 0 waiting for your decision."
+    assert mine.text == "You have 1 request(s), 1 open; 0 waiting for your decision."
     assert [b.action_id for blk in mine.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons] == [
         "request.cancel"
     ]
 
     leader = await conversation.show_my_requests(person(PHASE_LEADER), clock.now())
-    assert leader.text == "You have 1 request(s); 1 waiting for your decision."
+    assert leader.text == "You have 1 request(s), 1 open; 1 waiting for your decision."
     actions = [(b.action_id, b.value) for blk in leader.blocks if isinstance(blk, ButtonsBlock) for b in blk.buttons]
     assert actions == [("request.cancel", "2"), ("request.endorse", "1"), ("request.decline", "1")]
     statuses = [

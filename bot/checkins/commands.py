@@ -63,8 +63,9 @@ def preview_checkins(school: School, day: date, *, url: str | None = None, out: 
         finally:
             await database.close()
 
+    found = asyncio.run(run())
     print(f"{describe_day(day)} {day.year} at {school.config.name}:", file=out)
-    for job, at, planned, done in asyncio.run(run()):
+    for job, at, planned, done in found:
         state = f" [already {done}]" if done else ""
         print(f"\n{at}  {_LABELS[job]}{state}: {len(planned)} message(s)", file=out)
         for item in planned:

@@ -18,10 +18,18 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
   body {{ font-family: system-ui, sans-serif; margin: 0; display: flex; flex-direction: column; height: 100vh; }}
-  header {{ padding: 0.6rem 1rem; background: #31356e; color: white; display: flex; gap: 1rem; align-items: center; }}
-  header h1 {{ font-size: 1.1rem; margin: 0; }}
-  header label {{ margin-left: auto; }}
-  #clock {{ font-size: 0.85rem; opacity: 0.85; }}
+  header {{ padding: 0.6rem 1rem; background: #31356e; color: white; display: flex; flex-wrap: wrap;
+           gap: 0.4rem 1rem; align-items: center; }}
+  header h1 {{ font-size: 1.1rem; margin: 0; white-space: nowrap; }}
+  header label {{ margin-left: auto; display: flex; gap: 0.4rem; align-items: center; min-width: 0;
+                 max-width: 100%; white-space: nowrap; }}
+  #person {{ min-width: 0; max-width: 20rem; flex: 0 1 auto; font-size: 1rem; }}
+  #clock {{ font-size: 0.85rem; opacity: 0.85; white-space: nowrap; }}
+  /* A phone: the picker gets a row of its own, as wide as the screen. */
+  @media (max-width: 600px) {{
+    header label {{ margin-left: 0; flex: 1 1 100%; }}
+    #person {{ flex: 1 1 auto; max-width: 100%; }}
+  }}
   #webchat {{ flex: 1; min-height: 0; }}
   #webchat > div {{ height: 100%; }}
   #problem {{ padding: 1rem; color: #a00; }}

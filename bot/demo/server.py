@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,9 +78,11 @@ async def open_demo_runtime(folder: Path, data_dir: Path, clock: Clock | None = 
     from bot.requests.workflow import RequestWorkflow
     from bot.store.database import open_database
 
-    school = load_school_if_configured(folder)
+    school = load_school_if_configured(folder, clock)
     if school is None:
         raise SetupError(f"{folder} has no school.yaml, so the demo has no staff to play.")
+    for warning in school.warnings(clock):
+        log.warning("%s", warning)
     clock = clock or DemoClock(school)
     database = await open_database(f"sqlite+aiosqlite:///{data_dir / 'demo.sqlite3'}")
     requests = RequestConversation(RequestWorkflow(school, database, load_router(folder).library))
@@ -134,12 +137,13 @@ async def start_demo(
     data_dir: Path,
     *,
     port: int = 0,
+    listening: socket.socket | None = None,
     webchat_url: str = DEFAULT_WEBCHAT_URL,
     webchat_file: Path | None = None,
     clock: Clock | None = None,
     delivery_idle_seconds: float = 0.5,
 ) -> DemoServer:
-    """Start the demo on loopback (port 0: any free port) and open everyone's chat."""
+    """Start the demo on loopback (port 0: any free port, or a socket already `listening`) and open everyone's chat."""
     from bot.delivery.service import DeliveryService
 
     runtime = await open_demo_runtime(folder, data_dir, clock)
@@ -158,8 +162,12 @@ async def start_demo(
     app.cleanup_ctx.append(run_delivery)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, LOOPBACK, port)
-    await site.start()
+    site: web.BaseSite = web.SockSite(runner, listening) if listening else web.TCPSite(runner, LOOPBACK, port)
+    try:
+        await site.start()
+    except OSError:  # the port is taken: stop what setup started (delivery, the database) before saying so
+        await runner.cleanup()
+        raise
     sockets = getattr(site._server, "sockets", None) or []
     bound = int(sockets[0].getsockname()[1]) if sockets else port
     url = f"http://{LOOPBACK}:{bound}/"
@@ -175,14 +183,19 @@ async def start_demo(
 
 
 def run_demo(folder: Path, port: int, webchat_url: str, webchat_file: Path | None) -> None:
-    """`staffroom demo`: serve until Ctrl-C, then forget everything."""
+    """`staffroom demo`: serve until Ctrl-C, then forget everything. A busy port fails first (OSError)."""
+    from bot.server import listen_on
+
+    listening = listen_on(LOOPBACK, port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="staffroom-demo-") as data_dir:
-        asyncio.run(_serve(folder, Path(data_dir), port, webchat_url, webchat_file))
+        asyncio.run(_serve(folder, Path(data_dir), listening, webchat_url, webchat_file))
 
 
-async def _serve(folder: Path, data_dir: Path, port: int, webchat_url: str, webchat_file: Path | None) -> None:
-    server = await start_demo(folder, data_dir, port=port, webchat_url=webchat_url, webchat_file=webchat_file)
+async def _serve(folder: Path, data_dir: Path, listening: socket.socket, webchat_url: str,
+                 webchat_file: Path | None) -> None:
+    server = await start_demo(folder, data_dir, listening=listening, webchat_url=webchat_url,
+                              webchat_file=webchat_file)
     print(f"Staffroom demo: open {server.url} in your browser (Ctrl-C to stop).", flush=True)
     try:
         await asyncio.Event().wait()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,10 +16,10 @@ from bot.privacy.holdings import find_holdings, normalise_email
 from bot.privacy.inventory import build_inventory, render_inventory, render_inventory_table
 from bot.privacy.retention import count_due, purge
 from bot.school import School
+from bot.school.config import EMAIL as _EMAIL
 from bot.store.database import Database, open_database
 
 T = TypeVar("T")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _with_database(url: str | None, work: Callable[[Database], Awaitable[T]]) -> T:

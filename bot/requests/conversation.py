@@ -7,7 +7,7 @@ Notices for other people are written to the outbox by the workflow, not returned
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.messages import Action, Person, Reply
 from bot.requests import cards
@@ -74,12 +74,12 @@ class RequestConversation:
         label = self.school.config.request_types[type_name].label
         return cards.render_loan_form(type_name, label, self.workflow.today(now))
 
-    async def show_my_requests(self, person: Person, now: datetime) -> Reply:
-        """The person's requests with Cancel buttons, and those awaiting their decision."""
+    async def show_my_requests(self, person: Person, now: datetime, on: date | None = None) -> Reply:
+        """The person's requests with Cancel buttons (those for day `on`, if given), and those awaiting them."""
         member = self.identify(person)
         if member is None:
             return self.render_not_in_directory(person)
-        return await render_my_requests(self.workflow, member, now)
+        return await render_my_requests(self.workflow, member, now, on)
 
     async def handle_action(self, action: Action, now: datetime) -> list[Reply]:
         """Apply a button or form submission for the verified person; replies for them only."""

@@ -34,6 +34,8 @@ def flag_calendar(school: School, draft: Draft) -> list[str]:
             flags.append(f"{label} is a bank holiday ({holiday})")
         elif (closure := calendar.closure_on(day)) is not None:
             flags.append(f"{label} the school is closed ({closure.reason or 'closure'})")
+        elif calendar.is_after_terms(day):
+            flags.append(f"{label} is after the last term in the school's calendar")
         elif not calendar.is_in_term(day):
             flags.append(f"{label} is outside term")
     return flags

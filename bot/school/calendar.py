@@ -38,6 +38,11 @@ class SchoolCalendar:
     With no terms configured, every working weekday counts as in term. A working day is a
     school day or an INSET day (staff work, pupils don't): working hours and the
     assistant's own messages follow working days.
+
+    After the last configured term (and INSET day) the calendar knows no more school days.
+    So that nothing waits for ever when a school has not yet written next year's terms, the
+    timing of messages and reminders then carries on over working weekdays that are not
+    bank holidays or closures; `terms_ended_warning` tells the school to add its terms.
     """
 
     def __init__(self, config: SchoolConfig) -> None:
@@ -49,6 +54,10 @@ class SchoolCalendar:
         self.closures: tuple[Closure, ...] = config.closures
         self.inset_days: dict[date, InsetDay] = {inset.date: inset for inset in config.inset_days}
         self._region = config.bank_holidays
+        #: The last day the configured calendar knows about; None when there are no terms (all weekdays count).
+        self.known_until: date | None = (
+            max([term.end for term in self.terms] + list(self.inset_days)) if self.terms else None
+        )
 
     @cached_property
     def _bank_holidays(self) -> holidays.HolidayBase:
@@ -75,6 +84,20 @@ class SchoolCalendar:
 
     def is_in_term(self, day: date) -> bool:
         return not self.terms or self.term_of(day) is not None
+
+    def is_after_terms(self, day: date) -> bool:
+        """True when `day` comes after everything the configured terms cover."""
+        return self.known_until is not None and day > self.known_until
+
+    def terms_ended_warning(self, today: date) -> str | None:
+        """What to tell the school when its configured terms are all over, else None."""
+        if not self.is_after_terms(today) or self.known_until is None:
+            return None
+        return (
+            f"the last term in school.yaml ended on {self.known_until:%a %-d %b %Y}: add the coming terms "
+            "under 'terms'. Until then no day counts as a school day (no check-ins), requests are flagged "
+            "as outside term, and messages are timed by working weekdays."
+        )
 
     def closure_on(self, day: date) -> Closure | None:
         return next((c for c in self.closures if c.start <= day <= c.last), None)
@@ -147,11 +170,22 @@ class SchoolCalendar:
             datetime.combine(day, self.day_end, self.zone),
         )
 
+    def _is_timing_day(self, day: date) -> bool:
+        """A day messages and reminders may use: a working day, or past the configured terms a working weekday."""
+        if self.is_working_day(day):
+            return True
+        return (
+            self.is_after_terms(day)
+            and not self.is_weekend(day)
+            and not self.is_bank_holiday(day)
+            and self.closure_on(day) is None
+        )
+
     def _working_windows(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         """The working windows that end after `moment`, in order, clipped to start at it."""
         day = self.local_date(moment)
         for _ in range(_SEARCH_DAYS):
-            if self.is_working_day(day):
+            if self._is_timing_day(day):
                 start, end = self._window(day)
                 if end > moment:
                     yield max(start, moment), end
@@ -159,7 +193,7 @@ class SchoolCalendar:
 
     def is_working_time(self, moment: datetime) -> bool:
         day = self.local_date(moment)
-        if not self.is_working_day(day):
+        if not self._is_timing_day(day):
             return False
         start, end = self._window(day)
         return start <= moment < end
@@ -169,10 +203,11 @@ class SchoolCalendar:
         day = self.local_date(moment)
         for _ in range(_SEARCH_DAYS):
             start, _end = self._window(day)
-            if self.is_working_day(day) and start > moment:
+            if self._is_timing_day(day) and start > moment:
                 return start
             day += timedelta(days=1)
-        raise ValueError("no school day in the coming year: check the term dates")
+        # Unreachable with a valid school.yaml: past the terms every working weekday but a few holidays counts.
+        raise ValueError("no working day in the coming year: check working_days and the term dates")
 
     def deliver_at(self, moment: datetime) -> datetime:
         """When a message caused at `moment` may be delivered: now in working hours, else next morning.
@@ -188,4 +223,4 @@ class SchoolCalendar:
             if start + remaining <= end:
                 return start + remaining
             remaining -= end - start
-        raise ValueError("not enough school days in the coming year: check the term dates")
+        raise ValueError("not enough working days in the coming year: check working_days and the term dates")

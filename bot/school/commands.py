@@ -22,13 +22,14 @@ def import_directory(
     school_folder: Path | None = None,
     *,
     apply: bool = False,
+    keep_missing: bool = False,
     out: TextIO = sys.stdout,
 ) -> int:
     """Print what the export would change; write it only with `apply`. Returns the exit status."""
     try:
         school = load_school(school_folder)
         incoming = read_staff_csv(csv_path)
-        changes, staff = diff_directory(school, incoming)
+        changes, staff = diff_directory(school, incoming, keep_missing=keep_missing)
         check_line_managers(csv_path, staff)
         for change in changes:
             print(change, file=out)
@@ -37,6 +38,9 @@ def import_directory(
             return 0
         counts = {kind: sum(c.kind == kind for c in changes) for kind in ("add", "update", "remove")}
         summary = f"{counts['add']} to add, {counts['update']} to update, {counts['remove']} to remove"
+        if counts["remove"]:
+            summary += (f" ({counts['remove']} not in the export are removed from the directory; "
+                        "use --keep-missing to keep them)")
         if not apply:
             # Check now, so --apply is not the first time a problem shows.
             parse_school(school.file, render_staff_file(school.file.read_text("utf-8-sig"), staff))

@@ -12,7 +12,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from bot.privacy.schedule import Retention
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: What the directory accepts as an email address (the staff import checks exports with it too).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -35,7 +36,7 @@ ApproverStep = Literal["line_manager", "headteacher", "deputy", "it_technician",
 
 def _check_email(value: str) -> str:
     value = value.strip().lower()
-    if not _EMAIL.match(value):
+    if not EMAIL.match(value):
         raise ValueError(f"'{value}' is not an email address")
     return value
 
@@ -211,15 +212,13 @@ class SchoolConfig(Strict):
     name: str
     time_zone: str = "Europe/London"
     bank_holidays: BankHolidays = BankHolidays.ENGLAND
-    working_days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = (
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
+    working_days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = Field(
+        default=("mon", "tue", "wed", "thu", "fri"), min_length=1
     )
     working_hours: WorkingHours = WorkingHours()
     terms: tuple[Term, ...] = ()
+    #: Demo only: the dates below move to the academic year in progress when loaded (see bot/school/rolling.py).
+    dates_follow_current_year: bool = False
     closures: tuple[Closure, ...] = ()
     inset_days: tuple[InsetDay, ...] = ()
     roles: Roles

@@ -6,15 +6,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, ConfigProblem
 from bot.school.calendar import SchoolCalendar
 from bot.school.config import Role, SchoolConfig
 from bot.school.directory import Directory, build_staff, check_directory
+from bot.school.rolling import follow_current_year
 from bot.school.yaml_lines import Location, find_line, format_location, load_yaml_with_lines
 
 #: The file in a school folder that holds its configuration and staff directory.
@@ -39,6 +42,14 @@ class School:
     @property
     def folder(self) -> Path:
         return self.file.parent
+
+    def warnings(self, clock: Clock | None = None) -> list[str]:
+        """What to fix in school.yaml that does not stop the school running (terms that have ended)."""
+        today = self.calendar.local_date((clock or SystemClock()).now())
+        ended = self.calendar.terms_ended_warning(today)
+        if ended is None:
+            return []
+        return [str(ConfigProblem(self.file, find_line(self.lines, ("terms",)), "terms", ended))]
 
 
 def demo_school_folder() -> Path:
@@ -74,8 +85,12 @@ def _problems_from(file: Path, lines: dict[Location, int], error: ValidationErro
     return problems
 
 
-def parse_school(file: Path, text: str) -> School:
-    """Validate the text of a school.yaml; raise `ConfigError` naming file, line and field."""
+def parse_school(file: Path, text: str, *, clock: Clock | None = None) -> School:
+    """Validate the text of a school.yaml; raise `ConfigError` naming file, line and field.
+
+    `clock` says what today is, for a school whose dates follow the current academic year
+    (the demo); a real school's dates are used as written.
+    """
     try:
         data, lines = load_yaml_with_lines(text)
     except yaml.YAMLError as error:
@@ -94,6 +109,8 @@ def parse_school(file: Path, text: str) -> School:
         raise ConfigError(
             [ConfigProblem(file, find_line(lines, f.location), format_location(f.location), f.message) for f in faults]
         )
+    today = (clock or SystemClock()).now().astimezone(ZoneInfo(config.time_zone)).date()
+    config = follow_current_year(config, today)
     roles = {Role(name): email for name, email in config.roles.model_dump().items() if email}
     directory = Directory(staff, roles, config.delegates)
     return School(config, directory, SchoolCalendar(config), file, lines)
@@ -103,8 +120,8 @@ def parse_school(file: Path, text: str) -> School:
 MAX_SCHOOL_FILE_BYTES = 5_000_000
 
 
-def load_school(folder: Path | None = None) -> School:
-    """Load `folder`/school.yaml (default: `default_school_folder()`)."""
+def load_school(folder: Path | None = None, *, clock: Clock | None = None) -> School:
+    """Load `folder`/school.yaml (default: `default_school_folder()`); `clock` as for `parse_school`."""
     folder = folder if folder is not None else default_school_folder()
     file = folder / SCHOOL_FILE if folder.is_dir() else folder
     try:
@@ -117,4 +134,4 @@ def load_school(folder: Path | None = None) -> School:
         raise ConfigError([ConfigProblem(file, 0, "", f"cannot be read: {error.strerror}")]) from None
     except UnicodeDecodeError:
         raise ConfigError([ConfigProblem(file, 0, "", "unreadable encoding: save as UTF-8")]) from None
-    return parse_school(file, text)
+    return parse_school(file, text, clock=clock)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError, ConfigProblem
+from bot.school.config import EMAIL
 from bot.school.loading import School, parse_school
 
 #: Column headings accepted for each field (compared without case, spaces or underscores).
@@ -71,36 +73,82 @@ class StaffChange:
         return f"{sign} {self.email}: {self.detail}"
 
 
+#: Longest cell accepted (a name or job title is far shorter; a runaway cell is a broken export).
+MAX_CELL = 200
+
+
+def read_export_text(path: Path) -> str:
+    """The export's text in the encodings spreadsheets save: UTF-8 (with or without BOM),
+    UTF-16 ("Unicode text", tab-separated) and Windows-1252 (Excel's plain "CSV")."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError([ConfigProblem(path, 0, "", f"cannot be read: {error.strerror}")]) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding).replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError([ConfigProblem(path, 0, "", "is not text in UTF-8, UTF-16 or Windows-1252: save it as CSV")])
+
+
 def _normalise(heading: str) -> str:
     return "".join(ch for ch in heading.lower() if ch.isalnum())
 
 
 def read_staff_csv(path: Path) -> list[StaffRecord]:
     """Read an export with name, email, job title and line manager email columns."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([ConfigProblem(path, 0, "", f"cannot be read as UTF-8 text: {error}")]) from None
-    reader = csv.DictReader(io.StringIO(text))
+    text = read_export_text(path)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     headings = {_normalise(h): h for h in reader.fieldnames or []}
     column: dict[str, str] = {}
     for wanted, accepted in _COLUMNS.items():
         found = next((headings[heading] for heading in accepted if heading in headings), None)
-        if found is None and wanted in ("name", "email"):
-            raise ConfigError([ConfigProblem(path, 1, wanted, f"no '{wanted}' column in the heading row")])
+        if found is None and wanted != "line_manager":
+            label = wanted.replace("_", " ")
+            why = " (without it every job title would be emptied)" if wanted == "job_title" else ""
+            raise ConfigError([ConfigProblem(path, 1, wanted, f"no '{label}' column in the heading row{why}")])
         if found is not None:
             column[wanted] = found
     records: list[StaffRecord] = []
     problems: list[ConfigProblem] = []
-    for row in reader:
+    first_seen: dict[str, int] = {}
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:  # a runaway cell (over the csv module's 128 KiB) or a broken quote
+            problems.append(ConfigProblem(path, reader.line_num + 1, "", f"cannot be read as CSV ({error})"))
+            break
         line = reader.line_num
 
         def cell(field: str, row: dict[str, Any] = row) -> str:
             return str(row.get(column.get(field, ""), "") or "").strip()
 
+        too_long = next((f for f in ("name", "email", "job_title", "line_manager") if len(cell(f)) > MAX_CELL), None)
+        if too_long is not None:
+            problems.append(ConfigProblem(path, line, too_long, f"is {len(cell(too_long)):,} characters long; "
+                                                                f"at most {MAX_CELL} are accepted"))
+            continue
         email = cell("email").lower()
-        if "@" not in email:
+        if not EMAIL.match(email):
             problems.append(ConfigProblem(path, line, "email", f"'{email}' is not an email address"))
+            continue
+        if email in first_seen:
+            problems.append(ConfigProblem(path, line, "email", f"{email} is also on line {first_seen[email]}"))
+            continue
+        first_seen[email] = line
+        manager_cell = cell("line_manager").lower()
+        if manager_cell and not EMAIL.match(manager_cell):
+            problems.append(ConfigProblem(path, line, "line_manager", f"'{manager_cell}' is not an email address"))
             continue
         if not cell("name"):
             problems.append(ConfigProblem(path, line, "name", "is empty"))
@@ -112,8 +160,13 @@ def read_staff_csv(path: Path) -> list[StaffRecord]:
     return records
 
 
-def diff_directory(school: School, incoming: Sequence[StaffRecord]) -> tuple[list[StaffChange], list[StaffRecord]]:
-    """The changes an import would make, and the staff list it would leave."""
+def diff_directory(
+    school: School, incoming: Sequence[StaffRecord], *, keep_missing: bool = False
+) -> tuple[list[StaffChange], list[StaffRecord]]:
+    """The changes an import would make, and the staff list it would leave.
+
+    People missing from the export are removed, unless they hold a role or `keep_missing`.
+    """
     changes: list[StaffChange] = []
     result: list[StaffRecord] = []
     seen: set[str] = set()
@@ -149,9 +202,9 @@ def diff_directory(school: School, incoming: Sequence[StaffRecord]) -> tuple[lis
         if member.email in seen:
             continue
         roles = school.directory.roles_of(member.email)
-        if roles:
-            held = ", ".join(role.value for role in roles)
-            changes.append(StaffChange("keep", member.email, f"not in the export but holds {held}"))
+        if roles or keep_missing:
+            why = f"but holds {', '.join(role.value for role in roles)}" if roles else "(kept: --keep-missing)"
+            changes.append(StaffChange("keep", member.email, f"not in the export {why}"))
             result.append(
                 StaffRecord(
                     member.name,
@@ -214,8 +267,10 @@ def apply_staff(school: School, staff: Sequence[StaffRecord]) -> School:
     text = school.file.read_text(encoding="utf-8-sig")
     updated = render_staff_file(text, staff)
     checked = parse_school(school.file, updated)
+    mode = stat.S_IMODE(school.file.stat().st_mode)
     handle, temporary = tempfile.mkstemp(dir=school.file.parent, prefix=".school-", suffix=".yaml")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(updated)
+    os.chmod(temporary, mode)  # mkstemp makes 0600; the school file keeps the mode it had
     os.replace(temporary, school.file)
     return checked

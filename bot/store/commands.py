@@ -6,9 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
-from sqlalchemy.engine import make_url
-
-from bot.store.database import create_engine, resolve_database_url, upgrade_schema
+from bot.store.database import create_engine, describe_database, reaching, resolve_database_url, upgrade_schema
 
 
 async def upgrade_database_async(url: str | None = None) -> str:
@@ -16,10 +14,11 @@ async def upgrade_database_async(url: str | None = None) -> str:
     resolved = resolve_database_url(url)
     engine = create_engine(resolved)
     try:
-        await upgrade_schema(engine)
+        async with reaching(resolved):
+            await upgrade_schema(engine)
     finally:
         await engine.dispose()
-    return make_url(resolved).render_as_string(hide_password=True)
+    return describe_database(resolved)
 
 
 def upgrade_database(url: str | None = None, *, out: TextIO = sys.stdout) -> int:

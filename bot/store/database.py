@@ -58,8 +58,44 @@ def resolve_database_url(url: str | None = None, environ: dict[str, str] | None 
             )
         return chosen
     folder = Path(env.get("STAFFROOM_DATA_DIR") or "data")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(f"the data folder {folder} can't be created ({error.strerror})") from None
     return f"sqlite+aiosqlite:///{(folder / SQLITE_FILE).resolve()}"
+
+
+def describe_database(url: str) -> str:
+    """The URL as it may be shown to a person: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def describe_failure(error: BaseException, url: str) -> str:
+    """Why the database at `url` can't be used, in one line ("database "x" does not exist")."""
+    if isinstance(error, OSError):
+        parsed = make_url(url)
+        where = f"{parsed.host}:{parsed.port or 5432}" if parsed.host else describe_database(url)
+        return f"nothing answers at {where} ({error.strerror or type(error).__name__})"
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+@asynccontextmanager
+async def reaching(url: str) -> AsyncIterator[None]:
+    """Turn a failure to reach or use the database at `url` into a `StorageError` saying why."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
+        # Checked first: a failed SQLite connect leaves aiosqlite's thread calling into a closed event loop.
+        folder = Path(parsed.database).parent
+        if not folder.is_dir():
+            raise StorageError(f"the database {describe_database(url)} can't be used: the folder {folder} "
+                               "does not exist")
+    try:
+        yield
+    except (OSError, SQLAlchemyError) as error:
+        raise StorageError(f"the database {describe_database(url)} can't be used: {describe_failure(error, url)}") \
+            from None
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -110,9 +146,10 @@ async def check_schema(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         current, heads = await connection.run_sync(_revisions)
     if current != heads:
-        found = ", ".join(sorted(current)) or "no Staffroom tables"
+        shown = engine.url.render_as_string(hide_password=True)
+        found = f"is at schema {', '.join(sorted(current))}" if current else "has no Staffroom tables yet"
         raise StorageError(
-            f"the database schema is at {found}, this version needs {', '.join(sorted(heads))}: "
+            f"the database {shown} {found} and this version of Staffroom needs {', '.join(sorted(heads))}: "
             "run `staffroom db upgrade` first"
         )
 
@@ -149,17 +186,12 @@ async def open_database(url: str | None = None, *, upgrade: bool | None = None) 
     resolved = resolve_database_url(url)
     engine = create_engine(resolved)
     try:
-        if upgrade if upgrade is not None else resolved.startswith("sqlite"):
-            await upgrade_schema(engine)
-        else:
-            await check_schema(engine)
-    except StorageError:
-        await engine.dispose()
-        raise
-    except (OSError, SQLAlchemyError) as error:
-        await engine.dispose()
-        raise StorageError(f"the database can't be reached ({type(error).__name__})") from None
-    except Exception:
+        async with reaching(resolved):
+            if upgrade if upgrade is not None else resolved.startswith("sqlite"):
+                await upgrade_schema(engine)
+            else:
+                await check_schema(engine)
+    except BaseException:
         await engine.dispose()
         raise
     return Database(engine)

@@ -125,12 +125,13 @@ class TeamsBot(Bot):  # type: ignore[misc]
             return None  # botbuilder's lookup needs the channel data Teams always sends
         try:
             member = await TeamsInfo.get_member(context, channel_user_id)
-        except (ClientException, OSError, TimeoutError, TypeError, AttributeError) as error:
-            # TypeError/AttributeError: botbuilder's helper on channel data of an unexpected shape.
+            email = member.email or member.user_principal_name if member is not None else None
+        except Exception as error:  # any failure of the lookup means "email unknown", never a failed turn
+            # botbuilder raises its own ErrorResponseException (not msrest's ClientException) for an
+            # error answer, and TypeError/AttributeError on channel data or answers of an unexpected shape.
             log.warning("teams: member lookup failed (%s); identifying by id only", type(error).__name__)
             return None
-        email = member.email or member.user_principal_name if member is not None else None
-        return str(email) if email else None
+        return email if isinstance(email, str) and email else None
 
     # -- activities -----------------------------------------------------------------------
 

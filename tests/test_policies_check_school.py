@@ -1,0 +1,59 @@
+"""`staffroom policies check` checks the whole school folder: school.yaml too, naming file, line and field."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.school import demo_school_folder
+
+DEMO_TEXT = (demo_school_folder() / "school.yaml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if fragment in line)
+
+
+def school_with(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    folder = tmp_path / "school"
+    shutil.copytree(demo_school_folder(), folder)
+    assert old in DEMO_TEXT
+    text = DEMO_TEXT.replace(old, new, 1)
+    (folder / "school.yaml").write_text(text, encoding="utf-8")
+    return folder, text
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), [
+    ("time_zone: Europe/London", "time_zone: Europe/Londres", "time_zone", "unknown time zone 'Europe/Londres'"),
+    ('working_hours: {start: "08:00"', 'working_hours: {start: "8 o\'clock"', "working_hours.start",
+     "valid time format"),
+    ("    line_manager: p.shah@oakfield.example", "    line_manager: p.shaw@oakfield.example",
+     "staff[4].line_manager", "p.shaw@oakfield.example"),
+    ('section: "8.1"}', 'section: "8.9"}', "request_types.equipment_loan.policy[0]", "no section 8.9"),
+])
+def test_a_broken_school_yaml_fails_the_check_with_file_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str, message: str
+) -> None:
+    folder, text = school_with(tmp_path, old, new)
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "policies", "check", str(folder)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "no problems" not in result.stdout
+    [problem] = result.stdout.splitlines()
+    assert problem.startswith(f"{folder / 'school.yaml'}:{line_of(text, new.strip())}: {field}: ")
+    assert message in problem
+    assert "1 problem(s)" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_refuses_the_folder_the_check_fails(tmp_path: Path) -> None:
+    folder, _ = school_with(tmp_path, "time_zone: Europe/London", "time_zone: Europe/Londres")
+    asked = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--policies", str(folder), "hello"],
+                           capture_output=True, text=True, timeout=120)
+    checked = subprocess.run([sys.executable, "-m", "bot.cli", "policies", "check", str(folder)],
+                             capture_output=True, text=True, timeout=120)
+    assert asked.returncode == 2 and checked.returncode == 1
+    assert checked.stdout.strip() in asked.stderr
