@@ -100,6 +100,26 @@ def test_removing_a_line_manager_still_in_use_is_refused(tmp_path: Path, school_
     assert (school_folder / "school.yaml").read_bytes() == before
 
 
+def test_a_partial_export_shows_its_differences_and_says_to_keep_the_missing(
+    tmp_path: Path, school_folder: Path
+) -> None:
+    before = (school_folder / "school.yaml").read_bytes()
+    # One department's export: Sam's line manager is in the directory but not in this file.
+    path = write_csv(tmp_path, HEADER + "Sam Carter,s.carter@oakfield.example,Year 5 Teacher,p.shah@oakfield.example\n"
+                     "Jo Price,j.price@oakfield.example,Year 3 Teacher,s.carter@oakfield.example\n")
+    out = io.StringIO()
+    assert import_directory(path, school_folder, apply=True, out=out) == 1
+    printed = out.getvalue()
+    assert "+ j.price@oakfield.example" in printed and "- p.shah@oakfield.example" in printed  # the differences
+    assert (f"{path}:2: line_manager: line manager p.shah@oakfield.example is in the directory but not in this "
+            "export, so the import would remove them: if the export is partial, run again with --keep-missing") in printed
+    assert "not in the export or the directory" not in printed
+    assert (school_folder / "school.yaml").read_bytes() == before
+    out = io.StringIO()
+    assert import_directory(path, school_folder, keep_missing=True, out=out) == 0
+    assert "1 to add, 0 to update, 0 to remove" in out.getvalue()
+
+
 def test_export_without_an_email_column_is_refused(tmp_path: Path, school_folder: Path) -> None:
     out = io.StringIO()
     path = write_csv(tmp_path, "Name,Job Title\nJo Price,Teacher\n")

@@ -30,9 +30,10 @@ def import_directory(
         school = load_school(school_folder)
         incoming = read_staff_csv(csv_path)
         changes, staff = diff_directory(school, incoming, keep_missing=keep_missing)
-        check_line_managers(csv_path, staff)
+        # The differences first, so a refused import still shows what it would have changed.
         for change in changes:
             print(change, file=out)
+        check_line_managers(csv_path, staff, [c.email for c in changes if c.kind == "remove"])
         if all(change.kind == "keep" for change in changes):
             print("The directory already matches the export; nothing to change.", file=out)
             return 0

@@ -220,19 +220,25 @@ def diff_directory(
     return changes, result
 
 
-def check_line_managers(csv_path: Path, staff: Sequence[StaffRecord]) -> None:
-    """Refuse an import whose line managers are not in the resulting directory, with the CSV line."""
+def check_line_managers(csv_path: Path, staff: Sequence[StaffRecord], removed: Sequence[str] = ()) -> None:
+    """Refuse an import whose line managers are not in the resulting directory, with the CSV line.
+
+    `removed` are the directory's people the import would remove (not in the export): a line manager
+    among them means the export is probably partial, and the message says so.
+    """
     emails = {record.email for record in staff}
-    problems = [
-        ConfigProblem(
-            csv_path,
-            record.line,
-            "line_manager",
-            f"line manager {record.line_manager} is not in the export or the directory",
-        )
-        for record in staff
-        if record.line_manager and record.line_manager not in emails
-    ]
+    leaving = set(removed)
+    problems = []
+    for record in staff:
+        if not record.line_manager or record.line_manager in emails:
+            continue
+        whose = "" if record.line else f"{record.name}'s (kept from the directory) "
+        if record.line_manager in leaving:
+            why = (f"{whose}line manager {record.line_manager} is in the directory but not in this export, so "
+                   "the import would remove them: if the export is partial, run again with --keep-missing")
+        else:
+            why = f"{whose}line manager {record.line_manager} is not in the export or the directory"
+        problems.append(ConfigProblem(csv_path, record.line, "line_manager", why))
     if problems:
         raise ConfigError(problems)
 
