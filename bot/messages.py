@@ -27,6 +27,9 @@ class Person(Frozen):
     email: str | None = None
     display_name: str | None = None
     school: str | None = None
+    #: The platform could not say who this is right now (its member lookup failed or timed out):
+    #: questions are still answered; actions that need the person say so instead of "not in the directory".
+    unidentified: bool = False
 
 
 class ConversationRef(Frozen):

@@ -14,6 +14,7 @@ from bot.school import School
 from bot.settings import Settings
 from bot.store.accounts import find_account
 from bot.store.database import Database
+from bot.teams.bot import TeamsOptions
 from tests.conftest import HEAD, OTHER_TEACHER, PHASE_LEADER, TEACHER, count_rows, fetch_outbox, fetch_request
 from tests.fakes_teams.fake_connector import FakeConnector, card_texts
 from tests.fakes_teams.harness import TENANT, TeamsHarness, all_actions, build_runtime, find_action, start_harness
@@ -291,3 +292,35 @@ def _inputs(node: Any) -> list[dict[str, Any]]:
 def _has_buttons(card: dict[str, Any]) -> bool:
     return bool(all_actions(card["body"]))
 
+
+
+# --- when Teams can't say who is talking (issue 17, item 10) ------------------------------------
+
+
+@pytest.mark.parametrize("failure", [500, 403, "hang"])
+async def test_a_failed_member_lookup_still_answers_the_question_and_requests_say_who_is_unknown(
+    school: School, database: Database, clock: FakeClock, failure: int | str
+) -> None:
+    async with FakeConnector() as connector:
+        options = TeamsOptions(unauthenticated=True, member_lookup_timeout=0.5)
+        teams = await start_harness(build_runtime(school, database, clock), connector, options)
+        try:
+            connector.lookup_failure = failure
+            [answer] = await teams.say(TEACHER, "who do I contact about IT?")
+            assert connector.lookups >= 1  # it was asked (and retried, on a 5xx)
+            assert answer.card is not None and "went wrong" not in answer.text
+            assert any(item.get("style") == "emphasis" for item in answer.card["body"]), "the policy is quoted"
+            [mine] = await teams.say(TEACHER, "show my requests")
+            assert "couldn't find out who you are" in mine.text and "Nothing was changed" in mine.text
+            assert "staff directory" not in mine.text
+            [form] = await teams.say(TEACHER, "can I work from home on Friday?")
+            assert form.card is not None
+            status, body = await teams.press(TEACHER, find_action(form.card, "request.start"), form.activity_id)
+            assert status == 200 and "couldn't find out who you are" in body["value"]["message"], body
+            assert (await count_rows(database))["requests"] == 0
+            # Teams answers again: the next turn knows her, and her requests work.
+            connector.lookup_failure = None
+            [mine] = await teams.say(TEACHER, "show my requests")
+            assert "couldn't find out who you are" not in mine.text and "no requests" in mine.text
+        finally:
+            await teams.client.close()

@@ -60,6 +60,10 @@ async def handle_checkin_action(workflow: RequestWorkflow, action: Action, now: 
     """Apply one check-in button press from a verified person; a refusal changes nothing."""
     school = workflow.school
     member = school.directory.find_person(action.person)
+    if member is None and action.person.unidentified:
+        from bot.requests.conversation import UNIDENTIFIED
+
+        return _text(UNIDENTIFIED)
     if member is None:
         return _text(f"I can't find you in the staff directory. Please ask {school.config.directory_contact}.")
     target = read_button_value(action.value)

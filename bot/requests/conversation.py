@@ -18,6 +18,12 @@ from bot.requests.workflow import RequestWorkflow
 from bot.school import StaffMember
 from intents.routing import RequestSlots
 
+#: When the platform couldn't say who is talking (Teams' member lookup failed): nothing is done.
+UNIDENTIFIED = (
+    "I couldn't find out who you are just now (Teams couldn't tell me when I asked), so I can't do that "
+    "for you yet. Nothing was changed. Please try again in a minute; questions about the policies work meanwhile."
+)
+
 _DECISION_EVENTS = {
     cards.ENDORSE: RequestEvent.ENDORSE,
     cards.APPROVE: RequestEvent.APPROVE,
@@ -42,7 +48,9 @@ class RequestConversation:
         return self.school.directory.find_person(person)
 
     def render_not_in_directory(self, person: Person) -> Reply:
-        """What someone missing from the staff directory is told."""
+        """What someone missing from the staff directory is told (or that the platform couldn't say who they are)."""
+        if person.unidentified:
+            return cards.render_text(UNIDENTIFIED)
         who = self.school.config.directory_contact
         address = f" under {person.email}" if person.email else ""
         return cards.render_text(

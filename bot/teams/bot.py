@@ -9,6 +9,7 @@ Who is acting always comes from the activity's sender as the channel authenticat
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -55,6 +56,10 @@ KEEPS_CARD = OPENS_FORM | {ASK}
 DECIDES = DECISION_ACTIONS | {DECLINE_REASON}
 
 
+class MemberLookupFailed(Exception):
+    """Teams' member lookup errored or timed out: who is talking is unknown for this turn."""
+
+
 @dataclass
 class TeamsOptions:
     """How this deployment talks to Bot Framework clients."""
@@ -71,6 +76,8 @@ class TeamsOptions:
     #: Where Microsoft's signing keys are published (a loopback stand-in in tests).
     metadata_url: str = MICROSOFT_METADATA_URL
     key_timing: KeyTiming = field(default_factory=KeyTiming)
+    #: How long to wait for Teams' member lookup (who is talking) before answering without it.
+    member_lookup_timeout: float = 5.0
     #: Outgoing credentials (botbuilder's from the settings when None; tests give a fixed token).
     credentials_factory: ServiceClientCredentialsFactory | None = None
 
@@ -103,13 +110,21 @@ class TeamsBot(Bot):  # type: ignore[misc]
     # -- who is talking -----------------------------------------------------------------
 
     async def identify(self, context: TurnContext) -> Person:
-        """The verified person behind the sender, recording where to reach them in private."""
+        """The verified person behind the sender, recording where to reach them in private.
+
+        When Teams' member lookup fails or is slow, the person is still met (so their question is
+        answered) but marked `unidentified`: actions that need to know who they are say so.
+        """
         activity = context.activity
         account = account_of(activity)
         email = await self.runtime.known_email(PLATFORM, account.workspace, account.user_id)
+        lookup_failed = False
         if email is None and self.options.service_urls.allows(activity.service_url):
-            email = await self.lookup_email(context, account.channel_user_id)
-        return await self.runtime.meet(
+            try:
+                email = await self.lookup_email(context, account.channel_user_id, self.options.member_lookup_timeout)
+            except MemberLookupFailed:
+                lookup_failed = True
+        person = await self.runtime.meet(
             platform=PLATFORM,
             workspace=account.workspace,
             user_id=account.user_id,
@@ -117,21 +132,29 @@ class TeamsBot(Bot):  # type: ignore[misc]
             display_name=account.display_name,
             conversation=conversation_of(activity) if is_personal(activity) else None,
         )
+        if lookup_failed and person.email is None:
+            return person.model_copy(update={"unidentified": True})
+        return person
 
     @staticmethod
-    async def lookup_email(context: TurnContext, channel_user_id: str) -> str | None:
-        """The sender's email as the channel reports it (Teams' member lookup), if it will say."""
+    async def lookup_email(context: TurnContext, channel_user_id: str, timeout: float) -> str | None:
+        """The sender's email as the channel reports it (Teams' member lookup), if it will say.
+
+        Raises `MemberLookupFailed` when the lookup errors or takes longer than `timeout` seconds;
+        None when Teams answers without an email.
+        """
         if not isinstance(context.activity.channel_data, dict):
             return None  # botbuilder's lookup needs the channel data Teams always sends
         try:
-            member = await TeamsInfo.get_member(context, channel_user_id)
-            email = member.email or member.user_principal_name if member is not None else None
-        except Exception as error:  # any failure of the lookup means "email unknown", never a failed turn
-            # botbuilder raises its own ErrorResponseException (not msrest's ClientException) for an
-            # error answer, and TypeError/AttributeError on channel data or answers of an unexpected shape.
+            async with asyncio.timeout(timeout):
+                member = await TeamsInfo.get_member(context, channel_user_id)
+        except Exception as error:
+            # Any failure of this best-effort lookup (HTTP errors, timeouts, botbuilder's helper on channel
+            # data of an unexpected shape) must not stop the turn: the question is still answered.
             log.warning("teams: member lookup failed (%s); identifying by id only", type(error).__name__)
-            return None
-        return email if isinstance(email, str) and email else None
+            raise MemberLookupFailed from error
+        email = member.email or member.user_principal_name if member is not None else None
+        return str(email) if email else None
 
     # -- activities -----------------------------------------------------------------------
 

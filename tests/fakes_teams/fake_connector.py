@@ -2,11 +2,13 @@
 
 Use its `service_url` as the activities' `serviceUrl`: the bot's replies, updates and
 member lookups come here and are recorded. `fail(status, retry_after=…, times=…)` makes
-the next sends fail (429, 5xx, 403) to test delivery outcomes.
+the next sends fail (429, 5xx, 403) to test delivery outcomes; `lookup_failure` makes member
+lookups fail (an HTTP status) or never answer ("hang").
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,9 +63,12 @@ class FakeConnector:
     members: dict[str, dict[str, str]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     lookups: int = 0
+    #: How member lookups fail: None answers them; an HTTP status (500, 403…) or "hang" (never answers).
+    lookup_failure: int | str | None = None
     _failures: list[tuple[int, float | None]] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
+    _closing: asyncio.Event = field(default_factory=asyncio.Event)
     _port: int = 0
 
     @property
@@ -90,6 +95,7 @@ class FakeConnector:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._closing.set()
         assert self._runner is not None
         await self._runner.cleanup()
 
@@ -120,6 +126,10 @@ class FakeConnector:
 
     async def _member(self, request: web.Request) -> web.Response:
         self.lookups += 1
+        if self.lookup_failure == "hang":
+            await self._closing.wait()  # the Connector doesn't answer until it closes; the caller's timeout ends it
+        if isinstance(self.lookup_failure, int):
+            return web.json_response({"error": {"code": "Failure", "message": "fake"}}, status=self.lookup_failure)
         member = self.members.get(request.match_info["uid"])
         if member is None:
             return web.json_response({"error": {"code": "NotFound", "message": "no such member"}}, status=404)
