@@ -132,7 +132,7 @@ async def test_question_form_endorse_approve_and_the_requester_is_told(slack: Sl
     fake.clear()
     slack.checked = 0
     await slack.post(block_action(MANAGER_ID, endorse, message={**message_of(card), "ts": card_ts}))
-    [update] = fake.called("chat.update")
+    [update] = [call for call in fake.called("chat.update") if call.body["channel"] == "D0MGR"]
     assert update.body["channel"] == "D0MGR" and update.body["ts"] == card_ts
     assert "Endorsed by Priya Shah" in update.body["text"]
     assert not has_buttons(update.body["blocks"])
@@ -146,7 +146,7 @@ async def test_question_form_endorse_approve_and_the_requester_is_told(slack: Sl
     approve = find_button(head_card.body["blocks"], "request.approve")
     fake.clear()
     await slack.post(block_action(HEAD_ID, approve, message={**message_of(head_card), "ts": head_card.response["ts"]}))
-    [update] = fake.called("chat.update")
+    [update] = [call for call in fake.called("chat.update") if call.body["channel"] == "D0HEAD"]
     assert "Approved by Helen Okafor" in update.body["text"]
     assert not has_buttons(update.body["blocks"])
     assert (await fetch_request(database, request_id)).state == "approved"
@@ -193,9 +193,12 @@ async def test_the_stand_in_decides_and_every_copy_of_the_card_shows_who(
     fake.clear()
     await slack.post(block_action(DEPUTY_ID, approve, message={**message_of(cards["D0DEP"]), "ts": landed["D0DEP"]}))
     assert (await fetch_request(database, request_id)).state == "approved"
-    updates = [(call.body["channel"], call.body["ts"]) for call in fake.called("chat.update")]
+    approvers = [call for call in fake.called("chat.update") if call.body["channel"] != "D0TEACH"]
+    updates = [(call.body["channel"], call.body["ts"]) for call in approvers]
     assert sorted(updates) == sorted(landed.items())  # each copy once, the clicked one included
-    for update in fake.called("chat.update"):
+    [mine] = [call for call in fake.called("chat.update") if call.body["channel"] == "D0TEACH"]
+    assert "was approved by David Reyes" in mine.body["text"]  # the requester's confirmation follows
+    for update in approvers:
         assert "Approved by David Reyes" in update.body["text"]
         assert not has_buttons(update.body["blocks"])
     # The line manager's card still says who endorsed it: an approval doesn't rewrite the earlier step.
@@ -226,7 +229,7 @@ async def test_cancelling_a_request_retires_the_approvers_card(slack: SlackHarne
     await slack.post(block_action(TEACHER_ID, cancel, message={**message_of(confirmation),
                                                                 "ts": confirmation.response["ts"]}))
     assert (await fetch_request(database, request_id)).state == "cancelled"
-    [update] = fake.called("chat.update")
+    [update] = [call for call in fake.called("chat.update") if call.body["channel"] != "D0TEACH"]
     assert (update.body["channel"], update.body["ts"]) == ("D0MGR", landed)
     assert "Cancelled by Sam Carter" in update.body["text"] and not has_buttons(update.body["blocks"])
 
@@ -256,7 +259,7 @@ async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack:
     reason = "<!channel> cover is short that day <@U123>"
     await slack.post(view_submission(MANAGER_ID, modal, {"reason": {"reason": text_input(reason)}}, view_id="V00009"))
     assert (await fetch_request(database, request_id)).state == "declined"
-    [update] = fake.called("chat.update")  # the clicked card, once
+    [update] = [call for call in fake.called("chat.update") if call.body["channel"] == "D0MGR"]  # the clicked card, once
     assert update.body["ts"] == landed
     assert "Declined by Priya Shah" in update.body["text"]
     shown = all_text(update.body["blocks"])
@@ -264,6 +267,10 @@ async def test_decline_opens_a_modal_for_the_reason_and_the_card_shows_it(slack:
     assert "<!channel>" not in update.body["text"] and "<@U123>" not in update.body["text"]  # the fallback too
     assert not has_buttons(update.body["blocks"])
     assert "declined" in all_text(fake.called("views.update")[-1].body["view"]["blocks"])
+    # The requester's own "Request sent" confirmation shows it was declined, with no Cancel left.
+    [mine] = [call for call in fake.called("chat.update") if call.body["channel"] == "D0TEACH"]
+    assert f"Request #{request_id} was declined by Priya Shah" in mine.body["text"]
+    assert not has_buttons(mine.body["blocks"])
 
     await slack.deliver_outbox()
     told = next(call for call in fake.called("chat.postMessage")
@@ -317,3 +324,49 @@ async def test_app_home_lists_waiting_decisions_with_buttons_for_the_approver(sl
     assert "endorsed" in slack.fake.called("chat.postMessage")[0].body["text"]
     assert slack.fake.called("chat.postMessage")[0].body["channel"] == "D0MGR"
     assert "Waiting for your decision" not in all_text(slack.fake.called("views.publish")[0].body["view"]["blocks"])
+
+
+# --- the requester's own confirmation follows the request (issue 17, item 9) ---------------------
+
+
+async def test_the_requesters_confirmation_follows_endorse_approve_and_cancel(slack: SlackHarness,
+                                                                              database: Database) -> None:
+    fake = slack.fake
+    await meet_approvers(slack)
+    request_id = await ask_and_submit(slack)
+    confirmation = fake.called("chat.postMessage")[-1]
+    assert confirmation.body["channel"] == "D0TEACH"
+    sent_ts = confirmation.response["ts"]
+
+    def mine() -> list[Call]:
+        return [c for c in fake.called("chat.update") if c.body["channel"] == "D0TEACH" and c.body["ts"] == sent_ts]
+
+    # Endorsed: it now waits for the headteacher, and can still be cancelled.
+    await slack.deliver_outbox()
+    card = next(call for call in fake.called("chat.postMessage") if call.body["channel"] == "D0MGR")
+    fake.clear()
+    await slack.post(block_action(MANAGER_ID, find_button(card.body["blocks"], "request.endorse"),
+                                  message={**message_of(card), "ts": card.response["ts"]}))
+    [endorsed] = mine()
+    assert (f"Request #{request_id} was endorsed by Priya Shah; it is now waiting for Helen Okafor"
+            in endorsed.body["text"])
+    assert find_button(endorsed.body["blocks"], "request.cancel")["value"] == str(request_id)
+
+    # Approved before its day: the outcome, and Cancel stays (staff may cancel until the day comes).
+    await slack.deliver_outbox()
+    head_card = next(call for call in fake.called("chat.postMessage") if call.body["channel"] == "D0HEAD")
+    fake.clear()
+    await slack.post(block_action(HEAD_ID, find_button(head_card.body["blocks"], "request.approve"),
+                                  message={**message_of(head_card), "ts": head_card.response["ts"]}))
+    [approved] = mine()
+    assert f"Request #{request_id} was approved by Helen Okafor" in approved.body["text"]
+    assert "until the day" in approved.body["text"]
+    cancel = find_button(approved.body["blocks"], "request.cancel")
+
+    # Cancelled from the confirmation itself: the outcome, and no Cancel any more.
+    fake.clear()
+    await slack.post(block_action(TEACHER_ID, cancel, message={**message_of(approved), "ts": sent_ts}))
+    assert (await fetch_request(database, request_id)).state == "cancelled"
+    [cancelled] = mine()
+    assert f"Request #{request_id} was cancelled by you" in cancelled.body["text"]
+    assert not has_buttons(cancelled.body["blocks"])

@@ -128,3 +128,15 @@ def describe_audit(school: School, row: RequestRecord, audit: AuditRow | None, n
     if audit.actor_email == SYSTEM_ACTOR:
         return f"Request #{row.id} already {verb} at {when}."
     return f"Request #{row.id} was already {verb} by {name_of(school, audit.actor_email)} at {when}."
+
+
+def describe_outcome(school: School, row: RequestRecord, audit: AuditRow | None, now: datetime) -> str:
+    """ "Request #12 was approved by Helen Okafor at 09:14." (for the requester: no "already")."""
+    if audit is None:
+        return f"Request #{row.id} is {row.state}."
+    verb = _PAST_TENSE[RequestEvent(audit.event)]
+    when = format_time(school, audit.at, now)
+    if audit.actor_email == SYSTEM_ACTOR:
+        return f"Request #{row.id} {verb} at {when}."
+    who = "you" if audit.actor_email == row.requester_email else name_of(school, audit.actor_email)
+    return f"Request #{row.id} was {verb} by {who} at {when}."

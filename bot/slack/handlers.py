@@ -16,16 +16,18 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Person, Reply
+from bot.messages import Notice, Person, Reply
 from bot.requests import cards
+from bot.requests.requester_card import SENT_REASON, sent_request_id
 from bot.runtime import Runtime
 from bot.slack.adapter import PLATFORM, Clicked, Place, Said, to_action, to_message
-from bot.slack.blocks import find_form, render_retry_view
+from bot.slack.blocks import find_form, render_message, render_retry_view
 from bot.slack.dedup import EventClaims
 from bot.slack.home import publish_home
 from bot.slack.identity import SlackIdentity
 from bot.slack.replies import Speaker
-from bot.slack.retire import TokenFinder, render_outcome, retire_cards
+from bot.slack.retire import TokenFinder, follow_requester_cards, render_outcome, retire_cards
+from bot.store.outbox import record_shown
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,8 @@ class SlackHandlers:
         elif withdrawn:
             # The approvers' cards of a cancelled request say so, with no buttons left to press.
             await self.retire_other_cards(client, clicked, CANCELLED, person)
+        if decided or withdrawn:
+            await self.follow_requester_card(client, clicked)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
 
@@ -162,11 +166,12 @@ class SlackHandlers:
         if decided and clicked.on_card and place.message_ts:
             await speaker.update(place, render_outcome(reply, decided, self.decider_name(person), reason))
         elif clicked.action_id == cards.SUBMIT:
-            # The confirmation stays in the DM too, with its Cancel button.
-            await speaker.say_one(await speaker.direct_channel(place), reply)
+            # The confirmation stays in the DM too, with its Cancel button, and follows the request from there.
+            await self.confirm_in_dm(speaker, place, person, reply)
         await speaker.say(place, replies[1:])
         if decided:
             await self.retire_other_cards(client, clicked, decided, person, reason)
+            await self.follow_requester_card(client, clicked)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
 
@@ -178,6 +183,25 @@ class SlackHandlers:
         await retire_cards(self.runtime, client, self.token_for, request_id=int(clicked.value),
                            settled_by=clicked.action_id, outcome=outcome, decider=self.decider_name(person),
                            reason=reason, clicked=clicked.place)
+
+    async def confirm_in_dm(self, speaker: Speaker, place: Place, person: Person, reply: Reply) -> None:
+        """Post "Request #N sent" in the person's DM and record where it landed, to update it later."""
+        direct = await speaker.direct_channel(place)
+        posted = await speaker.client.chat_postMessage(channel=direct.channel_id, **render_message(reply))
+        request_id = sent_request_id(reply)
+        channel, ts = str(posted.get("channel") or direct.channel_id), str(posted.get("ts") or "")
+        if request_id is None or not person.email or not ts:
+            return
+        notice = Notice(recipient_email=person.email, reply=reply, reason=SENT_REASON)
+        await record_shown(self.runtime.database, self.runtime.school.id, notice, now=self.runtime.clock.now(),
+                           request_id=request_id, platform=PLATFORM,
+                           receipt={"channel": channel, "ts": ts, "team": place.team_id or ""})
+
+    async def follow_requester_card(self, client: AsyncWebClient, clicked: Clicked) -> None:
+        """The requester's confirmation shows what happened (a decision, or their own cancelling)."""
+        if clicked.value.isdigit():
+            await follow_requester_cards(self.runtime, client, self.token_for, request_id=int(clicked.value),
+                                         clicked=clicked.place)
 
     def decider_name(self, person: Person) -> str:
         member = self.runtime.school.directory.find_person(person)

@@ -1,5 +1,8 @@
 """A decided request's other cards: every approver's Slack copy shows the outcome, buttons gone.
 
+The requester's own "Request sent" confirmation follows the request too (`follow_requester_cards`):
+whom it waits for after an endorsement, or how it ended, with Cancel only while cancelling is allowed.
+
 A decision card goes to the approver and to whoever stands in for them (and again as a
 reminder). Whoever decides first, the clicked card is replaced in place; this finds the
 other copies from the outbox's delivery receipts and replaces them too, so nobody is left
@@ -17,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import ButtonsBlock, Reply, TextBlock
 from bot.requests import cards
+from bot.requests.requester_card import SENT_REASON, requester_card
 from bot.runtime import Runtime
 from bot.slack.adapter import PLATFORM, Place
 from bot.slack.blocks import render_message
@@ -92,3 +96,38 @@ async def retire_cards(
             # A deleted DM or a revoked token: that copy keeps its buttons, which only say "already decided".
             log.warning("could not update another copy of a decided card (%s)", type(error).__name__)
     return retired
+
+
+async def follow_requester_cards(
+    runtime: Runtime, client: AsyncWebClient, token_for: TokenFinder, *, request_id: int, clicked: Place | None = None
+) -> int:
+    """Update the requester's "Request sent" confirmation(s) to the request as it stands now; returns how many."""
+    requests = runtime.assistant.requests
+    if requests is None:
+        return 0
+    rows = await delivered_on(runtime.database, request_id, PLATFORM, (SENT_REASON,))
+    if not rows:
+        return 0
+    current = await requester_card(requests.workflow, request_id, runtime.clock.now())
+    if current is None:
+        return 0
+    updated = 0
+    for row in rows:
+        receipt = row.receipt or {}
+        channel, ts, team = str(receipt.get("channel", "")), str(receipt.get("ts", "")), str(receipt.get("team", ""))
+        if not channel or not ts:
+            continue
+        try:
+            target = client
+            if clicked is not None and team and team != clicked.team_id:
+                token = await token_for(team)
+                if token is None:
+                    continue
+                target = AsyncWebClient(token=token, base_url=client.base_url, session=client.session,
+                                        timeout=client.timeout, logger=client.logger)
+            await target.chat_update(channel=channel, ts=ts, **render_message(current))
+            updated += 1
+        except (SlackApiError, SlackClientError, TimeoutError, OSError) as error:
+            # A deleted DM or a revoked token: the card's Cancel still answers from the database.
+            log.warning("could not update the requester's confirmation (%s)", type(error).__name__)
+    return updated

@@ -53,6 +53,24 @@ def _row_values(
     }
 
 
+async def record_shown(
+    database: Database,
+    school_id: str,
+    notice: Notice,
+    *,
+    now: datetime,
+    request_id: int,
+    platform: str,
+    receipt: dict[str, str],
+) -> None:
+    """A message already shown in the person's own conversation (a reply, not sent through the outbox),
+    recorded as delivered with where it landed, so it can be updated later like a delivered notice."""
+    values = {**_row_values(school_id, notice, now, now, request_id),
+              "delivered_at": now, "platform": platform, "receipt": dict(receipt), "attempts": 1}
+    async with database.transaction() as session:
+        session.add(OutboxRow(**values))
+
+
 async def add_notice_once(
     session: AsyncSession,
     school_id: str,
