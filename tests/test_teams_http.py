@@ -9,7 +9,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.delivery.dispatcher import Dispatcher
-from bot.requests.cards import APPROVE, DECLINE, DECLINE_REASON, ENDORSE, SUBMIT
+from bot.requests.cards import APPROVE, CANCEL, DECLINE, DECLINE_REASON, ENDORSE, SUBMIT
 from bot.school import School
 from bot.settings import Settings
 from bot.store.accounts import find_account
@@ -324,3 +324,54 @@ async def test_a_failed_member_lookup_still_answers_the_question_and_requests_sa
             assert "couldn't find out who you are" not in mine.text and "no requests" in mine.text
         finally:
             await teams.client.close()
+
+
+# --- the requester's "Request sent" follows the request (issue 17, item 9) ----------------------
+
+
+async def test_the_requesters_sent_card_refreshes_to_the_next_approver_and_the_outcome(
+    teams: TeamsHarness, database: Database
+) -> None:
+    await install(teams, PHASE_LEADER, HEAD)
+    [answer] = await teams.say(TEACHER, "can I work from home on Friday?")
+    assert answer.card is not None
+    await teams.press(TEACHER, find_action(answer.card, "request.start"), answer.activity_id)
+    form = teams.connector.sent[-1]
+    assert form.card is not None
+    _, body = await teams.press(TEACHER, find_action(form.card, SUBMIT), form.activity_id, **WFH_FORM)
+    sent = invoke_card(body)
+    request_id = int(" ".join(_texts(sent)).split("Request #")[1].split(" ")[0])
+    # The card refreshes for the requester (as approvers' cards do for them), with the request's own data.
+    assert sent["refresh"]["userIds"] == [teams.user(TEACHER).channel_id]
+    refresh = sent["refresh"]["action"]
+    assert refresh["verb"] == "staffroom.refresh"
+
+    async def as_teacher_sees_it() -> dict[str, Any]:
+        _, body = await teams.post(teams.execute(TEACHER, refresh["verb"], refresh["data"]))
+        return invoke_card(body)
+
+    card = await as_teacher_sees_it()
+    assert "It is waiting for Priya Shah" in " ".join(_texts(card)) and find_action(card, CANCEL)
+
+    await deliver(teams)
+    [manager_card] = [s for s in teams.connector.sent_to(teams.user(PHASE_LEADER).personal_conversation)
+                      if s.card and s.kind == "send"]
+    assert manager_card.card is not None
+    await teams.press(PHASE_LEADER, find_action(manager_card.card, ENDORSE), manager_card.activity_id)
+    card = await as_teacher_sees_it()
+    assert (f"Request #{request_id} was endorsed by Priya Shah; it is now waiting for Helen Okafor"
+            in " ".join(_texts(card)))
+    assert find_action(card, CANCEL)
+
+    await deliver(teams)
+    [head_card] = [s for s in teams.connector.sent_to(teams.user(HEAD).personal_conversation)
+                   if s.card and s.kind == "send"]
+    assert head_card.card is not None
+    await teams.press(HEAD, find_action(head_card.card, APPROVE), head_card.activity_id)
+    card = await as_teacher_sees_it()
+    text = " ".join(_texts(card))
+    assert f"Request #{request_id} was approved by Helen Okafor" in text and "until the day" in text
+    _, body = await teams.press(TEACHER, find_action(card, CANCEL))  # approved, but its day hasn't come
+    assert (await fetch_request(database, request_id)).state == "cancelled"
+    card = await as_teacher_sees_it()
+    assert f"Request #{request_id} was cancelled by you" in " ".join(_texts(card)) and not _has_buttons(card)

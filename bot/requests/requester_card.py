@@ -22,7 +22,8 @@ from bot.store.tables import AuditRow
 #: The outbox reason under which the confirmation's place is recorded (already shown, never sent later).
 SENT_REASON = "request.sent"
 
-_SETTLED_BY = {
+#: The audit event that settled a request in each final state.
+SETTLED_BY = {
     RequestState.APPROVED.value: RequestEvent.APPROVE,
     RequestState.DECLINED.value: RequestEvent.DECLINE,
     RequestState.CANCELLED.value: RequestEvent.CANCEL,
@@ -66,6 +67,6 @@ async def requester_card(workflow: RequestWorkflow, request_id: int, now: dateti
         if request is None:
             return None
         # The step that matters to the requester: the last endorsement while it waits, else what settled it.
-        event = _SETTLED_BY.get(request.state, RequestEvent.ENDORSE)
+        event = SETTLED_BY.get(request.state, RequestEvent.ENDORSE)
         audit = await last_audit(session, request.id, event)
     return render_requester_card(workflow, request, audit, now)

@@ -31,8 +31,11 @@ def render_activity(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = (
     )
 
 
-def render_reply_card(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = ()) -> Card:
-    request_id = decision_request_id(reply, DECISION_ACTIONS)
+def render_reply_card(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = (),
+                      follows: str | None = None) -> Card:
+    """The card; it refreshes for `viewers` when it decides a request, or `follows` one (a requester's
+    "Request sent", kept up to date with whom it waits for and how it ended)."""
+    request_id = decision_request_id(reply, DECISION_ACTIONS) or follows
     refresh = (request_id, viewers) if request_id is not None and viewers else None
     return render_card(reply, kind, refresh)
 

@@ -24,7 +24,8 @@ from bot.messages import Action, Message, Person, Reply
 from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
 from bot.questions.digest import TEACH
 from bot.questions.suggestions import ASK
-from bot.requests.cards import DECLINE_REASON
+from bot.requests.cards import DECLINE_REASON, SUBMIT
+from bot.requests.requester_card import sent_request_id
 from bot.runtime import Runtime
 from bot.store.events import first_sighting
 from bot.teams import activities
@@ -228,7 +229,11 @@ class TeamsBot(Bot):  # type: ignore[misc]
             await context.send_activity(activities.message_response(first.text))
             rest = [first, *rest]
         else:
-            await context.send_activity(activities.card_response(render_reply_card(first, ButtonKind.EXECUTE, viewers)))
+            # "Request #N sent" refreshes for the requester, so it follows the request like the approvers' cards.
+            sent = sent_request_id(first) if pressed.action_id == SUBMIT else None
+            follows = str(sent) if sent is not None else None
+            card = render_reply_card(first, ButtonKind.EXECUTE, viewers, follows)
+            await context.send_activity(activities.card_response(card))
             if pressed.action_id in DECIDES and activity.reply_to_id and requests is not None:
                 await self.show_outcome_to_everyone(context, person, pressed.value)
         await self.send(context, rest)

@@ -1,8 +1,9 @@
 """A request's card as it stands now, for the person looking at it (Teams' card refresh).
 
 Teams asks for this whenever someone listed in the card's `refresh.userIds` opens it:
-the approver awaited now (or their stand-in today) gets the decision buttons, anyone
-else the request's status. Read-only: the database decides, never the card.
+the approver awaited now (or their stand-in today) gets the decision buttons, the requester
+their "Request sent" as it stands now (with Cancel while allowed), anyone else the request's
+status. Read-only: the database decides, never the card.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.requests.conversation import RequestConversation
 from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
 from bot.requests.notices import notify_approver
 from bot.requests.records import parse_request_id
+from bot.requests.requester_card import SETTLED_BY, render_requester_card
 from bot.requests.states import RequestEvent, RequestState
 
 
@@ -34,7 +36,7 @@ async def render_current(requests: RequestConversation, person: Person, value: s
         request = await workflow.load(session, request_id)
         if request is None or not is_involved(school, request, member.email, today):
             return cards.render_text(NOT_FOUND)
-        if request.state == RequestState.PENDING.value:
+        if request.state == RequestState.PENDING.value and member.email != request.requester_email:
             event = RequestEvent.APPROVE if request.is_final_step else RequestEvent.ENDORSE
             if await check_decider(school, session, request, member, event, today, now) is None:
                 notices = notify_approver(school, workflow.library, request, today)
@@ -42,5 +44,9 @@ async def render_current(requests: RequestConversation, person: Person, value: s
                     return notices[0].reply
             waiting = f"Request #{request.id} is waiting for {name_of(school, request.approver)}."
             return cards.render_status(waiting, describe_facts(school, request))
+        if member.email == request.requester_email:
+            # The requester's own "Request sent": whom it waits for now, or how it ended; Cancel while allowed.
+            event = SETTLED_BY.get(request.state, RequestEvent.ENDORSE)
+            return render_requester_card(workflow, request, await last_audit(session, request.id, event), now)
         audit = await last_audit(session, request.id)
     return cards.render_status(describe_audit(school, request, audit, now), describe_facts(school, request))
