@@ -340,11 +340,13 @@ def check_school_file(folder: Path, library: PolicyLibrary | None) -> tuple[list
     except ConfigError as error:
         return list(error.problems), []
     problems: list[ConfigProblem] = []
+    warnings = school.warnings()
     if library is not None:
         from bot.requests.policy import check_policy_references
 
-        problems = check_policy_references(school, library)
-    return problems, school.warnings()
+        problems, missing = check_policy_references(school, library)
+        warnings += missing
+    return problems, warnings
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -57,3 +57,21 @@ def test_chat_refuses_the_folder_the_check_fails(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=120)
     assert asked.returncode == 2 and checked.returncode == 1
     assert checked.stdout.strip() in asked.stderr
+
+
+def test_a_request_type_quoting_a_policy_the_folder_does_not_hold_is_a_warning_not_a_problem(tmp_path: Path) -> None:
+    # A school starts from school.yaml and its own policies: the demo's request types still quote
+    # the Working from Home Policy, which this folder doesn't hold. Requests work; nothing to quote.
+    folder = tmp_path / "school"
+    folder.mkdir()
+    (folder / "school.yaml").write_text(DEMO_TEXT, encoding="utf-8")
+    (folder / "visits.md").write_text(
+        "---\ntitle: Lettings Policy\n---\n\n## 1. Booking\n\nRooms are booked through the office.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "policies", "check", str(folder)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout
+    printed = result.stdout + result.stderr
+    line = line_of(DEMO_TEXT, 'section: "8.1"}')
+    assert (f"school.yaml:{line}: request_types.equipment_loan.policy[0]: the folder has no policy titled "
+            "'Working from Home Policy'") in printed
+    assert "no problems" in result.stdout

@@ -38,18 +38,25 @@ def quote_policy(library: PolicyLibrary | None, references: Sequence[PolicyRefer
     return tuple(quote for quote in quotes if quote is not None)
 
 
-def check_policy_references(school: School, library: PolicyLibrary) -> list[ConfigProblem]:
-    """Request types pointing at a policy section the library does not have."""
-    problems = []
+def check_policy_references(school: School, library: PolicyLibrary) -> tuple[list[ConfigProblem], list[str]]:
+    """Request types pointing at a policy section the library does not have: (problems, warnings).
+
+    A section missing from a policy the folder holds is a mistake (a problem). A whole policy the
+    folder doesn't hold yet is a warning: its requests still work, and their cards quote nothing.
+    """
+    titles = {document.title for document in library.documents}
+    problems, warnings = [], []
     for name, request_type in school.config.request_types.items():
         for index, reference in enumerate(request_type.policy):
-            if not find_passages(library, reference):
-                problems.append(
-                    ConfigProblem(
-                        school.file,
-                        find_line(school.lines, ("request_types", name, "policy", index)),
-                        f"request_types.{name}.policy[{index}]",
-                        f"no section {reference.section} in '{reference.document}'",
-                    )
-                )
-    return problems
+            if find_passages(library, reference):
+                continue
+            line = find_line(school.lines, ("request_types", name, "policy", index))
+            field = f"request_types.{name}.policy[{index}]"
+            if reference.document in titles:
+                problems.append(ConfigProblem(school.file, line, field,
+                                              f"no section {reference.section} in '{reference.document}'"))
+            else:
+                warnings.append(str(ConfigProblem(
+                    school.file, line, field, f"the folder has no policy titled '{reference.document}', so "
+                    f"{name} requests quote nothing from it (they still work)")))
+    return problems, warnings
