@@ -81,20 +81,10 @@ async def retire_cards(
             continue  # the clicked card: the handler has already replaced it
         if step not in card_actions(card):
             continue
-        updated = render_outcome(card, outcome, decider, reason)
-        try:
-            target = client
-            if clicked is not None and team and team != clicked.team_id:
-                token = await token_for(team)
-                if token is None:
-                    continue
-                target = AsyncWebClient(token=token, base_url=client.base_url, session=client.session,
-                                        timeout=client.timeout, logger=client.logger)
-            await target.chat_update(channel=channel, ts=ts, **render_message(updated))
+        # A deleted DM or a revoked token: that copy keeps its buttons, which only say "already decided".
+        if await _update_copy(client, token_for, clicked, (channel, ts, team),
+                              render_outcome(card, outcome, decider, reason), "another copy of a decided card"):
             retired += 1
-        except (SlackApiError, SlackClientError, TimeoutError, OSError) as error:
-            # A deleted DM or a revoked token: that copy keeps its buttons, which only say "already decided".
-            log.warning("could not update another copy of a decided card (%s)", type(error).__name__)
     return retired
 
 
@@ -117,17 +107,29 @@ async def follow_requester_cards(
         channel, ts, team = str(receipt.get("channel", "")), str(receipt.get("ts", "")), str(receipt.get("team", ""))
         if not channel or not ts:
             continue
-        try:
-            target = client
-            if clicked is not None and team and team != clicked.team_id:
-                token = await token_for(team)
-                if token is None:
-                    continue
-                target = AsyncWebClient(token=token, base_url=client.base_url, session=client.session,
-                                        timeout=client.timeout, logger=client.logger)
-            await target.chat_update(channel=channel, ts=ts, **render_message(current))
+        # A deleted DM or a revoked token: the card's Cancel still answers from the database.
+        if await _update_copy(client, token_for, clicked, (channel, ts, team), current,
+                              "the requester's confirmation"):
             updated += 1
-        except (SlackApiError, SlackClientError, TimeoutError, OSError) as error:
-            # A deleted DM or a revoked token: the card's Cancel still answers from the database.
-            log.warning("could not update the requester's confirmation (%s)", type(error).__name__)
     return updated
+
+
+async def _update_copy(
+    client: AsyncWebClient, token_for: TokenFinder, clicked: Place | None, where: tuple[str, str, str],
+    reply: Reply, what: str,
+) -> bool:
+    """Replace one delivered copy of a message (in its own workspace's name); False when it can't be."""
+    channel, ts, team = where
+    try:
+        target = client
+        if clicked is not None and team and team != clicked.team_id:
+            token = await token_for(team)
+            if token is None:
+                return False
+            target = AsyncWebClient(token=token, base_url=client.base_url, session=client.session,
+                                    timeout=client.timeout, logger=client.logger)
+        await target.chat_update(channel=channel, ts=ts, **render_message(reply))
+        return True
+    except (SlackApiError, SlackClientError, TimeoutError, OSError) as error:
+        log.warning("could not update %s (%s)", what, type(error).__name__)
+        return False
