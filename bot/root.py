@@ -94,13 +94,14 @@ def assemble_assistant(router: Router, school: School | None, clock: Clock,
             sections = frozenset((ref.document, ref.section) for ref in request_type.policy)
             offers.append(RequestOffer(label=request_type.label, action_id=START_LOAN, sections=sections))
     if school is None or database is None:
-        return Assistant(router, clock, timezone, rules, None, offers[:1], None)
+        return Assistant(router, clock, timezone, rules, offers=offers[:1])
     from bot.questions.desk import QuestionDesk
     from bot.requests.conversation import RequestConversation
     from bot.requests.workflow import RequestWorkflow
 
     requests = RequestConversation(RequestWorkflow(school, database, router.library))
-    return Assistant(router, clock, timezone, rules, requests, offers[:1], QuestionDesk(school, database))
+    return Assistant(router, clock, timezone, rules, requests=requests, offers=offers[:1],
+                     questions=QuestionDesk(school, database))
 
 
 def bundled_platforms() -> list[Platform]:

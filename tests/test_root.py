@@ -31,9 +31,8 @@ TEACHER_ID = "U0TEACH"
 
 
 def shape(assistant: Assistant) -> tuple[object, ...]:
-    """What the assembly decides: the rules quoted for requests, the forms offered, what is attached."""
+    """What the assembly decides: the forms offered under answers, the time zone, what is attached."""
     return (
-        [str(passage.citation) for passage in assistant.request_rules],
         assistant.offers,
         str(assistant.timezone),
         assistant.requests is not None,
@@ -53,7 +52,7 @@ async def test_both_harnesses_assemble_the_assistant_staffroom_serve_assembles(
     school: School, database: Database, clock: FakeClock
 ) -> None:
     production = Root(Settings(), policies=school.folder, clock=clock).assistant(database)
-    assert production.offers and production.request_rules  # the demo school offers the loan form and quotes WFH rules
+    assert production.offers  # the demo school offers the loan form under answers quoting its section
     async with FakeSlackApi() as fake:
         slack = build_slack_runtime(school, database, clock, slack_settings(fake))
     teams = build_teams_runtime(school, database, clock)
