@@ -222,20 +222,24 @@ class Root:
         """What the server's handlers share, over an open database."""
         from bot.runtime import Runtime
 
-        school = self.require_school(f"{self.folder} has no school.yaml, so there is no staff directory to serve.")
+        school = self.require_school(self._no_staff())
         return Runtime(school=school, assistant=self.assistant(database), database=database,
                        settings=self.settings, clock=self.clock)
 
     async def open_runtime(self) -> Runtime:
         """Load the school folder and open its database (SQLite is upgraded on open)."""
-        school = self.require_school(f"{self.folder} has no school.yaml, so there is no staff directory to serve.")
+        school = self.require_school(self._no_staff())
         runtime = self.runtime(await self._open_records())
         for warning in school.warnings(self.clock):
             log.warning("%s", warning)
         return runtime
 
+    def _no_staff(self) -> str:
+        return f"{self.folder} has no school.yaml, so there is no staff directory to serve."
+
     async def _open_records(self) -> Database:
-        _ = self.router  # the policies are checked before the database is opened
+        """The school's database, opened once its policies are known to load; a failure is a `SetupError`."""
+        _ = self.router
         try:
             return await self.open_database()
         except StorageError as error:
