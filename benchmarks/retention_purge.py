@@ -33,16 +33,14 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.assistant import Assistant
 from bot.clock import FakeClock
 from bot.privacy.retention import purge
-from bot.runtime import Runtime
+from bot.root import Root
 from bot.school import School, load_school
 from bot.server import build_app
 from bot.settings import Settings
 from bot.store.database import Database, open_database
 from bot.store.tables import AuditRow, OutboxRow, RequestRow
-from intents.router import Router
 
 #: Tuesday 24 November 2026, 03:00 UTC: after the purge's hour, in the 2026/27 academic year.
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
@@ -116,8 +114,7 @@ async def run(label: str, url: str, args: argparse.Namespace) -> None:
     print(f"  filled {args.requests:,} old requests (+{2 * args.requests:,} audit entries, "
           f"{args.requests:,} messages) in {time.perf_counter() - started:.1f} s")
     clock = FakeClock(NOW)
-    assistant = Assistant(Router.from_folder(school.folder), clock, school.calendar.zone)
-    runtime = Runtime(school=school, assistant=assistant, database=database, settings=Settings(), clock=clock)
+    runtime = Root(Settings(), school=school, clock=clock).runtime(database)
     runner = web.AppRunner(build_app(runtime), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

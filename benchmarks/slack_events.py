@@ -50,18 +50,12 @@ from fakes.slack_payloads import SIGNING_SECRET, signed_headers  # noqa: E402
 from slack_bolt.app.async_app import AsyncApp  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
-from bot.assistant import Assistant  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.questions.desk import QuestionDesk  # noqa: E402
-from bot.requests.conversation import RequestConversation  # noqa: E402
-from bot.requests.policy import find_passages  # noqa: E402
-from bot.requests.workflow import RequestWorkflow  # noqa: E402
-from bot.runtime import Runtime  # noqa: E402
+from bot.root import Root, compose_app  # noqa: E402
 from bot.school import load_school  # noqa: E402
-from bot.server import build_app, freeze_start_up_objects  # noqa: E402
+from bot.server import freeze_start_up_objects  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.database import Database, create_engine, upgrade_schema  # noqa: E402
-from intents.router import Router  # noqa: E402
 
 TEAM = "T0SCHOOL"
 QUESTIONS = (
@@ -231,20 +225,13 @@ def minimal_bolt_app(api_url: str) -> web.Application:
 
 def staffroom_app(api_url: str, database_url: str) -> web.Application:
     """`staffroom serve`'s application for the demo school, its Slack Web API at `api_url`."""
-    school = load_school()
-    router = Router.from_folder(school.folder)
-    wfh = school.config.request_types.get("wfh")
-    rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref)) if wfh else ()
-    clock = SystemClock()
-    database = Database(create_engine(database_url))
-    conversation = RequestConversation(RequestWorkflow(school, database, router.library))
-    # As `staffroom serve` runs it: each answer is logged for 👍/👎 (one insert per question).
-    questions = None if os.environ.get("STAFFROOM_BENCH_NO_QUESTION_LOG") else QuestionDesk(school, database)
-    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation, questions=questions)
     settings = Settings.model_validate({"slack_bot_token": "xoxb-bench", "slack_signing_secret": SIGNING_SECRET,
                                         "slack_api_url": api_url})
-    runtime = Runtime(school=school, assistant=assistant, database=database, settings=settings, clock=clock)
-    return build_app(runtime)
+    # Assembled as `staffroom serve` assembles it: each answer is logged for 👍/👎 (one insert per question).
+    runtime = Root(settings, school=load_school(), clock=SystemClock()).runtime(Database(create_engine(database_url)))
+    if os.environ.get("STAFFROOM_BENCH_NO_QUESTION_LOG"):
+        runtime.assistant.questions = None
+    return compose_app(runtime)
 
 
 def run_server(kind: str, api_url: str, database_url: str, ports: Any) -> None:

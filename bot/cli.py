@@ -10,90 +10,21 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from bot.assistant import START_LOAN, Assistant, RequestOffer
-from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, ConfigProblem, StorageError
-from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
-
-if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` starts quickly
-    from bot.questions.desk import QuestionDesk
-    from bot.requests.conversation import RequestConversation
-    from bot.school import School
-    from bot.store.database import Database
+from bot.root import Root, SetupError, read_settings
+from bot.school.loading import SCHOOL_FILE, load_school
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
-from intents.policy_library import Passage, PolicyFileError, PolicyLibrary, check_policy_folder, load_library
-from intents.router import Router
+from intents.policy_library import PolicyLibrary, check_policy_folder, load_library
 from intents.topics import TOPICS_FILE_NAME, read_topics
 
-DEFAULT_TIMEZONE = "Europe/London"
+__all__ = ["SetupError", "main", "make_parser"]
 
 
-class SetupError(Exception):
-    """The school folder can't be used; the message says which file and line, for a person."""
-
-
-def policies_folder(argument: str | None) -> Path:
-    """`--policies DIR`, else `STAFFROOM_POLICIES`, else the bundled demo school."""
-    return Path(argument) if argument else default_school_folder()
-
-
-def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestConversation | None = None,
-                    questions: QuestionDesk | None = None) -> Assistant:
-    """The assistant for one school folder: its policies, its school.yaml when there is one, and
-    (with the school's database) its request records and question log."""
-    router = load_router(folder)
-    school = load_school_if_configured(folder, clock)
-    timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
-    rules: tuple[Passage, ...] = ()
-    offers: list[RequestOffer] = []
-    for request_type in school.config.request_types.values() if school else ():
-        if request_type.form == "wfh" and not rules:
-            from bot.requests.policy import find_passages
-
-            rules = tuple(p for ref in request_type.policy for p in find_passages(router.library, ref))
-        elif request_type.form == "equipment_loan" and request_type.policy:
-            sections = frozenset((ref.document, ref.section) for ref in request_type.policy)
-            offers.append(RequestOffer(label=request_type.label, action_id=START_LOAN, sections=sections))
-    return Assistant(router, clock or SystemClock(), timezone, rules, requests, offers[:1], questions)
-
-
-def load_router(folder: Path) -> Router:
-    try:
-        return Router.from_folder(folder)
-    except (PolicyFileError, LexiconError) as error:
-        raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
-
-
-def load_school_if_configured(folder: Path, clock: Clock | None = None) -> School | None:
-    if not (folder / SCHOOL_FILE).is_file():
-        return None
-    try:
-        return load_school(folder, clock=clock)
-    except ConfigError as error:
-        raise SetupError(f"The school configuration can't be used:\n{error}") from None
-
-
-async def open_assistant(folder: Path, clock: Clock | None = None) -> tuple[Assistant, Database | None]:
-    """The assistant with the school's request records open (SQLite in `STAFFROOM_DATA_DIR`,
-    or the database `DATABASE_URL` names); call inside the event loop that will use it."""
-    from bot.questions.desk import QuestionDesk
-    from bot.requests.conversation import RequestConversation
-    from bot.requests.workflow import RequestWorkflow
-    from bot.store.database import open_database
-
-    school = load_school_if_configured(folder, clock)
-    if school is None:
-        return build_assistant(folder, clock), None
-    try:
-        database = await open_database()
-    except StorageError as error:
-        raise SetupError(f"The request records can't be opened: {error}") from None
-    library = load_router(folder).library
-    requests = RequestConversation(RequestWorkflow(school, database, library))
-    return build_assistant(folder, clock, requests, QuestionDesk(school, database)), database
+def make_root(args: argparse.Namespace, policies: str | None = None, settings_are: str = "settings") -> Root:
+    """The composition root for one command: settings from the environment and `.env`, then the
+    command line's `--policies DIR` (or `policies`) over them."""
+    return Root(read_settings(settings_are), policies=policies or getattr(args, "policies", None))
 
 
 # -- commands -------------------------------------------------------------------
@@ -115,7 +46,7 @@ def question_from_line(line: str) -> str:
 
 
 def command_ask(args: argparse.Namespace) -> int:
-    assistant = build_assistant(policies_folder(args.policies))
+    assistant = make_root(args).assistant()
     if args.jsonl:
         for line in sys.stdin:
             if not line.strip():
@@ -138,13 +69,13 @@ def command_chat(args: argparse.Namespace) -> int:
     from bot.chat import interrupts_held
 
     with interrupts_held(sys.stdin.isatty() and sys.stdout.isatty()):
-        return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
+        return asyncio.run(_chat(make_root(args), args.as_email))
 
 
-async def _chat(folder: Path, person_email: str | None) -> int:
+async def _chat(root: Root, person_email: str | None) -> int:
     from bot.chat import run_chat
 
-    assistant, database = await open_assistant(folder)
+    assistant, database = await root.open_assistant()
     if assistant.requests is not None:
         for warning in assistant.requests.school.warnings(assistant.clock):
             print(f"Warning: {warning}", file=sys.stderr)
@@ -158,13 +89,16 @@ async def _chat(folder: Path, person_email: str | None) -> int:
 def command_db_upgrade(args: argparse.Namespace) -> int:
     from bot.store.commands import upgrade_database
 
-    return upgrade_database()
+    return upgrade_database(make_root(args).database_url)
 
 
 def command_requests_list(args: argparse.Namespace) -> int:
     from bot.requests.commands import list_requests
 
-    return list_requests(status=args.status, school=args.school, show_reasons=args.show_reasons)
+    root = make_root(args)
+    schools = [root.school] if root.school is not None else []  # for staff names in the table
+    return list_requests(status=args.status, school=args.school, url=root.database_url, schools=schools,
+                         show_reasons=args.show_reasons)
 
 
 def command_outbox(args: argparse.Namespace) -> int:
@@ -174,37 +108,33 @@ def command_outbox(args: argparse.Namespace) -> int:
         if not args.ids:
             print("Name the dead letters to send again: staffroom outbox retry ID [ID…]", file=sys.stderr)
             return 2
-        return retry_outbox(args.ids)
-    return show_outbox()
+        return retry_outbox(args.ids, url=make_root(args).database_url)
+    return show_outbox(url=make_root(args).database_url)
 
 
 def command_checkins(args: argparse.Namespace) -> int:
     from bot.checkins.commands import parse_day, preview_checkins, report_checkins
 
-    school = load_school_if_configured(policies_folder(args.policies))
-    if school is None:
-        raise SetupError("Check-ins need the school's school.yaml (staff directory and calendar).")
+    root = make_root(args)
+    school = root.require_school("Check-ins need the school's school.yaml (staff directory and calendar).")
     day = parse_day(args.date, school)
     if isinstance(day, str):
         print(day, file=sys.stderr)
         return 2
     if args.checkins_command == "preview":
-        return preview_checkins(school, day)
-    return report_checkins(school, day)
+        return preview_checkins(school, day, url=root.database_url)
+    return report_checkins(school, day, url=root.database_url)
 
 
 def command_questions(args: argparse.Namespace) -> int:
     from bot.questions.commands import report_questions, teach_wording
 
-    folder = policies_folder(args.policies)
-    router = load_router(folder)
+    root = make_root(args)
     if args.questions_command == "teach":
-        return teach_wording(folder, router, args.phrase, args.section, undo=args.undo)
-    school = load_school_if_configured(folder)
-    if school is None:
-        raise SetupError("The question log needs the school's school.yaml (and its database).")
+        return teach_wording(root.folder, root.router, args.phrase, args.section, undo=args.undo)
+    school = root.require_school("The question log needs the school's school.yaml (and its database).")
     try:
-        return report_questions(school, router, args.since)
+        return report_questions(school, root.router, args.since, url=root.database_url)
     except StorageError as error:
         raise SetupError(f"The question log can't be opened: {error}") from None
 
@@ -212,7 +142,7 @@ def command_questions(args: argparse.Namespace) -> int:
 def command_directory_import(args: argparse.Namespace) -> int:
     from bot.school.commands import import_directory
 
-    return import_directory(Path(args.csv), policies_folder(args.policies), apply=args.apply,
+    return import_directory(Path(args.csv), make_root(args).folder, apply=args.apply,
                             keep_missing=args.keep_missing)
 
 
@@ -231,31 +161,34 @@ def listening_problem(error: OSError, host: str, port: int) -> SetupError | OSEr
 def command_data(args: argparse.Namespace) -> int:
     from bot.privacy import commands as data
 
-    school = load_school_if_configured(policies_folder(args.policies))
-    if school is None:
-        raise SetupError("Data protection commands need the school's school.yaml (its retention and directory).")
+    root = make_root(args)
+    school = root.require_school(
+        "Data protection commands need the school's school.yaml (its retention and directory).")
+    if args.data_command == "inventory":
+        return data.run_inventory(school, table=args.table)
+    try:
+        url = root.database_url
+    except StorageError as error:  # said as the commands say a database they can't open
+        print(f"The records can't be opened: {error}")
+        return 2
     if args.data_command == "purge":
-        return data.run_purge(school, dry_run=args.dry_run)
+        return data.run_purge(school, dry_run=args.dry_run, url=url)
     if args.data_command == "export":
-        return data.run_export(school, args.email, Path(args.out))
-    if args.data_command == "erase":
-        return data.run_erase(school, args.email, apply=args.apply, name=args.name)
-    return data.run_inventory(school, table=args.table)
+        return data.run_export(school, args.email, Path(args.out), url=url)
+    return data.run_erase(school, args.email, apply=args.apply, name=args.name, url=url)
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    from bot.server import serve
-    from bot.settings import load_settings
+    from bot.platforms import ServeError
 
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        raise SetupError(f"The server settings can't be used:\n{error}") from None
-    from bot.server import ServeError
+    root = make_root(args, settings_are="server settings")
+    if args.teams_unauthenticated:
+        from bot.teams.bot import TeamsOptions
+        from bot.teams.platform import TeamsPlatform
 
+        root.register(TeamsPlatform(TeamsOptions(unauthenticated=True)))
     try:
-        serve(policies_folder(args.policies), settings, args.host, args.port,
-              teams_unauthenticated=args.teams_unauthenticated)
+        root.serve(args.host, args.port)
     except ServeError as error:
         raise SetupError(str(error)) from None
     except OSError as error:
@@ -292,14 +225,14 @@ def command_demo(args: argparse.Namespace) -> int:
     if webchat_file is not None and not webchat_file.is_file():
         raise SetupError(f"{webchat_file} is not a file (it should be Web Chat's dist/webchat.js).")
     try:
-        run_demo(policies_folder(args.policies), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
+        run_demo(make_root(args), args.port, args.webchat_url or DEFAULT_WEBCHAT_URL, webchat_file)
     except OSError as error:
         raise listening_problem(error, "127.0.0.1", args.port) from None
     return 0
 
 
 def command_policies_check(args: argparse.Namespace) -> int:
-    folder = policies_folder(args.folder)
+    folder = make_root(args, policies=args.folder).folder
     documents, found = check_policy_folder(folder)
     problems: list[object] = list(found)
     library = None
@@ -419,6 +352,8 @@ def make_parser() -> argparse.ArgumentParser:
     listing.add_argument("--school", metavar="ID", help="only this school's requests")
     listing.add_argument("--show-reasons", action="store_true",
                          help="add requesters' reasons and notes (personal data)")
+    listing.add_argument("--policies", metavar="DIR",
+                         help="the school folder, for staff names (default: STAFFROOM_POLICIES or demo)")
     listing.set_defaults(handler=command_requests_list)
 
     outbox = commands.add_parser("outbox", help="messages waiting to be delivered, and dead letters")

@@ -1,17 +1,15 @@
 """One running Staffroom: the school, its assistant, its database, and who we have met.
 
-`staffroom serve` and `staffroom demo` build a `Runtime` once; the Slack and Teams
-adapters share it. People are identified here, from what the platform verified
-(its user id, and an email the platform itself reported) and the staff directory —
-never from anything in a message or a button.
+`staffroom serve` and `staffroom demo` build a `Runtime` once through the composition
+root (`bot.root`); the Slack and Teams adapters share it. People are identified here,
+from what the platform verified (its user id, and an email the platform itself reported)
+and the staff directory — never from anything in a message or a button.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.clock import Clock, SystemClock
@@ -21,8 +19,6 @@ from bot.school import School
 from bot.settings import Settings
 from bot.store.accounts import find_account, remember_account
 from bot.store.database import Database
-
-log = logging.getLogger(__name__)
 
 _AccountKey = tuple[str, str, str]
 
@@ -100,20 +96,3 @@ class Runtime:
         """Drop the in-memory identity cache (the database keeps the record)."""
         self._known.clear()
 
-
-async def open_runtime(folder: Path, settings: Settings, clock: Clock | None = None) -> Runtime:
-    """Load the school folder and open its database (SQLite is upgraded on open)."""
-    from bot.cli import SetupError, open_assistant
-
-    assistant, database = await open_assistant(folder, clock=clock)
-    if database is None or assistant.requests is None:
-        raise SetupError(f"{folder} has no school.yaml, so there is no staff directory to serve.")
-    for warning in assistant.requests.school.warnings(clock):
-        log.warning("%s", warning)
-    return Runtime(
-        school=assistant.requests.school,
-        assistant=assistant,
-        database=database,
-        settings=settings,
-        clock=clock or SystemClock(),
-    )

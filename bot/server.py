@@ -1,27 +1,22 @@
 """`staffroom serve`: one aiohttp application for every platform.
 
-Routes: `GET /healthz` for load balancers; Slack and Teams mount their own
-endpoints onto the same application when configured (see `build_app`).
+Routes: `GET /healthz` for load balancers; each chat platform the settings switch on
+mounts its own endpoints onto the same application (see `build_app`). Which platforms
+exist is the composition root's business (`bot.root`); nothing here names one.
 """
 
 from __future__ import annotations
 
 import gc
-import ipaddress
 import logging
 import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.runtime import Runtime, open_runtime
-from bot.settings import Settings
-
-if TYPE_CHECKING:
-    from bot.teams.bot import TeamsOptions
+from bot.platforms import Platform
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -75,36 +70,22 @@ async def run_background_work(app: web.Application) -> AsyncIterator[None]:
         await upkeep.stop()
 
 
-def build_app(runtime: Runtime, *, background: bool = False, teams: TeamsOptions | None = None) -> web.Application:
-    """The application: health check, then each configured platform's endpoints.
+def build_app(runtime: Runtime, platforms: Sequence[Platform] = (), *, background: bool = False) -> web.Application:
+    """The application: health check, then the endpoints of each platform the settings switch on.
 
-    `background` starts the timed work (reminders, expiry, delivery); `serve` turns it
-    on, tests drive those parts directly with a fake clock. Teams is mounted with
-    `MicrosoftAppId`, or without it only when `teams.unauthenticated` says so (the demo,
-    and `serve --teams-unauthenticated`, both on loopback).
+    `platforms` are the registrations the composition root holds (`bot.root.compose_app`);
+    each configured one mounts its routes and registers its courier on the runtime.
+    `background` starts the timed work (reminders, expiry, delivery); `serve` turns it on,
+    tests drive those parts directly with a fake clock.
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
-    # Platform adapters mount here, each only when configured.
-    settings = runtime.settings
-    if settings.slack_configured or (settings.slack_app_token and settings.slack_bot_token):
-        from bot.slack.app import SlackApp
-
-        slack = SlackApp(runtime)
-        slack.mount(app)
-        runtime.couriers["slack"] = slack.courier()
-        if settings.slack_app_token is not None:
-            from bot.slack.socket_mode import attach_socket_mode
-
-            attach_socket_mode(slack, app, settings.slack_app_token.get_secret_value())
-    # Teams (Bot Framework): POST /api/messages with credentials; without, only on loopback when asked for.
-    if settings.microsoft_app_id or (teams is not None and teams.unauthenticated):
-        from bot.teams.adapter import mount_teams
-
-        mount_teams(app, runtime, teams)
-    else:
-        log.info("Teams is off: MicrosoftAppId is not set, so /api/messages is not served")
+    for platform in platforms:
+        if platform.is_configured(runtime.settings):
+            runtime.couriers[platform.name] = platform.mount(app, runtime)
+        else:
+            log.info("%s", platform.off_notice)
 
     if background:
         app.cleanup_ctx.append(run_background_work)
@@ -131,58 +112,6 @@ async def freeze_start_up_objects(app: web.Application) -> None:
     gc.freeze()
 
 
-async def make_app(folder: Path, settings: Settings, teams: TeamsOptions | None = None) -> web.Application:
-    """Open the runtime for a school folder and build its application."""
-    runtime = await open_runtime(folder, settings)
-    app = build_app(runtime, background=True, teams=teams)
-    app.on_startup.append(freeze_start_up_objects)
-    return app
-
-
-class ServeError(Exception):
-    """`staffroom serve` was asked for something unsafe; the message says what to do instead."""
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def teams_options_for(settings: Settings, host: str, teams_unauthenticated: bool) -> TeamsOptions | None:
-    """What `serve` tells the Teams adapter; refuses unauthenticated Teams anywhere but loopback."""
-    if not teams_unauthenticated:
-        return None
-    if settings.microsoft_app_id:
-        raise ServeError("--teams-unauthenticated is for a server without MicrosoftAppId; unset one or the other.")
-    if not is_loopback_host(host):
-        raise ServeError(
-            f"--teams-unauthenticated accepts Teams activities from anyone, so it only runs on loopback: "
-            f"use --host 127.0.0.1 (not {host}), or set MicrosoftAppId and MicrosoftAppPassword."
-        )
-    from bot.teams.bot import TeamsOptions
-
-    return TeamsOptions(unauthenticated=True)
-
-
-def check_secret_key(settings: Settings) -> None:
-    """With OAuth installs, STAFFROOM_SECRET_KEY must be usable before anything starts."""
-    if not settings.slack_client_id:
-        return
-    from bot.errors import ConfigError
-    from bot.slack.oauth import make_cipher
-
-    key = settings.staffroom_secret_key.get_secret_value() if settings.staffroom_secret_key else None
-    try:
-        make_cipher(key)
-    except ConfigError as error:
-        raise ServeError(f"The server settings can't be used:\n{error}") from None
-
-
 def listen_on(host: str, port: int) -> socket.socket:
     """A socket listening on `host`:`port`, taken before start-up so a busy port fails first (OSError)."""
     family, kind, protocol, _name, address = socket.getaddrinfo(
@@ -199,11 +128,11 @@ def listen_on(host: str, port: int) -> socket.socket:
     return listening
 
 
-def serve(folder: Path, settings: Settings, host: str, port: int, *, teams_unauthenticated: bool = False) -> None:
-    """Run until interrupted."""
-    teams = teams_options_for(settings, host, teams_unauthenticated)
-    check_secret_key(settings)
-    configure_logging(settings.staffroom_log_level)
+def serve(make_app: Callable[[], Awaitable[web.Application]], *, host: str, port: int, log_level: str,
+          what: str) -> None:
+    """Listen on `host`:`port` (a busy port fails first, as OSError), then run the application `make_app`
+    builds until interrupted. `what` names what is served, for the log."""
+    configure_logging(log_level)
     listening = listen_on(host, port)
-    log.info("Staffroom serving %s on http://%s:%d", folder, host, port)
-    web.run_app(make_app(folder, settings, teams), sock=listening, print=None)
+    log.info("Staffroom serving %s on http://%s:%d", what, host, port)
+    web.run_app(make_app(), sock=listening, print=None)

@@ -1,5 +1,7 @@
-"""Settings for `staffroom serve`, from the environment (and a `.env` file when present).
+"""Settings for every `staffroom` command, from the environment (and a `.env` file when present).
 
+An environment variable wins over the same name in `.env`; the composition root (`bot.root`)
+lets the command line (`--policies DIR`) win over both. Nothing else reads the environment.
 Names are the ones each platform's documentation uses, so an IT person can copy
 them from the Slack or Azure pages: `SLACK_BOT_TOKEN`, `MicrosoftAppId` and so on.
 Secrets are `SecretStr`: they never appear in logs or reprs.
@@ -17,7 +19,7 @@ from bot.errors import ConfigError, ConfigProblem
 
 
 class Settings(BaseSettings):
-    """Everything the server reads from its environment."""
+    """Everything Staffroom reads from its environment."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False, populate_by_name=True)
 

@@ -35,3 +35,24 @@ def test_every_module_has_a_docstring() -> None:
             if "versions" in path.parts:
                 continue
             assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path
+
+
+def test_nothing_in_bot_or_intents_imports_the_command_line() -> None:
+    """`bot.cli` is only the console entry point (`staffroom`): nothing it runs may import it back."""
+    cli = ROOT / "bot" / "cli.py"
+    files = [path for package in ("bot", "intents") for path in sorted((ROOT / package).rglob("*.py")) if path != cli]
+    assert files
+    for path in files:
+        package = ".".join(path.relative_to(ROOT).parent.parts)  # what a relative import starts from
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package if node.level else ""
+                module = ".".join(part for part in (base, node.module or "") if part)
+                names = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value]  # importlib.import_module("bot.cli")
+            else:
+                continue
+            assert not any(name == "bot.cli" or name.startswith("bot.cli.") for name in names), (path, node.lineno)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.assistant import START_LOAN
-from bot.cli import build_assistant
 from bot.messages import ButtonsBlock, Reply
+from bot.root import Root
 from bot.school import demo_school_folder
+from bot.settings import Settings
 
 
 def button_actions(reply: Reply) -> list[str]:
@@ -13,14 +14,14 @@ def button_actions(reply: Reply) -> list[str]:
 
 
 def test_an_answer_quoting_the_equipment_section_offers_the_loan_form() -> None:
-    assistant = build_assistant(demo_school_folder())
+    assistant = Root(Settings(), policies=demo_school_folder()).assistant()
     answer = assistant.answer("can I borrow a laptop to work at home?")
     assert str(answer.citations[0]) == "Working from Home Policy · 8.1 Equipment"
     assert button_actions(answer.reply) == [START_LOAN]
 
 
 def test_other_answers_offer_no_loan_form() -> None:
-    assistant = build_assistant(demo_school_folder())
+    assistant = Root(Settings(), policies=demo_school_folder()).assistant()
     answer = assistant.answer("who do I contact about IT problems?")
     assert answer.answered
     assert all(c.section != "8.1" for c in answer.citations)

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.chat import run_chat
-from bot.cli import build_assistant
 from bot.clock import FakeClock
 from bot.messages import Choice, Input
 from bot.requests.conversation import RequestConversation
-from bot.school.loading import demo_school_folder
+from bot.root import Root
+from bot.settings import Settings
 from bot.store.database import Database
 from bot.terminal_form import prompt_for, read_answer
 from tests.conftest import TEACHER, fetch_request
@@ -31,7 +31,7 @@ REASON = Input(name="reason_category", label="Reason (WFH policy section 3)", ki
 
 
 async def chat(conversation: RequestConversation, clock: FakeClock, database: Database, lines: list[str]) -> str:
-    assistant = build_assistant(demo_school_folder(), clock, requests=conversation)
+    assistant = Root(Settings(), school=conversation.school, clock=clock).assistant(database)
     out = io.StringIO()
     assert await run_chat(assistant, io.StringIO("\n".join(lines) + "\n"), out, TEACHER, database) == 0
     return out.getvalue()

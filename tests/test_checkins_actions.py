@@ -13,14 +13,13 @@ from bot.assistant import Assistant
 from bot.checkins.prompts import button_value
 from bot.clock import FakeClock
 from bot.messages import QuoteBlock
-from bot.requests.conversation import RequestConversation
-from bot.requests.workflow import RequestWorkflow
+from bot.root import Root
 from bot.school import School
+from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.outbox import read_notice
 from bot.store.tables import CheckInRow
 from intents.policy_library import PolicyLibrary
-from intents.router import Router
 
 TUESDAY = date(2027, 4, 27)
 
@@ -36,10 +35,9 @@ def clock(fortnight: School) -> FakeClock:
 
 
 @pytest.fixture
-async def assistant(fortnight: School, database: Database, library: PolicyLibrary, clock: FakeClock) -> Assistant:
+async def assistant(fortnight: School, database: Database, clock: FakeClock) -> Assistant:
     await approve_wfh(database, TEACHER, TUESDAY, TUESDAY, clock.now())
-    conversation = RequestConversation(RequestWorkflow(fortnight, database, library))
-    return Assistant(Router.from_folder(fortnight.folder), clock, fortnight.calendar.zone, requests=conversation)
+    return Root(Settings(), school=fortnight, clock=clock).assistant(database)
 
 
 async def press(assistant: Assistant, email: str, action_id: str, staff: str = TEACHER, day: date = TUESDAY) -> str:

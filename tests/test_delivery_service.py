@@ -11,12 +11,10 @@ from conftest import TEACHER, fetch_outbox
 from fakes.fake_courier import FakeCourier
 from sqlalchemy import update
 
-from bot.assistant import Assistant
 from bot.clock import FakeClock
 from bot.delivery.service import DeliveryService
 from bot.messages import Notice, Reply
-from bot.requests.conversation import RequestConversation
-from bot.runtime import Runtime
+from bot.root import Root
 from bot.school import School
 from bot.server import build_app
 from bot.settings import Settings
@@ -24,7 +22,6 @@ from bot.store.accounts import remember_account
 from bot.store.database import Database
 from bot.store.outbox import add_notices
 from bot.store.tables import OutboxRow
-from intents.router import Router
 
 TUESDAY_TEN = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -41,10 +38,9 @@ async def queue(database: Database, clock: FakeClock, email: str) -> None:
 
 
 async def test_healthz_reports_the_dead_letter_count(
-    school: School, database: Database, clock: FakeClock, conversation: RequestConversation
+    school: School, database: Database, clock: FakeClock
 ) -> None:
-    assistant = Assistant(Router.from_folder(school.folder), clock, school.calendar.zone, requests=conversation)
-    runtime = Runtime(school=school, assistant=assistant, database=database, settings=Settings(), clock=clock)
+    runtime = Root(Settings(), school=school, clock=clock).runtime(database)
     await queue(database, clock, TEACHER)
     async with database.transaction() as session:
         await session.execute(update(OutboxRow).values(dead_at=clock.now()))

@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 
 from bot.demo.server import DemoServer, start_demo
-from bot.school.loading import default_school_folder
+from bot.school.loading import demo_school_folder
 from tests.conftest import HEAD, MONDAY_MORNING, PHASE_LEADER, TEACHER
 from tests.fakes_teams.schemas import NPM_CACHE
 
@@ -56,7 +56,7 @@ class TickingClock:
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[DemoServer]:
     script = webchat_script()
-    server = await start_demo(default_school_folder(), tmp_path, webchat_file=script,
+    server = await start_demo(demo_school_folder(), tmp_path, webchat_file=script,
                               clock=TickingClock(MONDAY_MORNING), delivery_idle_seconds=0.3)
     yield server
     await server.stop()

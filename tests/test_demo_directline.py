@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 
 from bot.demo.server import DemoServer, start_demo
-from bot.school.loading import default_school_folder
-from bot.server import build_app
+from bot.root import compose_app
+from bot.school.loading import demo_school_folder
 from tests.conftest import HEAD, MONDAY_MORNING, TEACHER
 from tests.fakes_teams.harness import all_actions
 from tests.fakes_teams.schemas import assert_valid_card
@@ -21,7 +21,7 @@ from tests.test_demo_browser import TickingClock
 
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[DemoServer]:
-    server = await start_demo(default_school_folder(), tmp_path, clock=TickingClock(MONDAY_MORNING))
+    server = await start_demo(demo_school_folder(), tmp_path, clock=TickingClock(MONDAY_MORNING))
     yield server
     await server.stop()
 
@@ -54,7 +54,7 @@ async def post(http: aiohttp.ClientSession, demo: DemoServer, session: dict[str,
 
 async def test_the_demo_listens_on_loopback_and_serve_has_no_direct_line(demo: DemoServer) -> None:
     assert demo.url.startswith("http://127.0.0.1:")
-    routes = {getattr(r.resource, "canonical", "") for r in build_app(demo.runtime).router.routes()}
+    routes = {getattr(r.resource, "canonical", "") for r in compose_app(demo.runtime).router.routes()}
     assert "/api/messages" not in routes  # serve without MicrosoftAppId has no Teams at all (fails closed)
     assert not any(str(route).startswith("/v3/") for route in routes)
 
@@ -127,7 +127,7 @@ async def test_bad_input_is_refused_without_a_500(demo: DemoServer, http: aiohtt
 
 
 async def test_the_page_escapes_the_web_chat_url(tmp_path: Path, http: aiohttp.ClientSession) -> None:
-    server = await start_demo(default_school_folder(), tmp_path, webchat_url='https://x/"><script>alert(1)</script>')
+    server = await start_demo(demo_school_folder(), tmp_path, webchat_url='https://x/"><script>alert(1)</script>')
     try:
         async with http.get(server.url) as response:
             page = await response.text()

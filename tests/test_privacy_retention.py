@@ -254,11 +254,11 @@ async def test_serve_starts_the_daily_purge(school: School, database: Database, 
     from aiohttp.test_utils import TestClient, TestServer
     from fakes_teams.harness import build_runtime
 
-    from bot.server import build_app
+    from bot.root import compose_app
 
     today = clock.now().astimezone(LONDON).date()
     await add_check_in(database, staff=TEACHER, manager=PHASE_LEADER, day=today - timedelta(days=400), at=clock.now())
-    app = build_app(build_runtime(school, database, clock), background=True)
+    app = compose_app(build_runtime(school, database, clock), background=True)
     app.on_cleanup.clear()  # the fixture closes the database
     client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
     await client.start_server()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.assistant import Assistant
-from bot.cli import build_assistant
 from bot.clock import FakeClock
 from bot.messages import ButtonsBlock, FieldsBlock, Message, TextBlock
 from bot.requests.conversation import RequestConversation
 from bot.requests.listing import OWN_SHOWN
+from bot.root import Root
 from bot.school import School
-from bot.school.loading import demo_school_folder
+from bot.settings import Settings
 from tests.conftest import TEACHER, action, person, wfh_inputs
 
 COUNT = 14
@@ -39,7 +39,7 @@ async def fourteen_pending(conversation: RequestConversation, clock: FakeClock, 
 
 
 def assistant_for(conversation: RequestConversation, clock: FakeClock) -> Assistant:
-    return build_assistant(demo_school_folder(), clock, requests=conversation)
+    return Root(Settings(), school=conversation.school, clock=clock).assistant(conversation.workflow.database)
 
 
 async def test_show_my_requests_counts_all_and_lists_the_soonest_with_cancel(

@@ -8,11 +8,10 @@ from datetime import timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.assistant import Assistant
 from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.messages import ConversationRef
-from bot.requests.conversation import RequestConversation
+from bot.root import Root
 from bot.runtime import Runtime
 from bot.school import School
 from bot.server import build_app
@@ -20,14 +19,11 @@ from bot.settings import Settings, load_settings
 from bot.store.accounts import accounts_of, conversation_of, find_account, remember_account
 from bot.store.database import Database, create_engine
 from bot.store.events import first_sighting, forget_old_events
-from intents.router import Router
 
 
 @pytest.fixture
-def runtime(school: School, database: Database, clock: FakeClock, conversation: RequestConversation) -> Runtime:
-    router = Router.from_folder(school.folder)
-    assistant = Assistant(router, clock, school.calendar.zone, requests=conversation)
-    return Runtime(school=school, assistant=assistant, database=database, settings=Settings(), clock=clock)
+def runtime(school: School, database: Database, clock: FakeClock) -> Runtime:
+    return Root(Settings(), school=school, clock=clock).runtime(database)
 
 
 async def test_an_event_is_handled_once_even_when_retried_concurrently(database: Database, clock: FakeClock) -> None:

@@ -24,7 +24,9 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from bot.errors import StorageError
 from bot.requests.conversation import RequestConversation
 from bot.requests.workflow import RequestWorkflow
+from bot.root import Root
 from bot.school import School
+from bot.settings import load_settings
 from bot.store import database as database_module
 from bot.store.database import Database, create_engine, open_database, resolve_database_url
 from bot.store.tables import RequestRow
@@ -33,27 +35,26 @@ from intents.policy_library import PolicyLibrary
 
 def test_default_is_a_sqlite_file_in_the_data_folder_created_on_first_run(tmp_path: Path) -> None:
     folder = tmp_path / "nested" / "data"
-    url = resolve_database_url(environ={"STAFFROOM_DATA_DIR": str(folder)})
+    url = resolve_database_url(data_dir=folder)
     assert url == f"sqlite+aiosqlite:///{folder.resolve() / 'staffroom.sqlite3'}"
     assert folder.is_dir()
 
 
 def test_database_url_wins_and_plain_postgres_urls_get_the_async_driver() -> None:
-    env = {"DATABASE_URL": "postgres://u@db:5432/staffroom", "STAFFROOM_DATA_DIR": "/nonexistent"}
-    assert resolve_database_url(environ=env) == "postgresql+asyncpg://u@db:5432/staffroom"
-    assert resolve_database_url("sqlite+aiosqlite:///x.db", environ=env) == "sqlite+aiosqlite:///x.db"
+    settings = load_settings({"DATABASE_URL": "postgres://u@db:5432/staffroom", "STAFFROOM_DATA_DIR": "/nonexistent"})
+    assert Root(settings).database_url == "postgresql+asyncpg://u@db:5432/staffroom"
+    assert Root(settings, database_url="sqlite+aiosqlite:///x.db").database_url == "sqlite+aiosqlite:///x.db"
 
 
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url"])
 def test_unsupported_database_urls_are_refused(url: str) -> None:
     with pytest.raises(StorageError):
-        resolve_database_url(url, environ={})
+        resolve_database_url(url)
 
 
-async def test_opening_sqlite_creates_and_migrates_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("STAFFROOM_DATA_DIR", str(tmp_path / "data"))
-    database = await open_database()
+async def test_opening_sqlite_creates_and_migrates_the_file(tmp_path: Path) -> None:
+    root = Root(load_settings({"STAFFROOM_DATA_DIR": str(tmp_path / "data")}))
+    database = await root.open_database()
     try:
         async with database.engine.connect() as connection:
             tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
@@ -61,7 +62,7 @@ async def test_opening_sqlite_creates_and_migrates_the_file(tmp_path: Path, monk
     finally:
         await database.close()
     assert (tmp_path / "data" / "staffroom.sqlite3").is_file()
-    again = await open_database()  # upgrading an up-to-date database is harmless
+    again = await root.open_database()  # upgrading an up-to-date database is harmless
     await again.close()
 
 

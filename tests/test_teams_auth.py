@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.cli import main
 from bot.clock import FakeClock
+from bot.root import compose_app
 from bot.school import School
-from bot.server import build_app
 from bot.settings import Settings
 from bot.store.accounts import find_account
 from bot.store.database import Database
@@ -212,7 +212,7 @@ async def test_a_slack_only_server_does_not_serve_teams_at_all(
     """The reported attack: an activity naming the sender's own server, whose member lookup says 'headteacher'."""
     async with FakeSlackApi() as slack:
         runtime = build_runtime(school, database, clock, slack_settings(slack))
-        client: TestClient[Any, Any] = TestClient(TestServer(build_app(runtime)))
+        client: TestClient[Any, Any] = TestClient(TestServer(compose_app(runtime)))
         await client.start_server()
         try:
             harness = TeamsHarness(client, connector, runtime)

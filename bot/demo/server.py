@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.demo.directline import DemoPerson, DirectLine
 from bot.demo.page import DEFAULT_WEBCHAT_URL, render_page
+from bot.root import Root, compose_app, read_settings
 from bot.runtime import Runtime
 from bot.school import School
 from bot.settings import Settings
@@ -70,35 +71,26 @@ def demo_people(school: School) -> list[DemoPerson]:
     return sorted(people, key=lambda p: next((i for i, f in enumerate(first) if p.email.startswith(f)), len(first)))
 
 
-async def open_demo_runtime(folder: Path, data_dir: Path, clock: Clock | None = None) -> Runtime:
-    """The school's assistant over a fresh SQLite database in `data_dir`."""
-    from bot.cli import SetupError, build_assistant, load_router, load_school_if_configured
-    from bot.questions.desk import QuestionDesk
-    from bot.requests.conversation import RequestConversation
-    from bot.requests.workflow import RequestWorkflow
-    from bot.store.database import open_database
-
-    school = load_school_if_configured(folder, clock)
-    if school is None:
-        raise SetupError(f"{folder} has no school.yaml, so the demo has no staff to play.")
-    for warning in school.warnings(clock):
-        log.warning("%s", warning)
-    clock = clock or DemoClock(school)
-    database = await open_database(f"sqlite+aiosqlite:///{data_dir / 'demo.sqlite3'}")
-    requests = RequestConversation(RequestWorkflow(school, database, load_router(folder).library))
-    assistant = build_assistant(folder, clock, requests, QuestionDesk(school, database))
-    return Runtime(school=school, assistant=assistant, database=database, settings=Settings(), clock=clock)
+async def open_demo_runtime(folder: Path, data_dir: Path, clock: Clock | None = None,
+                            settings: Settings | None = None) -> Runtime:
+    """The school's assistant over a fresh SQLite database in `data_dir`, on the demo's clock unless given one."""
+    root = Root(settings or read_settings(), policies=folder,
+                database_url=f"sqlite+aiosqlite:///{data_dir / 'demo.sqlite3'}", clock=clock)
+    school = root.require_school(f"{folder} has no school.yaml, so the demo has no staff to play.")
+    if clock is None:
+        root = root.with_clock(DemoClock(school))
+    return await root.open_runtime()
 
 
 def build_demo_app(
     runtime: Runtime, directline: DirectLine, webchat_url: str, webchat_file: Path | None
 ) -> web.Application:
-    """`build_app`'s application plus the page, the session route and the Direct Line stand-in."""
-    from bot.server import build_app
+    """The server's application plus the page, the session route and the Direct Line stand-in."""
     from bot.teams.bot import TeamsOptions
+    from bot.teams.platform import TeamsPlatform
 
     # The demo's channel is the Direct Line stand-in on this same loopback server, with no tokens.
-    app = build_app(runtime, teams=TeamsOptions(unauthenticated=True))
+    app = compose_app(runtime, TeamsPlatform(TeamsOptions(unauthenticated=True)))
     directline.mount(app)
     people = list(directline.people.values())
 
@@ -141,12 +133,13 @@ async def start_demo(
     webchat_url: str = DEFAULT_WEBCHAT_URL,
     webchat_file: Path | None = None,
     clock: Clock | None = None,
+    settings: Settings | None = None,
     delivery_idle_seconds: float = 0.5,
 ) -> DemoServer:
     """Start the demo on loopback (port 0: any free port, or a socket already `listening`) and open everyone's chat."""
     from bot.delivery.service import DeliveryService
 
-    runtime = await open_demo_runtime(folder, data_dir, clock)
+    runtime = await open_demo_runtime(folder, data_dir, clock, settings)
     directline = DirectLine(demo_people(runtime.school))
     if webchat_file is not None:
         webchat_url = "/webchat.js"
@@ -182,20 +175,21 @@ async def start_demo(
     return DemoServer(url, runtime, directline, runner)
 
 
-def run_demo(folder: Path, port: int, webchat_url: str, webchat_file: Path | None) -> None:
-    """`staffroom demo`: serve until Ctrl-C, then forget everything. A busy port fails first (OSError)."""
+def run_demo(root: Root, port: int, webchat_url: str, webchat_file: Path | None) -> None:
+    """`staffroom demo` for the root's school folder and settings: serve until Ctrl-C, then forget
+    everything. A busy port fails first (OSError)."""
     from bot.server import listen_on
 
     listening = listen_on(LOOPBACK, port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="staffroom-demo-") as data_dir:
-        asyncio.run(_serve(folder, Path(data_dir), listening, webchat_url, webchat_file))
+        asyncio.run(_serve(root, Path(data_dir), listening, webchat_url, webchat_file))
 
 
-async def _serve(folder: Path, data_dir: Path, listening: socket.socket, webchat_url: str,
+async def _serve(root: Root, data_dir: Path, listening: socket.socket, webchat_url: str,
                  webchat_file: Path | None) -> None:
-    server = await start_demo(folder, data_dir, listening=listening, webchat_url=webchat_url,
-                              webchat_file=webchat_file)
+    server = await start_demo(root.folder, data_dir, listening=listening, webchat_url=webchat_url,
+                              webchat_file=webchat_file, settings=root.settings)
     print(f"Staffroom demo: open {server.url} in your browser (Ctrl-C to stop).", flush=True)
     try:
         await asyncio.Event().wait()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,12 +54,6 @@ class School:
 def demo_school_folder() -> Path:
     """The bundled demo school (its policies and school.yaml)."""
     return Path(__file__).resolve().parent.parent.parent / "policy_text" / "demo"
-
-
-def default_school_folder() -> Path:
-    """`STAFFROOM_POLICIES` when set (the school folder holds policies and configuration), else the demo."""
-    configured = os.environ.get("STAFFROOM_POLICIES")
-    return Path(configured) if configured else demo_school_folder()
 
 
 def _describe(error: ErrorDetails) -> str:
@@ -121,8 +114,11 @@ MAX_SCHOOL_FILE_BYTES = 5_000_000
 
 
 def load_school(folder: Path | None = None, *, clock: Clock | None = None) -> School:
-    """Load `folder`/school.yaml (default: `default_school_folder()`); `clock` as for `parse_school`."""
-    folder = folder if folder is not None else default_school_folder()
+    """Load `folder`/school.yaml (default: the demo school's); `clock` as for `parse_school`.
+
+    Which folder a command uses (`--policies`, else `STAFFROOM_POLICIES`) is the composition root's choice.
+    """
+    folder = folder if folder is not None else demo_school_folder()
     file = folder / SCHOOL_FILE if folder.is_dir() else folder
     try:
         size = file.stat().st_size

@@ -3,13 +3,13 @@
 The default is a SQLite file in the data folder (`STAFFROOM_DATA_DIR`, default `./data`,
 created on first run), upgraded automatically when opened. `DATABASE_URL`
 (`postgresql+asyncpg://…`) chooses PostgreSQL instead; run `staffroom db upgrade` there
-before starting, or pass `upgrade=True`.
+before starting, or pass `upgrade=True`. Both settings reach this module through the
+composition root (`bot.root`), which reads them from `Settings`; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,10 +39,9 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def resolve_database_url(url: str | None = None, environ: dict[str, str] | None = None) -> str:
-    """The URL to use: `url`, else `DATABASE_URL`, else a SQLite file in the data folder."""
-    env = os.environ if environ is None else environ
-    chosen = url or env.get("DATABASE_URL")
+def resolve_database_url(url: str | None = None, data_dir: str | Path | None = None) -> str:
+    """The URL to use: `url` (the `DATABASE_URL` setting), else a SQLite file in `data_dir` (default `./data`)."""
+    chosen = url
     if chosen:
         # Hosting platforms hand out postgres:// URLs; the async driver is what we speak.
         for prefix in ("postgres://", "postgresql://"):
@@ -57,7 +56,7 @@ def resolve_database_url(url: str | None = None, environ: dict[str, str] | None 
                 f"unsupported database driver '{driver}': use postgresql+asyncpg:// or sqlite+aiosqlite://"
             )
         return chosen
-    folder = Path(env.get("STAFFROOM_DATA_DIR") or "data")
+    folder = Path(data_dir or "data")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -4,7 +4,7 @@ A `CloudAdapter` authenticated from our settings (`MicrosoftAppId`, `MicrosoftAp
 `MicrosoftAppType`, `MicrosoftAppTenantId`). Inbound tokens are checked by `bot.teams.auth`
 (never botbuilder's blocking check); a bad token is 401, keys that can't be fetched 503,
 and nothing is processed. Without an app id the endpoint is mounted only for `staffroom
-demo` and for a loopback server started with `--teams-unauthenticated` (see `bot.server`).
+demo` and for a loopback server started with `--teams-unauthenticated` (see `bot.teams.platform`).
 A malformed activity gets a 400 with the reason before botbuilder sees it, and an activity
 naming a service URL that is not Microsoft's (or a loopback one named in configuration)
 is refused, so the bot never calls a host the sender picked.
@@ -142,10 +142,10 @@ def _unauthorized() -> web.Response:
 
 
 def mount_teams(app: web.Application, runtime: Runtime, options: TeamsOptions | None = None) -> TeamsChannel:
-    """Add `POST /api/messages` to `app` and register the Teams courier on the runtime.
+    """Add `POST /api/messages` to `app`; the server registers the channel's courier on the runtime.
 
     Call only with credentials (`MicrosoftAppId`) or with `options.unauthenticated` on a
-    loopback server; `bot.server.build_app` decides.
+    loopback server; `bot.teams.platform.TeamsPlatform` decides.
     """
     options = options or TeamsOptions()
     settings = runtime.settings
@@ -162,5 +162,4 @@ def mount_teams(app: web.Application, runtime: Runtime, options: TeamsOptions | 
     )
     channel = TeamsChannel(adapter, TeamsBot(runtime, options), courier, validator, options)
     app.router.add_post(ROUTE, channel.handle)
-    runtime.couriers[channel.courier.platform] = channel.courier
     return channel

@@ -10,13 +10,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.assistant import Assistant
 from bot.clock import FakeClock
-from bot.questions.desk import QuestionDesk
-from bot.requests.conversation import RequestConversation
+from bot.root import Root, compose_app
 from bot.runtime import Runtime
 from bot.school import School
-from bot.server import build_app
 from bot.settings import Settings
 from bot.slack.app import SLACK_APP, SlackApp
 from bot.store.database import Database
@@ -37,20 +34,12 @@ def slack_settings(fake: FakeSlackApi, **extra: Any) -> Settings:
 
 
 def build_runtime(school: School, database: Database, clock: FakeClock, settings: Settings) -> Runtime:
-    """The runtime `staffroom serve` builds, with the router and library loaded once per test session."""
-    from bot.requests.policy import find_passages
-    from bot.requests.workflow import RequestWorkflow
-
+    """The runtime `staffroom serve` builds (through the same root), with the router loaded once per test session."""
     key = str(school.folder)
     router = _router_cache.get(key)
     if router is None:
         router = _router_cache[key] = Router.from_folder(school.folder)
-    wfh = school.config.request_types.get("wfh")
-    rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref)) if wfh else ()
-    conversation = RequestConversation(RequestWorkflow(school, database, router.library))
-    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation,
-                          questions=QuestionDesk(school, database))
-    return Runtime(school=school, assistant=assistant, database=database, settings=settings, clock=clock)
+    return Root(settings, school=school, router=router, clock=clock).runtime(database)
 
 
 def check_blocks(blocks: list[dict[str, Any]], limit: int = MAX_MESSAGE_BLOCKS) -> None:
@@ -120,7 +109,7 @@ class SlackHarness:
 
 
 async def open_harness(fake: FakeSlackApi, runtime: Runtime) -> SlackHarness:
-    app = build_app(runtime)
+    app = compose_app(runtime)
     client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
     await client.start_server()
     return SlackHarness(fake, runtime, client, app[SLACK_APP])

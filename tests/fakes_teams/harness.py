@@ -1,6 +1,6 @@
 """Drive `/api/messages` as Teams would: real-shaped activities from demo staff, a fake Connector.
 
-`TeamsHarness.post(activity)` posts to the real aiohttp application built by `build_app`;
+`TeamsHarness.post(activity)` posts to the real aiohttp application the composition root builds;
 the bot's answers land in `harness.connector.sent`. Builders make the activities Teams
 sends: messages (personal or an @mention in a channel), `adaptiveCard/action` invokes,
 installation and conversation updates.
@@ -15,18 +15,14 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.assistant import Assistant
 from bot.clock import FakeClock
-from bot.questions.desk import QuestionDesk
-from bot.requests.conversation import RequestConversation
-from bot.requests.workflow import RequestWorkflow
+from bot.root import Root, compose_app
 from bot.runtime import Runtime
 from bot.school import School
-from bot.server import build_app
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.teams.bot import TeamsOptions
-from intents.router import Router
+from bot.teams.platform import TeamsPlatform
 from tests.fakes_teams.fake_connector import FakeConnector, Sent
 
 TENANT = "tenant-oakfield"
@@ -143,11 +139,8 @@ class TeamsHarness:
 
 
 def build_runtime(school: School, database: Database, clock: FakeClock, settings: Settings | None = None) -> Runtime:
-    router = Router.from_folder(school.folder)
-    requests = RequestConversation(RequestWorkflow(school, database, router.library))
-    assistant = Assistant(router, clock, school.calendar.zone, requests=requests,
-                          questions=QuestionDesk(school, database))
-    return Runtime(school=school, assistant=assistant, database=database, settings=settings or Settings(), clock=clock)
+    """The runtime `staffroom serve` builds, through the same composition root."""
+    return Root(settings or Settings(), school=school, clock=clock).runtime(database)
 
 
 async def start_harness(runtime: Runtime, connector: FakeConnector, options: TeamsOptions | None = None) -> TeamsHarness:
@@ -155,7 +148,7 @@ async def start_harness(runtime: Runtime, connector: FakeConnector, options: Tea
     if options is None:
         options = TeamsOptions(unauthenticated=True)
     options.service_urls.allow_loopback(connector.service_url)
-    app = build_app(runtime, teams=options)
+    app = compose_app(runtime, TeamsPlatform(options))
     client: TestClient[Any, Any] = TestClient(TestServer(app))
     await client.start_server()
     return TeamsHarness(client, connector, runtime)
