@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.assistant import START_LOAN, Assistant, RequestOffer
+from bot.assistant import Assistant, RequestOffer
 from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, ConfigProblem, StorageError
 from bot.school.loading import SCHOOL_FILE, default_school_folder, load_school
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` sta
     from bot.school import School
     from bot.store.database import Database
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
-from intents.policy_library import Passage, PolicyFileError, PolicyLibrary, check_policy_folder, load_library
+from intents.policy_library import PolicyFileError, PolicyLibrary, check_policy_folder, load_library
 from intents.router import Router
 from intents.topics import TOPICS_FILE_NAME, read_topics
 
@@ -47,17 +47,12 @@ def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestC
     router = load_router(folder)
     school = load_school_if_configured(folder, clock)
     timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
-    rules: tuple[Passage, ...] = ()
-    offers: list[RequestOffer] = []
-    for request_type in school.config.request_types.values() if school else ():
-        if request_type.form == "wfh" and not rules:
-            from bot.requests.policy import find_passages
+    offers: tuple[RequestOffer, ...] = ()
+    if school is not None:
+        from bot.requests.offers import request_offers
 
-            rules = tuple(p for ref in request_type.policy for p in find_passages(router.library, ref))
-        elif request_type.form == "equipment_loan" and request_type.policy:
-            sections = frozenset((ref.document, ref.section) for ref in request_type.policy)
-            offers.append(RequestOffer(label=request_type.label, action_id=START_LOAN, sections=sections))
-    return Assistant(router, clock or SystemClock(), timezone, rules, requests, offers[:1], questions)
+        offers = request_offers(school, router.library)
+    return Assistant(router, clock or SystemClock(), timezone, requests, offers, questions)
 
 
 def load_router(folder: Path) -> Router:

@@ -38,17 +38,14 @@ def slack_settings(fake: FakeSlackApi, **extra: Any) -> Settings:
 
 def build_runtime(school: School, database: Database, clock: FakeClock, settings: Settings) -> Runtime:
     """The runtime `staffroom serve` builds, with the router and library loaded once per test session."""
-    from bot.requests.policy import find_passages
     from bot.requests.workflow import RequestWorkflow
 
     key = str(school.folder)
     router = _router_cache.get(key)
     if router is None:
         router = _router_cache[key] = Router.from_folder(school.folder)
-    wfh = school.config.request_types.get("wfh")
-    rules = tuple(p for ref in wfh.policy for p in find_passages(router.library, ref)) if wfh else ()
     conversation = RequestConversation(RequestWorkflow(school, database, router.library))
-    assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation,
+    assistant = Assistant(router, clock, school.calendar.zone, requests=conversation,
                           questions=QuestionDesk(school, database))
     return Runtime(school=school, assistant=assistant, database=database, settings=settings, clock=clock)
 
