@@ -240,8 +240,8 @@ class Assistant:
         if named:
             next_step += " See also: " + "; ".join(named) + "."
         if not quotes and offer is not None:
-            next_step = (f"The school's policies don't cover {offer.noun.lower()}, so I have no rule to quote. "
-                         + next_step)
+            noun = offer.noun[:1].lower() + offer.noun[1:]
+            next_step = f"The school's policies don't cover {noun}, so I have no rule to quote. " + next_step
         blocks: list[Block] = [*quoted, TextBlock(text=next_step)]
         if offer is not None:
             # The button carries only what to pre-fill the form with; who asks comes from the platform.

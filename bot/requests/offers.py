@@ -28,6 +28,8 @@ _STEP_WORDS = {
     "chair_of_governors": "the chair of governors",
     "cpd_lead": "the CPD lead",
 }
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
 #: Longest button value read back (a form's pre-fill is a few short fields).
 MAX_PREFILL_CHARS = 2000
 
@@ -43,6 +45,14 @@ def read_prefill(value: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("type", ""), str):
         return {}
     return data
+
+
+def on_days(when_text: str) -> str:
+    """ "on Friday" for a day named alone ("Friday", "the 14th"); "next Tuesday", "tomorrow" as they are."""
+    first = when_text.split(" ", 1)[0].lower()
+    if first in _WEEKDAYS or first == "the" or first[:1].isdigit():
+        return f"on {when_text}"
+    return when_text
 
 
 def who_decides(steps: tuple[str, ...]) -> str:
@@ -61,7 +71,7 @@ def _offer(kind: RequestKind, context: KindContext, library: PolicyLibrary | Non
 
     def asked(text: str, today: date) -> tuple[dict[str, Any], str] | None:
         found = kind.asked(context, text, today)
-        return (found.prefill, found.when_text) if found is not None else None
+        return (found.prefill, on_days(found.when_text)) if found is not None else None
 
     return RequestOffer(
         type_name=context.type_name,

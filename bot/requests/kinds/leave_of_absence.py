@@ -56,7 +56,8 @@ _ASKED = asking_for(
      "afternoon off", "morning off"),
 )
 #: Named outright, an ask for leave needs no day: "can I apply for special leave?".
-_NAMED = re.compile(r"\b(?:leave of absence|special leave|compassionate leave|absence request)\b")
+_NAMED = asking_for(("have", "take", "get", "book", "apply", "request", "ask"),
+                    ("leave of absence", "special leave", "compassionate leave", "absence request"), gap=3)
 _NOT_LEAVE = re.compile(r"\b(?:work from home|working from home|wfh|sick|ill|sickness|off sick|turn off|switch off"
                         r"|log off|sign off|signed off|leave early|leave school|leave the building|maternity"
                         r"|paternity|parental leave|annual leave|holiday)\b")
@@ -94,7 +95,7 @@ class LeaveOfAbsence(RequestKind):
         if _NOT_LEAVE.search(plain):
             return None
         when = parse_when(text, today)
-        if not (_NAMED.search(plain) or (asks(_ASKED, text) and not when.is_empty)):
+        if not (asks(_NAMED, text) or (asks(_ASKED, text) and not when.is_empty)):
             return None
         prefill: dict[str, Any] = {"part_of_day": when.part_of_day.value}
         if when.start is not None:
@@ -106,7 +107,10 @@ class LeaveOfAbsence(RequestKind):
             if label in offered and re.search(r"\b(?:" + "|".join(map(re.escape, hints)) + r")\b", plain):
                 prefill["leave_type"] = type_value(label)
                 break
-        return Asked(prefill=prefill, when_text=when.text)
+        when_text = when.text
+        if when_text and when.part_of_day is not PartOfDay.WHOLE_DAY and when.part_of_day.value not in when_text.lower():
+            when_text += f" {when.part_of_day.value}"
+        return Asked(prefill=prefill, when_text=when_text)
 
     def _type_field(self, context: KindContext) -> FieldSpec:
         types = leave_types(context.options)
