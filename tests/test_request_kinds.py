@@ -8,14 +8,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DEPUTY, HEAD, MONDAY_MORNING, OTHER_TEACHER, PHASE_LEADER, TEACHER, action, count_rows, fetch_request
+from conftest import (
+    DEPUTY,
+    HEAD,
+    MONDAY_MORNING,
+    OTHER_TEACHER,
+    PHASE_LEADER,
+    TEACHER,
+    action,
+    count_rows,
+    fetch_request,
+)
 from kind_school import LEAVE_WITH_POLICY, write_school
 
 from bot.assistant import START_REQUEST, Assistant
 from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.messages import ButtonsBlock, ConversationRef, FieldsBlock, FormBlock, Message, Reply
-from bot.requests.cards import APPROVE, APPROVE_ASK, ENDORSE, SUBMIT
+from bot.requests.cards import APPROVE, ENDORSE, SUBMIT
 from bot.requests.conversation import RequestConversation
 from bot.requests.drafts import Refusal, parse_draft
 from bot.requests.workflow import RequestWorkflow
@@ -152,15 +162,16 @@ async def test_leave_endorsed_then_approved_as_paid_with_the_reason_only_for_the
     [endorsed] = await conversation.handle_action(action(PHASE_LEADER, ENDORSE, request_id), now)
     assert "You endorsed" in endorsed.text
 
-    # The headteacher's card: Approve asks paid or unpaid first.
+    # The headteacher's Approve asks paid or unpaid first, and changes nothing until answered.
     head_cards = (await notices_by_recipient(database))[HEAD]
-    assert [a for a, _ in buttons(head_cards[-1])][:1] == [APPROVE_ASK]
-    [asked] = await conversation.handle_action(action(HEAD, APPROVE_ASK, request_id), now)
+    assert [a for a, _ in buttons(head_cards[-1])][:1] == [APPROVE]
+    before = await count_rows(database)
+    [asked] = await conversation.handle_action(action(HEAD, APPROVE, request_id), now)
     [form] = [b for b in asked.blocks if isinstance(b, FormBlock)]
     assert form.submit_action_id == APPROVE and [c.value for c in form.inputs[0].choices] == ["paid", "unpaid"]
-    before = await count_rows(database)
-    [refused] = await conversation.handle_action(action(HEAD, APPROVE, request_id), now)  # nothing chosen
-    assert "paid or unpaid" in refused.text and await count_rows(database) == before
+    assert asked.ephemeral and await count_rows(database) == before
+    [refused] = await conversation.handle_action(action(OTHER_TEACHER, APPROVE, request_id), now)
+    assert not any(isinstance(b, FormBlock) for b in refused.blocks)  # only the approver is asked
     [refused] = await conversation.handle_action(action(HEAD, APPROVE, request_id, paid="maybe"), now)
     assert "paid or unpaid" in refused.text and await count_rows(database) == before
     [approved] = await conversation.handle_action(action(HEAD, APPROVE, request_id, paid="unpaid"), now)

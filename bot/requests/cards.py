@@ -31,11 +31,9 @@ APPROVE = "request.approve"
 DECLINE = "request.decline"
 DECLINE_REASON = "request.decline_reason"
 CANCEL = "request.cancel"
-#: Approve, for a kind whose approver chooses something when approving: opens that form first.
-APPROVE_ASK = "request.approve_ask"
 #: The requester accepts the terms the kind asks for after approval (the loan agreement).
 ACCEPT_AGREEMENT = "loan.accept"
-ACTION_IDS = frozenset({SUBMIT, ENDORSE, APPROVE, APPROVE_ASK, DECLINE, DECLINE_REASON, CANCEL, ACCEPT_AGREEMENT})
+ACTION_IDS = frozenset({SUBMIT, ENDORSE, APPROVE, DECLINE, DECLINE_REASON, CANCEL, ACCEPT_AGREEMENT})
 
 
 def render_request_form(kind: RequestKind, context: KindContext, prefill: Mapping[str, Any], today: date) -> Reply:
@@ -94,15 +92,13 @@ def render_decision_card(
     quotes: Sequence[QuoteBlock],
     request_id: int,
     final_step: bool,
-    approve_asks: bool = False,
 ) -> Reply:
     """What an approver sees: the request, the policy clause that applies, and the buttons.
 
-    With `approve_asks`, Approve first asks what the kind needs chosen (paid or unpaid).
+    For a kind whose approver chooses something (paid or unpaid leave), Approve asks that first.
     """
     decide = (
-        Button(label="Approve", action_id=APPROVE_ASK if approve_asks else APPROVE, value=str(request_id),
-               style="primary")
+        Button(label="Approve", action_id=APPROVE, value=str(request_id), style="primary")
         if final_step
         else Button(label="Endorse", action_id=ENDORSE, value=str(request_id), style="primary")
     )

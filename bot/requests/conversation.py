@@ -113,8 +113,6 @@ class RequestConversation:
             return [await self.workflow.cancel(member, request_id, now)]
         if action.action_id == cards.ACCEPT_AGREEMENT:
             return [await self.workflow.accept_agreement(member, request_id, now)]
-        if action.action_id == cards.APPROVE_ASK:
-            return [await self.workflow.ask_approval_choices(member, request_id, now)]
         event = _DECISION_EVENTS[action.action_id]
         reason = action.inputs.get("reason", "")
         return [await self.workflow.decide(member, request_id, event, now, reason, action.inputs)]

@@ -8,7 +8,6 @@ from bot.messages import Notice
 from bot.requests import cards
 from bot.requests.chains import deciders
 from bot.requests.describe import agreement_of, describe_facts, name_of
-from bot.requests.kinds.registry import context_for
 from bot.requests.policy import quote_policy
 from bot.requests.records import RequestRecord
 from bot.school import Role, School
@@ -37,7 +36,6 @@ def notify_approver(
         quote_policy(library, request_type.policy),
         request.id,
         request.is_final_step,
-        approve_asks=request.is_final_step and asks_when_approving(school, request.type),
     )
     reason = "request.reminder" if reminder else "request.awaiting_decision"
     return [
@@ -74,12 +72,6 @@ def notify_roles(school: School, request: RequestRecord, headline: str) -> list[
         notices.append(Notice(recipient_email=holder.email, reply=cards.render_status(headline, facts),
                               reason="request.tell_role"))
     return notices
-
-
-def asks_when_approving(school: School, type_name: str) -> bool:
-    """Whether the final approver chooses something when approving (paid or unpaid leave)."""
-    found = context_for(school, type_name)
-    return found is not None and bool(found[0].approval_fields(found[1]))
 
 
 def notify_approved(school: School, request: RequestRecord, decider: str) -> list[Notice]:

@@ -20,6 +20,7 @@ from bot.requests.chains import NoApprover, resolve_chain
 from bot.requests.describe import agreement_of, describe_audit, describe_facts, last_audit, name_of
 from bot.requests.drafts import MAX_NOTE_CHARS, Refusal, parse_draft
 from bot.requests.flags import flag_already_requested, flag_calendar
+from bot.requests.kinds.base import FieldSpec
 from bot.requests.kinds.registry import context_for
 from bot.requests.notices import (
     notify_approved,
@@ -162,21 +163,6 @@ class RequestWorkflow:
             )
         return refusal or cards.render_decline_form(request_id)
 
-    async def ask_approval_choices(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
-        """What the approver chooses when approving (paid or unpaid leave), if they may approve it now."""
-        async with self.database.reading() as session:
-            request = await self.load(session, request_id)
-            refusal = await check_decider(
-                self.school, session, request, member, RequestEvent.APPROVE, self.today(now), now
-            )
-        if refusal is not None or request is None:
-            return refusal or cards.render_text(NOT_FOUND)
-        found = context_for(self.school, request.type)
-        fields = found[0].approval_fields(found[1]) if found is not None else ()
-        if not fields:
-            return cards.render_text(f"Request #{request_id} needs nothing chosen: press Approve on its card.")
-        return cards.render_approve_form(request_id, fields, self.today(now))
-
     async def decide(
         self,
         member: StaffMember,
@@ -206,6 +192,8 @@ class RequestWorkflow:
             chosen = self._approval_choices(request, event, choices or {})
             if isinstance(chosen, Refusal):
                 return cards.render_text(chosen.message)
+            if isinstance(chosen, tuple):  # Approve pressed on the card: first, what the approver chooses
+                return cards.render_approve_form(request.id, chosen, self.today(now))
             if chosen:
                 request = dataclasses.replace(request, details={**request.details, **chosen})
             after, notices = self._decision_outcome(request, member, event, now, reason)
@@ -239,13 +227,17 @@ class RequestWorkflow:
 
     def _approval_choices(
         self, request: RequestRecord, event: RequestEvent, choices: Mapping[str, str]
-    ) -> dict[str, str] | Refusal:
-        """The approver's checked choices when approving a kind that asks for them; else nothing."""
+    ) -> dict[str, str] | Refusal | tuple[FieldSpec, ...]:
+        """The approver's checked choices when approving a kind that asks for them (paid or unpaid
+        leave); the fields to ask for when none were given; nothing for other kinds and decisions."""
         if event is not RequestEvent.APPROVE:
             return {}
         found = context_for(self.school, request.type)
-        if found is None or not found[0].approval_fields(found[1]):
+        fields = found[0].approval_fields(found[1]) if found is not None else ()
+        if found is None or not fields:
             return {}
+        if not any(field.name in choices for field in fields):
+            return fields
         return found[0].parse_approval(found[1], choices)
 
     def _decision_outcome(

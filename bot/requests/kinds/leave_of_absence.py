@@ -107,9 +107,9 @@ class LeaveOfAbsence(RequestKind):
             if label in offered and re.search(r"\b(?:" + "|".join(map(re.escape, hints)) + r")\b", plain):
                 prefill["leave_type"] = type_value(label)
                 break
-        when_text = when.text
-        if when_text and when.part_of_day is not PartOfDay.WHOLE_DAY and when.part_of_day.value not in when_text.lower():
-            when_text += f" {when.part_of_day.value}"
+        when_text, part = when.text, when.part_of_day.value
+        if when_text and when.part_of_day is not PartOfDay.WHOLE_DAY and part not in when_text.lower():
+            when_text += f" {part}"
         return Asked(prefill=prefill, when_text=when_text)
 
     def _type_field(self, context: KindContext) -> FieldSpec:
