@@ -4,7 +4,7 @@ kept private where they must be; unknown forms refused by name; the chain each k
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -298,3 +298,43 @@ def test_a_course_goes_to_the_headteacher_when_no_cpd_lead_is_named(tmp_path: Pa
     teacher = school.directory.get(TEACHER)
     assert teacher is not None
     assert resolve_chain(school, school.config.request_types["course"], teacher) == [PHASE_LEADER, HEAD]
+
+
+async def test_erasing_a_requester_keeps_the_choices_of_their_leave_and_drops_what_they_wrote(
+    school: School, conversation: RequestConversation, database: Database, clock: FakeClock
+) -> None:
+    from bot.privacy.erase import erase
+
+    [sent] = await conversation.handle_action(action(TEACHER, SUBMIT, "leave", **LEAVE_FORM), clock.now())
+    request_id = request_id_of(sent)
+    await conversation.handle_action(action(TEACHER, "request.cancel", request_id), clock.now())
+    clock.advance(timedelta(days=400))  # past every retention hold on a settled request
+    plan, pseudonym = await erase(database, school, TEACHER, clock.now(), name="Sam Carter")
+    assert pseudonym is not None, plan
+    stored = await fetch_request(database, request_id)
+    assert stored.note == ""
+    assert stored.details == {"part_of_day": "afternoon", "leave_type": "medical_appointment", "cover_needed": "yes"}
+
+
+async def test_a_course_request_sent_at_night_is_held_reminded_and_expires_like_any_other(
+    conversation: RequestConversation, workflow: RequestWorkflow, database: Database, clock: FakeClock
+) -> None:
+    from conftest import fetch_audit, fetch_outbox
+
+    from bot.requests.housekeeping import expire_overdue, send_reminders
+
+    evening = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # Monday, after working hours in London
+    [sent] = await conversation.handle_action(action(TEACHER, SUBMIT, "course", **COURSE_FORM), evening)
+    request_id = request_id_of(sent)
+    [card] = [row for row in await fetch_outbox(database) if row.recipient_email == PHASE_LEADER]
+    assert card.deliver_after == datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # held for the working morning
+    assert await send_reminders(workflow, datetime(2026, 11, 24, 15, 59, tzinfo=UTC)) == 0
+    assert await send_reminders(workflow, datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == 1
+    course_day = date.fromisoformat(COURSE_FORM["start"])
+    assert await expire_overdue(workflow, datetime.combine(course_day, datetime.min.time(), UTC)) == 0
+    after_day = datetime.combine(course_day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=9)
+    assert await expire_overdue(workflow, after_day) == 1
+    assert (await fetch_request(database, request_id)).state == "expired"
+    assert [a.event for a in await fetch_audit(database, request_id)] == ["submit", "remind", "expire"]
+    told = {row.recipient_email for row in await fetch_outbox(database) if row.reason == "request.expired"}
+    assert TEACHER in told

@@ -76,3 +76,13 @@ def kinds_of(school: School) -> Iterator[tuple[RequestKind, KindContext]]:
         if found is not None:
             yield found
 
+
+def chosen_details(school: School, type_name: str) -> frozenset[str]:
+    """The detail keys of a request type that are choices, dates or yes/no rather than free text
+    (what an erasure keeps); none for a type the school no longer has."""
+    found = context_for(school, type_name)
+    if found is None:
+        return frozenset()
+    kind, context = found
+    fields = (*kind.fields(context), *kind.approval_fields(context))
+    return frozenset(spec.name for spec in fields if spec.type not in ("text", "long_text"))
