@@ -8,7 +8,8 @@ nothing outside the kind's module knows what its fields are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Literal
@@ -80,8 +81,9 @@ class Asked:
     when_text: str = ""
 
 
-class RequestKind:
-    """Base of every kind; override what differs. Instances are stateless and shared."""
+class RequestKind(ABC):
+    """Base of every kind: `fields`, `parse` and `facts` are its own; override the rest where it differs.
+    Instances are stateless and shared."""
 
     #: The `form:` value that names this kind in school.yaml.
     name: ClassVar[str] = ""
@@ -122,8 +124,9 @@ class RequestKind:
 
     # -- the form -----------------------------------------------------------------------
 
+    @abstractmethod
     def fields(self, context: KindContext) -> tuple[FieldSpec, ...]:
-        raise NotImplementedError
+        """The form's fields, in order."""
 
     def initial_values(self, context: KindContext, prefill: Mapping[str, Any], today: date) -> dict[str, str]:
         """What the form shows filled in, from a button's pre-fill (what the message said)."""
@@ -132,9 +135,9 @@ class RequestKind:
     def title(self, context: KindContext) -> str:
         return context.config.label
 
+    @abstractmethod
     def parse(self, context: KindContext, inputs: Mapping[str, str], today: date) -> Draft | Refusal:
         """Check one submission; nothing is stored here."""
-        raise NotImplementedError
 
     # -- deciding -----------------------------------------------------------------------
 
@@ -148,15 +151,8 @@ class RequestKind:
 
     # -- describing -----------------------------------------------------------------------
 
+    @abstractmethod
     def facts(self, context: KindContext, details: Mapping[str, Any], start: date, end: date,
               weekday: int | None, note: str) -> list[Fact]:
         """The request's own facts, after who made it and before its status."""
-        raise NotImplementedError
 
-
-def choice_labels(spec: FieldSpec) -> dict[str, str]:
-    return dict(spec.choices)
-
-
-def first_error(problems: Sequence[Refusal | None]) -> Refusal | None:
-    return next((problem for problem in problems if problem is not None), None)
