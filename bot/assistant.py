@@ -173,8 +173,13 @@ class Assistant:
         if routing.intent in (Intent.POLICY, Intent.FALLBACK) and not routing.safeguarding:
             for offer in self.offers:
                 asked = offer.asked(question, self.today()) if offer.asked is not None else None
-                if asked is not None:
-                    return self._answer_request(question, routing, offer, *asked)
+                if asked is None:
+                    continue
+                if not offer.rules and routing.intent is Intent.POLICY:
+                    # The request type names no section, but the policies answer the message: that
+                    # answer, then how to ask (never "the policies don't cover it" when they may).
+                    return self._answer_with_offer(question, routing, offer, *asked)
+                return self._answer_request(question, routing, offer, *asked)
         if routing.intent is Intent.POLICY:
             policy = compose_policy_answer(routing)
             reply = Reply(text=policy.text, blocks=policy.blocks + self._offer_buttons(policy.citations))
@@ -191,6 +196,20 @@ class Assistant:
             routed = next((offer for offer in self.offers if offer.intent is routing.intent), None)
             return self._answer_request(question, routing, routed, slots_to_json(routing.slots))
         return self._answer_about_requests(question, routing)
+
+    def _answer_with_offer(self, question: str, routing: Routing, offer: RequestOffer,
+                           prefill: dict[str, Any], when_text: str) -> Answer:
+        """The policy answer to a message that also asks for a request, with the step and the button."""
+        policy = compose_policy_answer(routing)
+        if not policy.answered:
+            return self._answer_request(question, routing, offer, prefill, when_text)
+        next_step = offer.next_step(when_text)
+        if len(policy.text) + len(next_step) + 2 > MAX_ANSWER_CHARS:
+            next_step = ""  # the answer stays within its length; the button says what it does
+        said = (TextBlock(text=next_step),) if next_step else ()
+        blocks = (*policy.blocks, *said, ButtonsBlock(buttons=(offer.button(prefill),)))
+        reply = Reply(text="\n\n".join(part for part in (policy.text, next_step) if part), blocks=blocks)
+        return Answer(question, routing.intent, True, routing.confidence, reply, policy.citations, prefill, routing)
 
     def _offer_buttons(self, citations: Sequence[Citation]) -> tuple[Block, ...]:
         """A button for each request form whose policy section the answer quotes."""

@@ -338,3 +338,20 @@ async def test_a_course_request_sent_at_night_is_held_reminded_and_expires_like_
     assert [a.event for a in await fetch_audit(database, request_id)] == ["submit", "remind", "expire"]
     told = {row.recipient_email for row in await fetch_outbox(database) if row.reason == "request.expired"}
     assert TEACHER in told
+
+
+def test_a_leave_type_naming_no_section_still_quotes_what_the_policies_say(tmp_path: Path) -> None:
+    """The school forgot `policy:` on its leave type, but its policies answer: never "they don't cover it"."""
+    unlinked = "  leave:\n    label: Leave of absence\n    form: leave_of_absence\n"
+    folder = write_school(tmp_path / "school", unlinked, leave_policy=True, replace_leave=True)
+    school = load_school(folder, clock=FakeClock(MONDAY_MORNING))
+    router = Router.from_folder(folder)
+    from bot.requests.offers import request_offers
+
+    assistant = Assistant(router, FakeClock(MONDAY_MORNING), school.calendar.zone,
+                          offers=request_offers(school, router.library))
+    answer = assistant.answer("can I have Friday afternoon off for a hospital appointment?")
+    assert answer.answered and "don't cover" not in answer.reply.text
+    assert [str(c) for c in answer.citations][:1] == ["Leave of Absence Policy · 4 Medical appointments"]
+    assert "your line manager and the headteacher decide it" in answer.reply.text
+    assert [p["type"] for a, p in buttons(answer.reply) if a == START_REQUEST] == ["leave"]
