@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.assistant import RequestOffer
 from bot.requests.kinds.base import KindContext, RequestKind
-from bot.requests.kinds.registry import kinds_of
+from bot.requests.kinds.registry import approval_steps, kinds_of
 from bot.requests.policy import find_passages
 from bot.school import School
 from bot.school.config import LINE_MANAGER
@@ -67,7 +67,6 @@ def _offer(kind: RequestKind, context: KindContext, library: PolicyLibrary | Non
     config = context.config
     sections = frozenset((ref.document, ref.section) for ref in config.policy)
     rules = tuple(p for ref in config.policy for p in find_passages(library, ref)) if library else ()
-    steps = config.chain or kind.default_chain(context.school.config)
 
     def asked(text: str, today: date) -> tuple[dict[str, Any], str] | None:
         found = kind.asked(context, text, today)
@@ -80,7 +79,7 @@ def _offer(kind: RequestKind, context: KindContext, library: PolicyLibrary | Non
         sections=sections if kind.offered_under_answers else frozenset(),
         rules=rules,
         ask_phrase=kind.ask_phrase,
-        route=who_decides(steps),
+        route=who_decides(approval_steps(context.school, config)),
         intent=Intent(kind.routed_intent) if kind.routed_intent else None,
         asked=asked,
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.requests.kinds import course_request, equipment_loan, leave_of_absence, wfh
 from bot.requests.kinds.base import KindContext, RequestKind
-from bot.school.config import SchoolConfig
+from bot.school.config import RequestTypeConfig, SchoolConfig
 
 if TYPE_CHECKING:
     from bot.school import School
@@ -43,6 +43,11 @@ def kind_named(form: str) -> RequestKind:
     if not isinstance(kind, RequestKind):
         raise UnknownKind(f"form '{form}': the module has no KIND that is a request kind")
     return kind
+
+
+def approval_steps(school: School, request_type: RequestTypeConfig) -> tuple[str, ...]:
+    """Who decides a request type, in order: as school.yaml says, else the kind's own chain."""
+    return request_type.chain or kind_named(request_type.form).default_chain(school.config)
 
 
 def check_request_types(config: SchoolConfig) -> list[tuple[tuple[str | int, ...], str]]:
