@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.messages import Action, Block, Button, ButtonsBlock, Message, QuoteBlock, Reply, TextBlock
 from intents.policy_library import Citation, Passage
 from intents.router import Router
-from intents.routing import Intent, PartOfDay, ReasonCategory, RequestSlots, Routing, WhenSlots
+from intents.routing import Intent, RequestSlots, Routing
 
 if TYPE_CHECKING:  # the request workflow and question log (and their database) load only when attached
     from bot.questions.desk import QuestionDesk
@@ -30,22 +30,45 @@ if TYPE_CHECKING:  # the request workflow and question log (and their database) 
 #: Longer messages are refused politely: nobody types a policy question this long.
 MAX_MESSAGE_CHARS = 4000
 
-#: The button under a working-from-home answer that opens the request form.
+#: The button under an answer that opens a request form; its value names the request type and
+#: what the message said (the days, the part of the day) to fill the form in with.
 START_REQUEST = "request.start"
-#: The button under an answer about borrowing equipment that opens the loan form.
-START_LOAN = "loan.start"
 
 
 @dataclass(frozen=True)
 class RequestOffer:
-    """A request form offered under any answer that quotes one of `sections` (document, section)."""
+    """A request form the answers offer: under any answer quoting one of `sections` (document,
+    section), and as the answer itself to a message that asks for it (`intent`, or `asked`)."""
 
+    type_name: str
+    #: The button's label.
     label: str
-    action_id: str
+    #: The request type's name for people ("Leave of absence").
+    noun: str
     sections: frozenset[tuple[str, str]]
+    #: The passages quoted when someone asks for it directly (none: the policies don't cover it).
+    rules: tuple[Passage, ...]
+    #: "ask for leave": the answer says "To ask for leave on Friday, send a request: …".
+    ask_phrase: str
+    #: "your line manager and the headteacher decide it".
+    route: str
+    #: The router's intent that asks for it (working from home).
+    intent: Intent | None = None
+    #: Recognises a message asking for it: the form's pre-fill and the days as named, or None.
+    asked: Callable[[str, date], tuple[dict[str, Any], str] | None] | None = None
 
     def applies_to(self, citations: Sequence[Citation]) -> bool:
         return any((c.document, c.section) in self.sections for c in citations)
+
+    def button(self, prefill: dict[str, Any] | None = None) -> Button:
+        """The button that opens the form; it carries only the type and what to pre-fill it with."""
+        value = json.dumps({**(prefill or {}), "type": self.type_name}, sort_keys=True)
+        return Button(label=self.label, action_id=START_REQUEST, value=value, style="primary")
+
+    def next_step(self, when_text: str = "") -> str:
+        asked = f" {when_text}" if when_text else ""
+        return f"To {self.ask_phrase}{asked}, send a request: {self.route}, and I'll tell you the outcome."
+
 
 HELP_TEXT = (
     "I answer questions from the school's policies, quoting the policy and where it says it. "
@@ -91,27 +114,6 @@ def clean_message(text: str) -> str:
     return "".join(kept).strip()
 
 
-def slots_from_json(value: str) -> RequestSlots:
-    """Pre-fill values from a button; anything unreadable just leaves the form blank."""
-    try:
-        data = json.loads(value) if value else {}
-        when = WhenSlots(
-            start=date.fromisoformat(data["start"]) if "start" in data else None,
-            end=date.fromisoformat(data["end"]) if "end" in data else None,
-            weekday=int(data["weekday"]) if "weekday" in data else None,
-            until_term_end=bool(data.get("until_term_end", False)),
-            part_of_day=PartOfDay(data.get("part_of_day", PartOfDay.WHOLE_DAY.value)),
-        )
-        category = data.get("reason_category")
-        return RequestSlots(
-            when=when,
-            reason=str(data["reason"])[:1000] if "reason" in data else None,
-            reason_category=ReasonCategory(category) if category else None,
-        )
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
-        return RequestSlots()
-
-
 def slots_to_json(slots: RequestSlots | None) -> dict[str, Any]:
     if slots is None:
         return {}
@@ -142,9 +144,8 @@ class Assistant:
         router: Router,
         clock: Clock,
         timezone: ZoneInfo,
-        request_rules: Sequence[Passage] = (),
         requests: RequestConversation | None = None,
-        offers: Sequence[RequestOffer] = (),
+        offers: Sequence[RequestOffer] | None = None,
         questions: QuestionDesk | None = None,
     ) -> None:
         self.router = router
@@ -152,10 +153,8 @@ class Assistant:
         self.timezone = timezone
         #: Requests and approvals, when the school's records are attached.
         self.requests = requests
-        #: The passages that govern working from home (from the school's request types).
-        self.request_rules = tuple(request_rules)
-        #: Request forms offered under answers that quote the sections they rest on (equipment loans).
-        self.offers = tuple(offers)
+        #: The request forms answers offer (by default, one per request type of the attached school).
+        self.offers = tuple(offers if offers is not None else requests.offers() if requests is not None else ())
         #: The question log (declines and 👎, without who asked) and 👍/👎 under answers, when attached.
         self.questions = questions
 
@@ -171,6 +170,16 @@ class Assistant:
         if refusal is not None:
             return Answer(question[:200], Intent.FALLBACK, False, 0.0, Reply(text=refusal))
         routing = self.router.route(question, self.today())
+        if routing.intent in (Intent.POLICY, Intent.FALLBACK) and not routing.safeguarding:
+            for offer in self.offers:
+                asked = offer.asked(question, self.today()) if offer.asked is not None else None
+                if asked is None:
+                    continue
+                if not offer.rules and routing.intent is Intent.POLICY:
+                    # The request type names no section, but the policies answer the message: that
+                    # answer, then how to ask (never "the policies don't cover it" when they may).
+                    return self._answer_with_offer(question, routing, offer, *asked)
+                return self._answer_request(question, routing, offer, *asked)
         if routing.intent is Intent.POLICY:
             policy = compose_policy_answer(routing)
             reply = Reply(text=policy.text, blocks=policy.blocks + self._offer_buttons(policy.citations))
@@ -184,16 +193,27 @@ class Assistant:
             return Answer(question, routing.intent, False, routing.confidence,
                           Reply(text=HELP_TEXT, blocks=(TextBlock(text=HELP_TEXT),)), routing=routing)
         if routing.intent is Intent.REQUEST_WFH:
-            return self._answer_request(question, routing)
+            routed = next((offer for offer in self.offers if offer.intent is routing.intent), None)
+            return self._answer_request(question, routing, routed, slots_to_json(routing.slots))
         return self._answer_about_requests(question, routing)
+
+    def _answer_with_offer(self, question: str, routing: Routing, offer: RequestOffer,
+                           prefill: dict[str, Any], when_text: str) -> Answer:
+        """The policy answer to a message that also asks for a request, with the step and the button."""
+        policy = compose_policy_answer(routing)
+        if not policy.answered:
+            return self._answer_request(question, routing, offer, prefill, when_text)
+        next_step = offer.next_step(when_text)
+        if len(policy.text) + len(next_step) + 2 > MAX_ANSWER_CHARS:
+            next_step = ""  # the answer stays within its length; the button says what it does
+        said = (TextBlock(text=next_step),) if next_step else ()
+        blocks = (*policy.blocks, *said, ButtonsBlock(buttons=(offer.button(prefill),)))
+        reply = Reply(text="\n\n".join(part for part in (policy.text, next_step) if part), blocks=blocks)
+        return Answer(question, routing.intent, True, routing.confidence, reply, policy.citations, prefill, routing)
 
     def _offer_buttons(self, citations: Sequence[Citation]) -> tuple[Block, ...]:
         """A button for each request form whose policy section the answer quotes."""
-        buttons = tuple(
-            Button(label=offer.label, action_id=offer.action_id, style="primary")
-            for offer in self.offers
-            if offer.applies_to(citations)
-        )
+        buttons = tuple(offer.button() for offer in self.offers if offer.applies_to(citations))
         return (ButtonsBlock(buttons=buttons),) if buttons else ()
 
     @staticmethod
@@ -209,17 +229,24 @@ class Assistant:
             return "I couldn't read a question in that message. Type \"help\" to see what I can do."
         return None
 
-    def _answer_request(self, question: str, routing: Routing) -> Answer:
-        """"Can I work from home on Friday?": the rule that applies, and what happens next."""
-        rules = self.request_rules or tuple(m.passage for m in routing.matches[:2])
+    def _answer_request(self, question: str, routing: Routing, offer: RequestOffer | None,
+                        prefill: dict[str, Any], when_text: str | None = None) -> Answer:
+        """"Can I work from home on Friday?": the rule that applies, and the button that asks.
+
+        When the school's policies hold nothing on it, the answer says so rather than quote
+        something else; the request can still be sent.
+        """
+        if when_text is None:
+            when = routing.slots.when if routing.slots else None
+            when_text = when.text if when is not None else ""
+        if offer is None:
+            rules: tuple[Passage, ...] = tuple(m.passage for m in routing.matches[:2])
+            next_step = "This school doesn't take these requests through me: please ask your line manager."
+        else:
+            rules = offer.rules or (tuple(m.passage for m in routing.matches[:2]) if offer.intent else ())
+            next_step = offer.next_step(when_text)
         sections = group_quotes(rules)
         quotes = [QuoteBlock(text=q.text, citation=str(q.citation)) for q in sections]
-        when = routing.slots.when if routing.slots else None
-        asked = f" {when.text}" if when is not None and when.text else ""
-        next_step = (
-            f"To ask to work from home{asked}, send a request: your line manager and the "
-            "headteacher decide it, and I'll tell you the outcome."
-        )
         # Quote whole sections while the answer stays short; name the rest.
         quoted: list[QuoteBlock] = []
         named: list[str] = []
@@ -231,16 +258,18 @@ class Assistant:
                 named.append(quote.citation)
         if named:
             next_step += " See also: " + "; ".join(named) + "."
-        quotes = quoted
-        blocks: list[Block] = [*quotes, TextBlock(text=next_step)]
-        # The button carries only what to pre-fill the form with; who asks comes from the platform.
-        prefill = json.dumps(slots_to_json(routing.slots), sort_keys=True)
-        blocks.append(ButtonsBlock(buttons=(Button(label="Request to work from home", action_id=START_REQUEST,
-                                                   value=prefill, style="primary"),)))
-        text = "\n\n".join([*(f"{q.citation}:\n{q.text}" for q in quotes), next_step])
+        if not quotes and offer is not None:
+            noun = offer.noun[:1].lower() + offer.noun[1:]
+            next_step = f"The school's policies don't cover {noun}, so I have no rule to quote. " + next_step
+        blocks: list[Block] = [*quoted, TextBlock(text=next_step)]
+        if offer is not None:
+            # The button carries only what to pre-fill the form with; who asks comes from the platform.
+            blocks.append(ButtonsBlock(buttons=(offer.button(prefill),)))
+        text = "\n\n".join([*(f"{q.citation}:\n{q.text}" for q in quoted), next_step])
         citations = tuple(q.citation for q in sections)
-        return Answer(question, Intent.REQUEST_WFH, bool(quotes), routing.confidence,
-                      Reply(text=text, blocks=tuple(blocks)), citations, slots_to_json(routing.slots), routing)
+        intent = routing.intent if offer is None or offer.intent is not None else Intent.POLICY
+        return Answer(question, intent, bool(quoted), routing.confidence,
+                      Reply(text=text, blocks=tuple(blocks)), citations, prefill, routing)
 
     # -- the whole conversation ------------------------------------------------
 
@@ -266,9 +295,7 @@ class Assistant:
             if self.requests is None:
                 return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
             if event.action_id == START_REQUEST:
-                return [self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)]
-            if event.action_id == START_LOAN:
-                return [self.requests.offer_loan_form(event.person, now)]
+                return [self.requests.offer_form(event.person, event.value, now)]
             if event.action_id.startswith("checkin."):  # wellbeing check-in buttons (bot/checkins)
                 from bot.checkins.actions import handle_checkin_action
 

@@ -96,6 +96,8 @@ class Field_(Frozen):
 
     label: str
     value: str
+    #: A requester's reason or note: left out wherever people outside the approval chain read it.
+    private: bool = False
 
 
 class FieldsBlock(Frozen):
@@ -139,6 +141,8 @@ class Input(Frozen):
     optional: bool = False
     max_length: int | None = None
     min_date: date | None = None
+    #: Free text over several lines (an explanation) rather than one (a title).
+    multiline: bool = True
 
 
 class FormBlock(Frozen):

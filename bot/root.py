@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.assistant import START_LOAN, Assistant, RequestOffer
+from bot.assistant import Assistant, RequestOffer
 from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, StaffroomError, StorageError
 from bot.school.loading import SCHOOL_FILE, School, demo_school_folder, load_school
 from bot.settings import Settings, load_settings
 from intents.lexicon import LexiconError
-from intents.policy_library import Passage, PolicyFileError
+from intents.policy_library import PolicyFileError
 from intents.router import Router
 
 if TYPE_CHECKING:  # storage, the server and the platforms load only for the commands that use them
@@ -83,24 +83,19 @@ def assemble_assistant(router: Router, school: School | None, clock: Clock,
     """The assistant for one school: its policies, the rules and forms its request types name, and
     (with its database) its request records and question log."""
     timezone = ZoneInfo(school.config.time_zone if school else DEFAULT_TIMEZONE)
-    rules: tuple[Passage, ...] = ()
-    offers: list[RequestOffer] = []
-    for request_type in school.config.request_types.values() if school else ():
-        if request_type.form == "wfh" and not rules:
-            from bot.requests.policy import find_passages
+    offers: tuple[RequestOffer, ...] = ()
+    if school is not None:
+        from bot.requests.offers import request_offers
 
-            rules = tuple(p for ref in request_type.policy for p in find_passages(router.library, ref))
-        elif request_type.form == "equipment_loan" and request_type.policy:
-            sections = frozenset((ref.document, ref.section) for ref in request_type.policy)
-            offers.append(RequestOffer(label=request_type.label, action_id=START_LOAN, sections=sections))
+        offers = request_offers(school, router.library)
     if school is None or database is None:
-        return Assistant(router, clock, timezone, rules, offers=offers[:1])
+        return Assistant(router, clock, timezone, offers=offers)
     from bot.questions.desk import QuestionDesk
     from bot.requests.conversation import RequestConversation
     from bot.requests.workflow import RequestWorkflow
 
     requests = RequestConversation(RequestWorkflow(school, database, router.library))
-    return Assistant(router, clock, timezone, rules, requests=requests, offers=offers[:1],
+    return Assistant(router, clock, timezone, requests=requests, offers=offers,
                      questions=QuestionDesk(school, database))
 
 

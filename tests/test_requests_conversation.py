@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from conftest import HEAD, OTHER_TEACHER, PHASE_LEADER, STRANGER, TEACHER, action, count_rows, person, wfh_inputs
 
+from bot.assistant import slots_to_json
 from bot.clock import FakeClock
 from bot.messages import ButtonsBlock, FieldsBlock, FormBlock, Person, Reply
 from bot.requests.conversation import RequestConversation, is_request_action
 from bot.store.database import Database
 from intents.routing import PartOfDay, ReasonCategory, RequestSlots, WhenSlots
+
+
+def button_value(type_name: str, slots: RequestSlots | None = None) -> str:
+    """What a form-opening button carries: the request type and the router's slots to pre-fill with."""
+    return json.dumps({**slots_to_json(slots), "type": type_name})
 
 
 def form_of(reply: Reply) -> FormBlock:
@@ -27,7 +34,7 @@ def test_wfh_form_is_prefilled_from_the_router_slots(conversation: RequestConver
         when=WhenSlots(start=date(2026, 11, 25), part_of_day=PartOfDay.AFTERNOON, text="Wednesday afternoon"),
         reason_category=ReasonCategory.SPECIFIC_TASK,
     )
-    form = form_of(conversation.offer_wfh_form(person(TEACHER), slots, clock.now()))
+    form = form_of(conversation.offer_form(person(TEACHER), button_value("wfh", slots), clock.now()))
     assert form.title == "Request to work from home"
     assert (form.submit_action_id, form.value) == ("request.submit", "wfh")
     assert initial(form) == {
@@ -55,21 +62,21 @@ def test_weekly_slots_prefill_a_weekly_form_to_the_end_of_term(
     conversation: RequestConversation, clock: FakeClock
 ) -> None:
     slots = RequestSlots(when=WhenSlots(weekday=4, until_term_end=True, text="every Friday this half-term"))
-    values = initial(form_of(conversation.offer_wfh_form(person(TEACHER), slots, clock.now())))
+    values = initial(form_of(conversation.offer_form(person(TEACHER), button_value("wfh", slots), clock.now())))
     assert (values["start"], values["end"], values["repeat"]) == ("2026-11-27", "2026-12-18", "weekly")
 
 
 def test_empty_slots_suggest_the_next_school_day(conversation: RequestConversation, clock: FakeClock) -> None:
-    values = initial(form_of(conversation.offer_wfh_form(person(TEACHER), None, clock.now())))
+    values = initial(form_of(conversation.offer_form(person(TEACHER), button_value("wfh", None), clock.now())))
     assert values["start"] == "2026-11-24"
     assert values["part_of_day"] == "whole_day"
     clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))  # a Friday: next school day is Monday
-    values = initial(form_of(conversation.offer_wfh_form(person(TEACHER), None, clock.now())))
+    values = initial(form_of(conversation.offer_form(person(TEACHER), button_value("wfh", None), clock.now())))
     assert values["start"] == "2026-11-30"
 
 
 def test_loan_form_asks_what_and_why(conversation: RequestConversation, clock: FakeClock) -> None:
-    form = form_of(conversation.offer_loan_form(person(TEACHER), clock.now()))
+    form = form_of(conversation.offer_form(person(TEACHER), button_value("equipment_loan"), clock.now()))
     assert form.value == "equipment_loan"
     assert [i.name for i in form.inputs] == ["item", "needed_from", "why"]
     assert [c.value for c in form.inputs[0].choices] == ["laptop", "tablet", "other"]
@@ -79,7 +86,7 @@ def test_someone_not_in_the_directory_is_told_who_adds_them(
     conversation: RequestConversation, clock: FakeClock
 ) -> None:
     stranger = Person(platform="slack", user_id="U0NEW", email=STRANGER)
-    reply = conversation.offer_wfh_form(stranger, None, clock.now())
+    reply = conversation.offer_form(stranger, button_value("wfh"), clock.now())
     assert "can't find you under nobody@elsewhere.example" in reply.text
     assert "Olu Adeyemi, School Business Manager" in reply.text
     assert not any(isinstance(b, FormBlock) for b in reply.blocks)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.assistant import START_LOAN, Assistant
+from bot.assistant import START_REQUEST, Assistant
 from bot.clock import FakeClock
 from bot.root import Root, compose_app, read_settings
 from bot.school import School, demo_school_folder
@@ -22,8 +24,8 @@ from tests.fakes.slack_harness import build_runtime as build_slack_runtime
 from tests.fakes.slack_harness import open_harness, slack_settings
 from tests.fakes.slack_payloads import SIGNING_SECRET, dm_event
 from tests.fakes_teams.fake_connector import FakeConnector
+from tests.fakes_teams.harness import all_actions, find_action, start_harness
 from tests.fakes_teams.harness import build_runtime as build_teams_runtime
-from tests.fakes_teams.harness import find_action, start_harness
 
 ROOT = Path(__file__).resolve().parents[1]
 BORROW = "can I borrow a laptop to work at home?"
@@ -33,16 +35,25 @@ TEACHER_ID = "U0TEACH"
 def shape(assistant: Assistant) -> tuple[object, ...]:
     """What the assembly decides: the forms offered under answers, the time zone, what is attached."""
     return (
-        assistant.offers,
+        # Each offer's fields but its `asked` recogniser (a closure built per assembly).
+        tuple(tuple((f.name, getattr(offer, f.name)) for f in fields(offer) if f.name != "asked")
+              for offer in assistant.offers),
         str(assistant.timezone),
         assistant.requests is not None,
         assistant.questions is not None,
     )
 
 
-def slack_buttons(blocks: list[dict[str, Any]]) -> list[str]:
-    return [element["action_id"] for block in blocks for element in block.get("elements", [])
-            if element.get("type") == "button"]
+def slack_offers(blocks: list[dict[str, Any]]) -> list[str]:
+    """The request type each form-opening button in a Slack message names."""
+    return [json.loads(element["value"])["type"] for block in blocks for element in block.get("elements", [])
+            if element.get("type") == "button" and element["action_id"] == START_REQUEST]
+
+
+def teams_offers(card: dict[str, Any]) -> list[str]:
+    """The request type each form-opening action in a Teams card names."""
+    return [json.loads(action["data"]["staffroom"]["value"])["type"] for action in all_actions(card)
+            if action.get("verb") == START_REQUEST]
 
 
 # -- one assembly everywhere ---------------------------------------------------------------
@@ -69,7 +80,7 @@ async def test_slack_and_teams_offer_the_equipment_loan_form_as_production_does(
         try:
             await slack.post(dm_event(TEACHER_ID, BORROW))
             [answer] = fake.called("chat.postMessage")
-            assert START_LOAN in slack_buttons(answer.body["blocks"])
+            assert "equipment_loan" in slack_offers(answer.body["blocks"])
         finally:
             await slack.client.close()
     async with FakeConnector() as connector:
@@ -77,7 +88,8 @@ async def test_slack_and_teams_offer_the_equipment_loan_form_as_production_does(
         try:
             [sent] = await teams.say(TEACHER, BORROW)
             assert sent.card is not None
-            assert find_action(sent.card, START_LOAN)["type"] == "Action.Execute"
+            assert "equipment_loan" in teams_offers(sent.card)
+            assert find_action(sent.card, START_REQUEST)["type"] == "Action.Execute"
         finally:
             await teams.client.close()
 

@@ -36,7 +36,7 @@ def test_demo_school_loads_with_every_role_held(school: School) -> None:
     for role in Role:
         assert school.directory.holder_of(role) is not None, role
     assert school.calendar.zone.key == "Europe/London"
-    assert set(school.config.request_types) == {"wfh", "equipment_loan"}
+    assert set(school.config.request_types) == {"wfh", "equipment_loan", "leave", "course"}
 
 
 def test_demo_policy_references_exist_in_the_demo_policies(school: School, library: PolicyLibrary) -> None:

@@ -18,8 +18,12 @@ from bot.messages import (
     Reply,
     TextBlock,
 )
-from bot.requests.cards import render_decline_form, render_loan_form, render_wfh_form
+from bot.requests.cards import render_approve_form, render_decline_form, render_request_form
+from bot.requests.kinds.base import KindContext
+from bot.requests.kinds.leave_of_absence import KIND as LEAVE_KIND
+from bot.requests.kinds.registry import kinds_of
 from bot.school import School
+from bot.school.config import RequestTypeConfig
 from bot.slack.adapter import parse_block_action, strip_mentions
 from bot.slack.blocks import (
     escape_mrkdwn,
@@ -31,7 +35,6 @@ from bot.slack.blocks import (
     render_retry_view,
 )
 from bot.slack.home import render_home
-from intents.routing import RequestSlots
 
 EVERYTHING = Reply(
     text="fallback",
@@ -107,8 +110,10 @@ def test_a_fallback_text_is_always_there() -> None:
 
 def test_the_request_forms_render_as_strict_modals(school: School) -> None:
     today = date(2026, 11, 23)
-    for reply in (render_wfh_form(school, "wfh", RequestSlots(), today), render_loan_form("loan", "Loan", today),
-                  render_decline_form(12)):
+    forms = [render_request_form(kind, context, {}, today) for kind, context in kinds_of(school)]
+    assert len(forms) == len(school.config.request_types)
+    for reply in (*forms, render_decline_form(12), render_approve_form(12, LEAVE_KIND.approval_fields(
+            KindContext(school, "leave", RequestTypeConfig(label="Leave", form="leave_of_absence"))), today)):
         form = next(block for block in reply.blocks if isinstance(block, FormBlock))
         view = render_form_view(form, {"value": form.value, "channel": "D1"})
         check_view(view)

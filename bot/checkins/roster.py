@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.requests.kinds.registry import kinds_of
 from bot.requests.states import RequestState
 from bot.school import School, StaffMember
 from bot.store.tables import RequestRow
@@ -24,7 +25,8 @@ class HomeWorker:
 
 
 def _wfh_types(school: School) -> list[str]:
-    return [name for name, kind in school.config.request_types.items() if kind.form == "wfh"]
+    """The request types whose approved requests are days worked from home."""
+    return [context.type_name for kind, context in kinds_of(school) if kind.working_from_home]
 
 
 def _covers(row: RequestRow, day: date) -> bool:

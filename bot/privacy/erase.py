@@ -23,14 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.privacy.holdings import Holdings, find_holdings
 from bot.privacy.release import audit_released
 from bot.requests.chains import may_decide
+from bot.requests.kinds.registry import chosen_details
 from bot.requests.states import RequestState
 from bot.school import School
 from bot.store.database import Database
 from bot.store.tables import AuditRow, CheckInRow, OutboxRow, PlatformAccountRow, RequestRow
 
 PSEUDONYM_PREFIX = "former staff member "
-#: Keys of a request's details that are choices from a list, not free text; the rest go on erasure.
-KEPT_DETAILS = frozenset({"part_of_day", "reason_category", "item"})
 
 
 @dataclass(frozen=True)
@@ -113,16 +112,18 @@ async def erase(database: Database, school: School, email: str, now: datetime,
         if plan.refusals or plan.nothing_held:
             return plan, None
         pseudonym = await _new_pseudonym(session)
-        await _apply(session, school.id, plan.held, pseudonym, now)
+        await _apply(session, school, plan.held, pseudonym, now)
     return plan, pseudonym
 
 
-async def _apply(session: AsyncSession, school_id: str, held: Holdings, pseudonym: str, now: datetime) -> None:
-    email = held.email
+async def _apply(session: AsyncSession, school: School, held: Holdings, pseudonym: str, now: datetime) -> None:
+    email, school_id = held.email, school.id
     for row in held.requests:
         row.requester_email = pseudonym
         row.note = ""
-        row.details = {key: value for key, value in row.details.items() if key in KEPT_DETAILS}
+        # Choices from a list stay (part of day, type of leave); free text goes.
+        kept = chosen_details(school, row.type)
+        row.details = {key: value for key, value in row.details.items() if key in kept}
         row.chain = [pseudonym if entry == email else entry for entry in row.chain]
         if row.decided_by == email:
             row.decided_by = pseudonym

@@ -46,7 +46,8 @@ _CONTRACT = "employment (Art. 6(1)(b)) and the school's legitimate interests in 
 _OPERATIONS = "legitimate interests: running the service reliably (Art. 6(1)(f))"
 
 PURPOSES: dict[str, TablePurpose] = {
-    "requests": TablePurpose("requests to work from home or borrow equipment, and their approval", _CONTRACT),
+    "requests": TablePurpose("requests staff make (working from home, equipment, leave, courses) and their approval",
+                             _CONTRACT),
     "audit_log": TablePurpose("who decided what on each request, and when (the record of decisions)", _CONTRACT,
                               "removed with its request (see requests)"),
     "outbox": TablePurpose("messages to staff waiting to be delivered, and delivery receipts", _CONTRACT),

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from bot.messages import Block, FieldsBlock, Reply
-from bot.requests.describe import PRIVATE_FACTS
 
 
 def _redact_block(block: Block) -> Block | None:
     if not isinstance(block, FieldsBlock):
         return block
-    kept = tuple(field for field in block.fields if field.label not in PRIVATE_FACTS)
+    kept = tuple(field for field in block.fields if not field.private)
     return block.model_copy(update={"fields": kept}) if kept else None
 
 
 def redact_reasons(reply: Reply) -> Reply:
-    """The reply without the Reason, Note and Why facts of any request it shows."""
+    """The reply without the private facts (reasons, notes) of any request it shows."""
     blocks = tuple(found for found in (_redact_block(block) for block in reply.blocks) if found is not None)
     return reply if blocks == reply.blocks else reply.model_copy(update={"blocks": blocks})

@@ -1,1 +1,1 @@
-"""Requests and approvals: working from home, equipment loans, and their approval chains."""
+"""Requests and approvals: the kinds of request (bot/requests/kinds), their approval chains and workflow."""

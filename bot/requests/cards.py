@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
 from bot.messages import (
     Block,
     Button,
     ButtonsBlock,
-    Choice,
     Field_,
     FieldsBlock,
     FormBlock,
@@ -18,15 +18,10 @@ from bot.messages import (
     Reply,
     TextBlock,
 )
-from bot.requests.drafts import (
-    ITEM_LABELS,
-    MAX_NOTE_CHARS,
-    PART_OF_DAY_LABELS,
-    REASON_LABELS,
-    REPEAT_LABELS,
-)
+from bot.requests.drafts import MAX_NOTE_CHARS
+from bot.requests.kinds.base import Fact, FieldSpec, KindContext, RequestKind
+from bot.requests.kinds.fields import to_input
 from bot.school import School
-from intents.routing import PartOfDay, ReasonCategory, RequestSlots
 
 # Stable action ids: adapters round-trip them; the value is only ever a request id
 # (or, for a form, the request type).
@@ -36,115 +31,35 @@ APPROVE = "request.approve"
 DECLINE = "request.decline"
 DECLINE_REASON = "request.decline_reason"
 CANCEL = "request.cancel"
-ACCEPT_LOAN = "loan.accept"
-ACTION_IDS = frozenset({SUBMIT, ENDORSE, APPROVE, DECLINE, DECLINE_REASON, CANCEL, ACCEPT_LOAN})
+#: The requester accepts the terms the kind asks for after approval (the loan agreement).
+ACCEPT_AGREEMENT = "loan.accept"
+ACTION_IDS = frozenset({SUBMIT, ENDORSE, APPROVE, DECLINE, DECLINE_REASON, CANCEL, ACCEPT_AGREEMENT})
 
 
-def _choices(
-    labels: dict[str, str] | dict[PartOfDay, str] | dict[ReasonCategory, str],
-) -> tuple[Choice, ...]:
-    return tuple(Choice(label=label, value=str(value)) for value, label in labels.items())
-
-
-def _first_day_for(school: School, slots: RequestSlots, today: date) -> date:
-    """The date the form suggests: the one asked for, the next such weekday, or the next school day."""
-    when = slots.when
-    if when.start is not None:
-        return max(when.start, today)
-    if when.weekday is not None:
-        return today + timedelta(days=(when.weekday - today.weekday()) % 7)
-    return next(school.calendar.school_days(today + timedelta(days=1), today + timedelta(days=400)), today)
-
-
-def render_wfh_form(school: School, type_name: str, slots: RequestSlots, today: date) -> Reply:
-    """The "Request to work from home" form, filled in with what the message said."""
-    when = slots.when
-    start = _first_day_for(school, slots, today)
-    end = when.end
-    if end is None and when.until_term_end:
-        end = school.calendar.term_end_after(start)
-    repeat = "weekly" if when.weekday is not None else "once"
-    reason = slots.reason_category.value if slots.reason_category else None
+def render_request_form(kind: RequestKind, context: KindContext, prefill: Mapping[str, Any], today: date) -> Reply:
+    """The form of one request type, from its kind's fields, filled in with what the message said."""
+    initial = kind.initial_values(context, prefill, today)
+    title = kind.title(context)
     form = FormBlock(
-        title="Request to work from home",
-        inputs=(
-            Input(
-                name="start",
-                label="Date (or first date)",
-                kind="date",
-                initial=start.isoformat(),
-                min_date=today,
-            ),
-            Input(
-                name="end",
-                label="Last date (for several days)",
-                kind="date",
-                initial=end.isoformat() if end else None,
-                optional=True,
-                min_date=today,
-            ),
-            Input(
-                name="repeat",
-                label="Repeat",
-                kind="choice",
-                initial=repeat,
-                choices=_choices(REPEAT_LABELS),
-            ),
-            Input(
-                name="part_of_day",
-                label="Part of the day",
-                kind="choice",
-                initial=when.part_of_day.value,
-                choices=_choices(PART_OF_DAY_LABELS),
-            ),
-            Input(
-                name="reason_category",
-                label="Reason (WFH policy section 3)",
-                kind="choice",
-                initial=reason,
-                choices=_choices(REASON_LABELS),
-            ),
-            Input(
-                name="note",
-                label="Note for your approvers",
-                kind="text",
-                optional=True,
-                max_length=MAX_NOTE_CHARS,
-            ),
-        ),
+        title=title,
+        inputs=tuple(to_input(spec, initial.get(spec.name), today) for spec in kind.fields(context)),
         submit_label="Send request",
         submit_action_id=SUBMIT,
-        value=type_name,
+        value=context.type_name,
     )
-    return Reply(text="Request to work from home: check the details and send.", blocks=(form,))
+    return Reply(text=f"{title}: check the details and send.", blocks=(form,))
 
 
-def render_loan_form(type_name: str, label: str, today: date) -> Reply:
-    """The equipment loan form."""
+def render_approve_form(request_id: int, fields: Sequence[FieldSpec], today: date) -> Reply:
+    """Ask the approver what the kind needs decided when approving (paid or unpaid leave)."""
     form = FormBlock(
-        title=label,
-        inputs=(
-            Input(
-                name="item",
-                label="What do you need?",
-                kind="choice",
-                initial="laptop",
-                choices=_choices(ITEM_LABELS),
-            ),
-            Input(
-                name="needed_from",
-                label="Needed from",
-                kind="date",
-                initial=today.isoformat(),
-                min_date=today,
-            ),
-            Input(name="why", label="Why do you need it?", kind="text", max_length=MAX_NOTE_CHARS),
-        ),
-        submit_label="Send request",
-        submit_action_id=SUBMIT,
-        value=type_name,
+        title=f"Approve request #{request_id}",
+        inputs=tuple(to_input(spec, None, today) for spec in fields),
+        submit_label="Approve",
+        submit_action_id=APPROVE,
+        value=str(request_id),
     )
-    return Reply(text=f"{label}: fill in the form and send.", blocks=(form,))
+    return Reply(text=f"Approving request #{request_id}: please choose.", blocks=(form,), ephemeral=True)
 
 
 def render_decline_form(request_id: int) -> Reply:
@@ -166,18 +81,22 @@ def render_decline_form(request_id: int) -> Reply:
     return Reply(text=f"Why are you declining request #{request_id}?", blocks=(form,), ephemeral=True)
 
 
-def render_facts(facts: Sequence[tuple[str, str]]) -> FieldsBlock:
-    return FieldsBlock(fields=tuple(Field_(label=label, value=value) for label, value in facts if value))
+def render_facts(facts: Sequence[Fact]) -> FieldsBlock:
+    return FieldsBlock(fields=tuple(Field_(label=fact.label, value=fact.value, private=fact.private)
+                                    for fact in facts if fact.value))
 
 
 def render_decision_card(
     headline: str,
-    facts: Sequence[tuple[str, str]],
+    facts: Sequence[Fact],
     quotes: Sequence[QuoteBlock],
     request_id: int,
     final_step: bool,
 ) -> Reply:
-    """What an approver sees: the request, the policy clause that applies, and the buttons."""
+    """What an approver sees: the request, the policy clause that applies, and the buttons.
+
+    For a kind whose approver chooses something (paid or unpaid leave), Approve asks that first.
+    """
     decide = (
         Button(label="Approve", action_id=APPROVE, value=str(request_id), style="primary")
         if final_step
@@ -193,7 +112,7 @@ def render_decision_card(
     return Reply(text=headline, blocks=tuple(blocks))
 
 
-def render_status(headline: str, facts: Sequence[tuple[str, str]], buttons: Sequence[Button] = ()) -> Reply:
+def render_status(headline: str, facts: Sequence[Fact], buttons: Sequence[Button] = ()) -> Reply:
     """A short message about a request, with its facts and any buttons."""
     blocks: list[Block] = [TextBlock(text=headline), render_facts(facts)]
     if buttons:
@@ -209,10 +128,10 @@ def cancel_button(request_id: int) -> Button:
     return Button(label="Cancel request", action_id=CANCEL, value=str(request_id), style="danger")
 
 
-def accept_loan_button(request_id: int) -> Button:
+def accept_button(request_id: int, label: str) -> Button:
     return Button(
-        label="I accept the loan agreement and Acceptable Use Policy",
-        action_id=ACCEPT_LOAN,
+        label=label,
+        action_id=ACCEPT_AGREEMENT,
         value=str(request_id),
         style="primary",
     )

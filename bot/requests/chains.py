@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.requests.kinds.registry import approval_steps
 from bot.requests.records import RequestRecord
 from bot.school import Role, School, StaffMember
 from bot.school.config import LINE_MANAGER, RequestTypeConfig
@@ -26,7 +27,7 @@ def resolve_chain(school: School, request_type: RequestTypeConfig, requester: St
     """
     directory = school.directory
     chain: list[str] = []
-    for step in request_type.chain:
+    for step in approval_steps(school, request_type):
         if step == LINE_MANAGER:
             approver = directory.line_manager_of(requester.email)
             if approver is None:

@@ -8,15 +8,20 @@ Notices for other people are written to the outbox by the workflow, not returned
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.messages import Action, Person, Reply
 from bot.requests import cards
+from bot.requests.kinds.registry import context_for, kinds_of
 from bot.requests.listing import render_my_requests
+from bot.requests.offers import read_prefill, request_offers
 from bot.requests.records import parse_request_id
 from bot.requests.states import RequestEvent
 from bot.requests.workflow import RequestWorkflow
 from bot.school import StaffMember
-from intents.routing import RequestSlots
+
+if TYPE_CHECKING:
+    from bot.assistant import RequestOffer
 
 #: When the platform couldn't say who is talking (Teams' member lookup failed): nothing is done.
 UNIDENTIFIED = (
@@ -58,29 +63,30 @@ class RequestConversation:
             f"send requests for you yet. Please ask {who} to add you."
         )
 
-    def _type_with_form(self, form: str) -> str | None:
-        return next((name for name, t in self.school.config.request_types.items() if t.form == form), None)
+    def offer_form(self, person: Person, value: str, now: datetime) -> Reply:
+        """The form a "request" button opens, pre-filled with what the message said.
 
-    def offer_wfh_form(self, person: Person, slots: RequestSlots | None, now: datetime) -> Reply:
-        """The "Request to work from home" form, pre-filled from what the router understood."""
+        The button's value names the request type; a button from before there were several kinds
+        names none and opens the type the router's own request intent asks for (working from home).
+        """
         member = self.identify(person)
         if member is None:
             return self.render_not_in_directory(person)
-        type_name = self._type_with_form("wfh")
+        prefill = read_prefill(value)
+        type_name = prefill.get("type")
         if type_name is None:
-            return cards.render_text("This school does not take working-from-home requests here.")
-        return cards.render_wfh_form(self.school, type_name, slots or RequestSlots(), self.workflow.today(now))
+            type_name = next((context.type_name for kind, context in kinds_of(self.school)
+                              if kind.routed_intent is not None), None)
+        found = context_for(self.school, str(type_name)) if type_name is not None else None
+        if found is None:
+            return cards.render_text("That button doesn't name a request form this school has. "
+                                     "Please ask again and use the new button.")
+        kind, context = found
+        return cards.render_request_form(kind, context, prefill, self.workflow.today(now))
 
-    def offer_loan_form(self, person: Person, now: datetime) -> Reply:
-        """The equipment loan form (laptop, tablet, other, and why)."""
-        member = self.identify(person)
-        if member is None:
-            return self.render_not_in_directory(person)
-        type_name = self._type_with_form("equipment_loan")
-        if type_name is None:
-            return cards.render_text("This school does not take equipment loan requests here.")
-        label = self.school.config.request_types[type_name].label
-        return cards.render_loan_form(type_name, label, self.workflow.today(now))
+    def offers(self) -> tuple[RequestOffer, ...]:
+        """The request forms answers offer, one per request type (see `bot.requests.offers`)."""
+        return request_offers(self.school, self.workflow.library)
 
     async def show_my_requests(self, person: Person, now: datetime, on: date | None = None) -> Reply:
         """The person's requests with Cancel buttons (those for day `on`, if given), and those awaiting them."""
@@ -105,8 +111,8 @@ class RequestConversation:
             return [await self.workflow.ask_decline_reason(member, request_id, now)]
         if action.action_id == cards.CANCEL:
             return [await self.workflow.cancel(member, request_id, now)]
-        if action.action_id == cards.ACCEPT_LOAN:
+        if action.action_id == cards.ACCEPT_AGREEMENT:
             return [await self.workflow.accept_agreement(member, request_id, now)]
         event = _DECISION_EVENTS[action.action_id]
         reason = action.inputs.get("reason", "")
-        return [await self.workflow.decide(member, request_id, event, now, reason)]
+        return [await self.workflow.decide(member, request_id, event, now, reason, action.inputs)]

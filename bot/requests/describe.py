@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.requests.cards import format_time
-from bot.requests.drafts import ITEM_LABELS, PART_OF_DAY_LABELS, REASON_LABELS
+from bot.requests.kinds.base import Agreement, Fact
+from bot.requests.kinds.fields import describe_days
+from bot.requests.kinds.registry import context_for
 from bot.requests.records import RequestRecord
 from bot.requests.states import RequestEvent, RequestState
 from bot.school import School
 from bot.store.tables import AuditRow
-from intents.routing import PartOfDay, ReasonCategory
 
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _PAST_TENSE = {
     RequestEvent.SUBMIT: "sent",
     RequestEvent.ENDORSE: "endorsed",
@@ -37,71 +37,54 @@ def name_of(school: School, email: str) -> str:
 
 def describe_when(row: RequestRecord) -> str:
     """ "Fri 27 Nov 2026, morning", "Mon 30 Nov – Fri 4 Dec 2026", "Every Friday, 27 Nov – 18 Dec 2026"."""
-    if row.weekday is not None:
-        text = f"Every {_WEEKDAY_NAMES[row.weekday]}, {row.start_date:%-d %b} – {row.end_date:%-d %b %Y}"
-    elif row.end_date != row.start_date:
-        text = f"{row.start_date:%a %-d %b} – {row.end_date:%a %-d %b %Y}"
-    else:
-        text = f"{row.start_date:%a %-d %b %Y}"
     part = row.details.get("part_of_day")
-    if part and part != PartOfDay.WHOLE_DAY.value:
-        text += f", {PART_OF_DAY_LABELS[PartOfDay(part)].lower()}"
-    return text
+    return describe_days(row.start_date, row.end_date, row.weekday, str(part) if part else None)
 
 
 def describe_status(school: School, row: RequestRecord) -> str:
     if row.state == RequestState.PENDING.value:
         return f"waiting for {name_of(school, row.chain[row.step])}"
-    if row.state == RequestState.APPROVED.value and _needs_agreement(school, row):
-        return "approved; loan agreement not yet accepted"
+    if row.state == RequestState.APPROVED.value and row.agreement_accepted_at is None:
+        agreement = agreement_of(school, row.type)
+        if agreement is not None:
+            return agreement.waiting_status
     return row.state
 
 
-def _needs_agreement(school: School, row: RequestRecord) -> bool:
-    request_type = school.config.request_types.get(row.type)
-    return bool(request_type and request_type.agreement and row.agreement_accepted_at is None)
-
-
-#: Facts that carry the requester's reason or note: only for the requester and the approval chain.
-PRIVATE_FACTS = frozenset({"Why", "Reason", "Note"})
+def agreement_of(school: School, type_name: str) -> Agreement | None:
+    """The terms the requester accepts after approval, if the request type asks for any."""
+    found = context_for(school, type_name)
+    return found[0].agreement(found[1]) if found is not None else None
 
 
 def describe_facts(
     school: School, row: RequestRecord, *, with_status: bool = True, with_reasons: bool = True
-) -> list[tuple[str, str]]:
-    """The request's facts as label/value pairs.
+) -> list[Fact]:
+    """The request's facts: who asked, what the kind says of it, any flags, and its status.
 
-    The reason and note are for the requester and the approval chain (and their delegates):
-    pass `with_reasons=False` for anyone else (a post told of an approved loan).
+    The reason and note (private facts) are for the requester and the approval chain (and their
+    delegates): pass `with_reasons=False` for anyone else (a post told of an approved loan).
     """
-    request_type = school.config.request_types.get(row.type)
+    found = context_for(school, row.type)
     requester = school.directory.get(row.requester_email)
     who = f"{requester.name}, {requester.job_title}" if requester else row.requester_email
     facts = [
-        ("Request", f"#{row.id}"),
-        ("Type", request_type.label if request_type else row.type),
-        ("From", who),
+        Fact("Request", f"#{row.id}"),
+        Fact("Type", found[1].config.label if found else row.type),
+        Fact("From", who),
     ]
-    if "item" in row.details:
-        facts += [
-            ("Item", ITEM_LABELS.get(str(row.details["item"]), str(row.details["item"]))),
-            ("Needed from", f"{row.start_date:%a %-d %b %Y}"),
-            ("Why", row.note),
-        ]
+    if found is not None:
+        kind, context = found
+        facts += kind.facts(context, row.details, row.start_date, row.end_date, row.weekday, row.note)
     else:
-        reason = row.details.get("reason_category")
-        facts += [
-            ("When", describe_when(row)),
-            ("Reason", REASON_LABELS[ReasonCategory(reason)] if reason else ""),
-            ("Note", row.note),
-        ]
+        facts += [Fact("When", describe_when(row)), Fact("Note", row.note, private=True)]
     flags = row.details.get("flags") or []
     if flags:
-        facts.append(("Please note", "; ".join(str(flag) for flag in flags)))
+        facts.append(Fact("Please note", "; ".join(str(flag) for flag in flags)))
     if with_status:
-        facts.append(("Status", describe_status(school, row)))
+        facts.append(Fact("Status", describe_status(school, row)))
     if not with_reasons:
-        facts = [(label, value) for label, value in facts if label not in PRIVATE_FACTS]
+        facts = [fact for fact in facts if not fact.private]
     return facts
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from bot.messages import Notice
 from bot.requests import cards
 from bot.requests.chains import deciders
-from bot.requests.describe import describe_facts, name_of
+from bot.requests.describe import agreement_of, describe_facts, name_of
 from bot.requests.policy import quote_policy
 from bot.requests.records import RequestRecord
 from bot.school import Role, School
@@ -60,7 +60,7 @@ def notify_people(emails: list[str] | tuple[str, ...], headline: str, reason: st
 def notify_roles(school: School, request: RequestRecord, headline: str) -> list[Notice]:
     """Tell the posts the request type names (the IT technician for a loan).
 
-    The requester's reason and note go only to a holder who is also in the approval chain.
+    The requester's reason and note (private facts) go only to a holder who is also in the approval chain.
     """
     request_type = school.config.request_types[request.type]
     holders = (school.directory.holder_of(Role(role)) for role in request_type.tell_roles)
@@ -75,15 +75,13 @@ def notify_roles(school: School, request: RequestRecord, headline: str) -> list[
 
 
 def notify_approved(school: School, request: RequestRecord, decider: str) -> list[Notice]:
-    """The requester hears of the approval; with a loan agreement they are asked to accept it."""
-    request_type = school.config.request_types[request.type]
-    if request_type.agreement:
+    """The requester hears of the approval; with an agreement (the loan's) they are asked to accept it."""
+    agreement = agreement_of(school, request.type)
+    if agreement is not None:
         reply = cards.render_status(
-            f"{decider} approved your request #{request.id}. Before you receive the equipment, "
-            "please accept the IT equipment loan agreement and the Acceptable Use Policy "
-            "(WFH policy 8.1).",
+            f"{decider} approved your request #{request.id}. {agreement.ask}",
             describe_facts(school, request, with_status=False),
-            [cards.accept_loan_button(request.id)],
+            [cards.accept_button(request.id, agreement.button_label)],
         )
         return [Notice(recipient_email=request.requester_email, reply=reply, reason="request.approved")]
     headline = f"{decider} approved your request #{request.id}."

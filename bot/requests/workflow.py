@@ -17,9 +17,11 @@ from bot.messages import Notice, Reply
 from bot.requests import cards
 from bot.requests.authority import NOT_FOUND, check_decider, is_involved
 from bot.requests.chains import NoApprover, resolve_chain
-from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
+from bot.requests.describe import agreement_of, describe_audit, describe_facts, last_audit, name_of
 from bot.requests.drafts import MAX_NOTE_CHARS, Refusal, parse_draft
 from bot.requests.flags import flag_already_requested, flag_calendar
+from bot.requests.kinds.base import FieldSpec
+from bot.requests.kinds.registry import context_for
 from bot.requests.notices import (
     notify_approved,
     notify_approver,
@@ -168,8 +170,13 @@ class RequestWorkflow:
         event: RequestEvent,
         now: datetime,
         reason: str = "",
+        choices: Mapping[str, str] | None = None,
     ) -> Reply:
-        """Endorse, approve or decline, exactly once, if `member` is the approver (or delegate) now."""
+        """Endorse, approve or decline, exactly once, if `member` is the approver (or delegate) now.
+
+        Approving a kind that asks the approver to choose something (paid or unpaid leave) needs
+        those `choices`; they are kept with the request's details.
+        """
         if event not in DECISIONS:
             raise ValueError(f"{event} is not a decision")
         reason = reason.strip()
@@ -182,8 +189,15 @@ class RequestWorkflow:
             refusal = await check_decider(self.school, session, request, member, event, self.today(now), now)
             if refusal is not None or request is None:
                 return refusal or cards.render_text(NOT_FOUND)
+            chosen = self._approval_choices(request, event, choices or {})
+            if isinstance(chosen, Refusal):
+                return cards.render_text(chosen.message)
+            if isinstance(chosen, tuple):  # Approve pressed on the card: first, what the approver chooses
+                return cards.render_approve_form(request.id, chosen, self.today(now))
+            if chosen:
+                request = dataclasses.replace(request, details={**request.details, **chosen})
             after, notices = self._decision_outcome(request, member, event, now, reason)
-            changes = (
+            changes: dict[str, object] = (
                 {"step": after.step, "step_started_at": now}
                 if event is RequestEvent.ENDORSE
                 else {
@@ -191,6 +205,8 @@ class RequestWorkflow:
                     "decided_at": now,
                 }
             )
+            if chosen:
+                changes["details"] = request.details
             applied = await self._commit(
                 session,
                 request,
@@ -208,6 +224,21 @@ class RequestWorkflow:
             f"You {verb} request #{request.id}. {name_of(self.school, request.requester_email)} will be told.",
             describe_facts(self.school, after),
         )
+
+    def _approval_choices(
+        self, request: RequestRecord, event: RequestEvent, choices: Mapping[str, str]
+    ) -> dict[str, str] | Refusal | tuple[FieldSpec, ...]:
+        """The approver's checked choices when approving a kind that asks for them (paid or unpaid
+        leave); the fields to ask for when none were given; nothing for other kinds and decisions."""
+        if event is not RequestEvent.APPROVE:
+            return {}
+        found = context_for(self.school, request.type)
+        fields = found[0].approval_fields(found[1]) if found is not None else ()
+        if found is None or not fields:
+            return {}
+        if not any(field.name in choices for field in fields):
+            return fields
+        return found[0].parse_approval(found[1], choices)
 
     def _decision_outcome(
         self,
@@ -294,16 +325,16 @@ class RequestWorkflow:
         request_type = self.school.config.request_types.get(request.type)
         if request_type is None or not request_type.tell_roles:
             return False
-        return not request_type.agreement or request.agreement_accepted_at is not None
+        return agreement_of(self.school, request.type) is None or request.agreement_accepted_at is not None
 
     async def accept_agreement(self, member: StaffMember, request_id: int, now: datetime) -> Reply:
-        """The requester accepts the loan agreement and Acceptable Use Policy; the loan counts as issued."""
+        """The requester accepts the terms the kind asks for (the loan agreement); the request counts as done."""
         async with self.database.transaction() as session:
             request = await self.load(session, request_id)
             if request is None or member.email != request.requester_email:
                 return cards.render_text(NOT_FOUND)
-            request_type = self.school.config.request_types.get(request.type)
-            if request_type is None or not request_type.agreement:
+            agreement = agreement_of(self.school, request.type)
+            if agreement is None:
                 return cards.render_text(f"Request #{request.id} has no agreement to accept.")
             if request.agreement_accepted_at is not None:
                 when = cards.format_time(self.school, request.agreement_accepted_at, now)
@@ -320,15 +351,8 @@ class RequestWorkflow:
                 now,
                 changes={"agreement_accepted_at": now},
                 guards=(RequestRow.agreement_accepted_at.is_(None),),
-                notices=notify_roles(
-                    self.school,
-                    after,
-                    f"{requester} accepted the loan agreement: please issue request #{request.id}.",
-                ),
+                notices=notify_roles(self.school, after, agreement.tell.format(requester=requester, id=request.id)),
             )
         if not applied:
             return await self._explain_taken(request_id, now)
-        return cards.render_status(
-            f"Thank you. The IT technician will arrange your equipment (request #{request.id}).",
-            describe_facts(self.school, after),
-        )
+        return cards.render_status(agreement.thanks.format(id=request.id), describe_facts(self.school, after))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -27,11 +27,14 @@ class Role(StrEnum):
     SENDCO = "sendco"
     CHAIR_OF_GOVERNORS = "chair_of_governors"
     POLICY_LEAD = "policy_lead"
+    CPD_LEAD = "cpd_lead"
 
 
 #: An approval step: a role holder, or the requester's own line manager.
 LINE_MANAGER = "line_manager"
-ApproverStep = Literal["line_manager", "headteacher", "deputy", "it_technician", "dsl", "sendco", "chair_of_governors"]
+ApproverStep = Literal[
+    "line_manager", "headteacher", "deputy", "it_technician", "dsl", "sendco", "chair_of_governors", "cpd_lead"
+]
 
 
 def _check_email(value: str) -> str:
@@ -116,6 +119,8 @@ class Roles(Strict):
     chair_of_governors: Email | None = None
     #: Reads the weekly digest of unanswered questions and may teach the assistant new wordings.
     policy_lead: Email | None = None
+    #: Approves course (CPD) requests in place of the headteacher, when named.
+    cpd_lead: Email | None = None
 
 
 class PolicyReference(Strict):
@@ -134,8 +139,11 @@ class RequestTypeConfig(Strict):
     """A kind of request a school runs, with its form and approval chain."""
 
     label: str
-    form: Literal["wfh", "equipment_loan"]
-    chain: tuple[ApproverStep, ...] = Field(min_length=1)
+    #: The request kind (bot/requests/kinds): wfh, equipment_loan, leave_of_absence, course_request,
+    #: or the Python module of the school's own kind.
+    form: str = Field(min_length=1)
+    #: Who decides, in order; when left out, the kind's own chain (line manager, then headteacher).
+    chain: tuple[ApproverStep, ...] = ()
     #: Who takes a step that would fall to the requester themselves (the headteacher's own request).
     instead_of_self: Literal["deputy", "chair_of_governors"] = "chair_of_governors"
     policy: tuple[PolicyReference, ...] = ()
@@ -143,6 +151,8 @@ class RequestTypeConfig(Strict):
     agreement: bool = False
     #: Roles told once the request is approved (and, with `agreement`, accepted).
     tell_roles: tuple[Role, ...] = ()
+    #: Settings of the kind itself (the types of leave a school offers, say); the kind checks them.
+    options: dict[str, Any] = Field(default_factory=dict)
 
 
 class Delegate(Strict):

@@ -96,6 +96,12 @@ def parse_school(file: Path, text: str, *, clock: Clock | None = None) -> School
         config = SchoolConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_problems_from(file, lines, error)) from None
+    from bot.requests.kinds.registry import check_request_types  # the kinds read School: load them late
+
+    kind_problems = check_request_types(config)
+    if kind_problems:
+        raise ConfigError([ConfigProblem(file, find_line(lines, location), format_location(location), message)
+                           for location, message in kind_problems])
     staff = build_staff(config.staff)
     faults = check_directory(staff, config.roles, config.delegates)
     if faults:

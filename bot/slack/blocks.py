@@ -187,7 +187,7 @@ def render_input(field: Input) -> JsonDict:
         if initial is not None:
             element["initial_option"] = initial
     else:
-        element = {"type": "plain_text_input", "action_id": field.name, "multiline": True}
+        element = {"type": "plain_text_input", "action_id": field.name, "multiline": field.multiline}
         if field.initial:
             element["initial_value"] = field.initial[:MAX_TEXT_INPUT]
         element["max_length"] = min(field.max_length or MAX_TEXT_INPUT, MAX_TEXT_INPUT)

@@ -19,7 +19,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import ServiceClientCredentialsFactory
 from msrest.exceptions import ClientException
 
-from bot.assistant import HELP_TEXT, START_LOAN, START_REQUEST
+from bot.assistant import HELP_TEXT, START_REQUEST
 from bot.messages import Action, Message, Person, Reply
 from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
 from bot.questions.digest import TEACH
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
 #: Buttons that open a form: the form comes as a new message and the card they sit on stays.
-OPENS_FORM = frozenset({START_REQUEST, START_LOAN, ANSWER_BAD, TEACH})
+OPENS_FORM = frozenset({START_REQUEST, ANSWER_BAD, TEACH})
 #: Buttons whose answer comes as a new message, leaving their card as it is (a suggested question).
 KEEPS_CARD = OPENS_FORM | {ASK}
 #: Decisions after which everyone who sees the approver's card should see the outcome.

@@ -170,7 +170,7 @@ def render_input(field: Input) -> Card:
         element["choices"] = [{"title": choice.label, "value": choice.value} for choice in field.choices]
     else:
         element["type"] = "Input.Text"
-        element["isMultiline"] = True
+        element["isMultiline"] = field.multiline
         if field.max_length is not None:
             element["maxLength"] = field.max_length
     if field.initial:
