@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer, group_quotes
 from bot.clock import Clock
-from bot.messages import Action, Block, Button, ButtonsBlock, Message, QuoteBlock, Reply, TextBlock
+from bot.messages import Action, Block, Button, ButtonsBlock, Message, Person, QuoteBlock, Reply, TextBlock
 from intents.policy_library import Citation, Passage
 from intents.router import Router
 from intents.routing import Intent, PartOfDay, ReasonCategory, RequestSlots, Routing, WhenSlots
@@ -265,10 +265,12 @@ class Assistant:
                 return list(await self.questions.act(event, self))
             if self.requests is None:
                 return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
+            # A form offered under an answer comes as a new message: the answer stays as it was.
             if event.action_id == START_REQUEST:
-                return [self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)]
+                form = self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)
+                return [form.model_copy(update={"keeps_card": True})]
             if event.action_id == START_LOAN:
-                return [self.requests.offer_loan_form(event.person, now)]
+                return [self.requests.offer_loan_form(event.person, now).model_copy(update={"keeps_card": True})]
             if event.action_id.startswith("checkin."):  # wellbeing check-in buttons (bot/checkins)
                 from bot.checkins.actions import handle_checkin_action
 
@@ -283,6 +285,13 @@ class Assistant:
                 else None
             return [await self.requests.show_my_requests(event.person, now, on)]
         return [reply]
+
+    async def current_card(self, person: Person, value: str) -> Reply | None:
+        """The card `person` should see now for the request `value` names (the decision buttons only while
+        they may decide it); None when requests aren't switched on here."""
+        if self.requests is None:
+            return None
+        return await self.requests.card_for(person, value, self.clock.now())
 
     def _answer_about_requests(self, question: str, routing: Routing) -> Answer:
         text = (

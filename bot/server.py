@@ -86,12 +86,15 @@ def build_app(runtime: Runtime, *, background: bool = False, teams: TeamsOptions
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
-    # Platform adapters mount here, each only when configured.
+    # Platform adapters mount here, each only when configured, with the storage they may use.
     settings = runtime.settings
+    from bot.store.platform_storage import open_platform_storage
+
+    storage = open_platform_storage(runtime.database, runtime.school.id, runtime.clock)
     if settings.slack_configured or (settings.slack_app_token and settings.slack_bot_token):
         from bot.slack.app import SlackApp
 
-        slack = SlackApp(runtime)
+        slack = SlackApp(runtime, storage)
         slack.mount(app)
         runtime.couriers["slack"] = slack.courier()
         if settings.slack_app_token is not None:
@@ -102,7 +105,7 @@ def build_app(runtime: Runtime, *, background: bool = False, teams: TeamsOptions
     if settings.microsoft_app_id or (teams is not None and teams.unauthenticated):
         from bot.teams.adapter import mount_teams
 
-        mount_teams(app, runtime, teams)
+        mount_teams(app, runtime, storage, teams)
     else:
         log.info("Teams is off: MicrosoftAppId is not set, so /api/messages is not served")
 
