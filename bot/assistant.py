@@ -286,6 +286,12 @@ class Assistant:
             return [await self.requests.show_my_requests(event.person, now, on)]
         return [reply]
 
+    async def show_requests(self, person: Person) -> Reply | None:
+        """The person's requests, and those waiting for their decision; None when requests aren't switched on."""
+        if self.requests is None:
+            return None
+        return await self.requests.show_my_requests(person, self.clock.now())
+
     async def current_card(self, person: Person, value: str) -> Reply | None:
         """The card `person` should see now for the request `value` names (the decision buttons only while
         they may decide it); None when requests aren't switched on here."""
