@@ -134,6 +134,12 @@ def slots_to_json(slots: RequestSlots | None) -> dict[str, Any]:
     return result
 
 
+def _beside_the_answer(form: Reply) -> Reply:
+    """A form offered under an answer comes as a new message: the answer stays as it was (a refusal is
+    just for the person who pressed, and says so itself)."""
+    return form if form.ephemeral else form.model_copy(update={"keeps_card": True})
+
+
 class Assistant:
     """One school's assistant: its router, its clock and (optionally) its request workflow."""
 
@@ -265,12 +271,11 @@ class Assistant:
                 return list(await self.questions.act(event, self))
             if self.requests is None:
                 return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
-            # A form offered under an answer comes as a new message: the answer stays as it was.
             if event.action_id == START_REQUEST:
-                form = self.requests.offer_wfh_form(event.person, slots_from_json(event.value), now)
-                return [form.model_copy(update={"keeps_card": True})]
+                return [_beside_the_answer(self.requests.offer_wfh_form(event.person, slots_from_json(event.value),
+                                                                        now))]
             if event.action_id == START_LOAN:
-                return [self.requests.offer_loan_form(event.person, now).model_copy(update={"keeps_card": True})]
+                return [_beside_the_answer(self.requests.offer_loan_form(event.person, now))]
             if event.action_id.startswith("checkin."):  # wellbeing check-in buttons (bot/checkins)
                 from bot.checkins.actions import handle_checkin_action
 
