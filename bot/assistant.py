@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer, group_quotes
 from bot.clock import Clock
-from bot.messages import Action, Block, Button, ButtonsBlock, Message, QuoteBlock, Reply, TextBlock
+from bot.messages import Action, Block, Button, ButtonsBlock, Message, Person, QuoteBlock, Reply, TextBlock
 from intents.policy_library import Citation, Passage
 from intents.router import Router
 from intents.routing import Intent, RequestSlots, Routing
@@ -134,6 +134,12 @@ def slots_to_json(slots: RequestSlots | None) -> dict[str, Any]:
     if slots.reason_category is not None:
         result["reason_category"] = slots.reason_category.value
     return result
+
+
+def _beside_the_answer(form: Reply) -> Reply:
+    """A form offered under an answer comes as a new message: the answer stays as it was (a refusal is
+    just for the person who pressed, and says so itself)."""
+    return form if form.ephemeral else form.model_copy(update={"keeps_card": True})
 
 
 class Assistant:
@@ -295,7 +301,7 @@ class Assistant:
             if self.requests is None:
                 return [Reply(text="Requests aren't switched on here, so that button does nothing.")]
             if event.action_id == START_REQUEST:
-                return [self.requests.offer_form(event.person, event.value, now)]
+                return [_beside_the_answer(self.requests.offer_form(event.person, event.value, now))]
             if event.action_id.startswith("checkin."):  # wellbeing check-in buttons (bot/checkins)
                 from bot.checkins.actions import handle_checkin_action
 
@@ -310,6 +316,19 @@ class Assistant:
                 else None
             return [await self.requests.show_my_requests(event.person, now, on)]
         return [reply]
+
+    async def show_requests(self, person: Person) -> Reply | None:
+        """The person's requests, and those waiting for their decision; None when requests aren't switched on."""
+        if self.requests is None:
+            return None
+        return await self.requests.show_my_requests(person, self.clock.now())
+
+    async def current_card(self, person: Person, value: str) -> Reply | None:
+        """The card `person` should see now for the request `value` names (the decision buttons only while
+        they may decide it); None when requests aren't switched on here."""
+        if self.requests is None:
+            return None
+        return await self.requests.card_for(person, value, self.clock.now())
 
     def _answer_about_requests(self, question: str, routing: Routing) -> Answer:
         text = (

@@ -161,12 +161,62 @@ Block = Annotated[
 ]
 
 
+class Follow(Frozen):
+    """The one request a message shows, kept up to date as that request changes.
+
+    A platform that refreshes a card for whoever looks at it (Teams) refreshes this one. With
+    `record_as`, the adapter records where the message landed under that outbox reason (the
+    requester's "Request sent" in their DM), so the core can find it and say what it shows later;
+    without, the core finds it another way (an approver's card is recorded when the outbox delivers it).
+    """
+
+    request_id: int
+    record_as: str = ""
+
+
 class Reply(Frozen):
     """One message from the assistant: plain-text fallback plus structured blocks."""
 
     text: str
     blocks: tuple[Block, ...] = ()
     ephemeral: bool = False
+    #: The request this message follows (see `Follow`); None for anything else.
+    follows: Follow | None = None
+    #: A reply to a button that comes as a new message, leaving the card the button sat on as it was
+    #: (a form opened from an answer, a suggested question's answer); otherwise it may replace that card.
+    keeps_card: bool = False
+    #: What the button this replies to did to a request's cards (None: nothing changed).
+    outcome: CardOutcome | None = None
+
+
+class CardCopy(Frozen):
+    """A message already delivered somewhere, and what it should show now."""
+
+    platform: str
+    #: Where it landed, as the platform's adapter recorded it (a Slack channel and timestamp, say).
+    receipt: dict[str, str]
+    reply: Reply
+
+
+class CardOutcome(Frozen):
+    """What a click did to a request's cards, said by the core so adapters only render and apply it.
+
+    "Request #12 endorsed by Priya Shah": the pressed card becomes `pressed` ("Endorsed by Priya
+    Shah." and the request's facts, no buttons), and each of `updates` — the other approvers' copies of
+    the settled step's card, the requester's "Request sent" — is replaced where it landed. An adapter
+    applies the updates on its own platform that it can reach; a platform whose cards refresh
+    themselves (Teams) needs none of them.
+    """
+
+    request_id: int
+    #: "Endorsed by Priya Shah.", "Cancelled by Sam Carter." — what happened, and who did it.
+    headline: str
+    #: What the pressed card shows now, for everyone who sees it (None: it stays as it is).
+    pressed: Reply | None = None
+    updates: tuple[CardCopy, ...] = ()
+
+
+Reply.model_rebuild()
 
 
 class Notice(Frozen):

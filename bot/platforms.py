@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.delivery.courier import Courier
+    from bot.platform_storage import PlatformStorage
     from bot.runtime import Runtime
     from bot.settings import Settings
 
@@ -46,6 +47,7 @@ class Platform(Protocol):
         """Raise `ServeError` when serving on `host` with `settings` would be unsafe or could not work."""
         ...
 
-    def mount(self, app: web.Application, runtime: Runtime) -> Courier:
-        """Add the platform's routes and start-up/shutdown hooks to `app`; return how it messages people."""
+    def mount(self, app: web.Application, runtime: Runtime, storage: PlatformStorage) -> Courier:
+        """Add the platform's routes and start-up/shutdown hooks to `app`, with `storage` for what it must
+        remember (events seen, installations, messages shown); return how it messages people."""
         ...

@@ -81,9 +81,13 @@ def build_app(runtime: Runtime, platforms: Sequence[Platform] = (), *, backgroun
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
+    # Each platform mounts only when the settings switch it on, with the storage it may use.
+    from bot.store.platform_storage import open_platform_storage
+
+    storage = open_platform_storage(runtime.database, runtime.school.id, runtime.clock)
     for platform in platforms:
         if platform.is_configured(runtime.settings):
-            runtime.couriers[platform.name] = platform.mount(app, runtime)
+            runtime.couriers[platform.name] = platform.mount(app, runtime, storage)
         else:
             log.info("%s", platform.off_notice)
 

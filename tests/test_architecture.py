@@ -56,3 +56,48 @@ def test_nothing_in_bot_or_intents_imports_the_command_line() -> None:
             else:
                 continue
             assert not any(name == "bot.cli" or name.startswith("bot.cli.") for name in names), (path, node.lineno)
+
+
+def adapter_imports_of_core_internals(source: str, module: str) -> list[str]:
+    """What module `module` (dotted, e.g. "bot.slack.handlers") imports from `bot.requests` or `bot.store`,
+    in any spelling: `import bot.store`, `from bot.store.outbox import …`, `from bot import store`, and
+    relative imports (`from ..requests import cards`, `from .. import store`) resolved against `module`."""
+    forbidden = ("bot.requests", "bot.store")
+    package = module.rpartition(".")[0]
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1]) if node.level else ""
+            origin = ".".join(part for part in (base, node.module or "") if part)
+            names = [origin, *(f"{origin}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found += [name for name in names if any(name == f or name.startswith(f + ".") for f in forbidden)]
+    return found
+
+
+def test_slack_and_teams_import_nothing_from_the_request_workflow_or_the_database() -> None:
+    """Adapters -> core: what a click did comes in the core's replies, storage through `bot.platform_storage`."""
+    # The check itself sees every spelling (a module at bot/slack/handlers.py, or a package's __init__).
+    for bad in ("import bot.store", "import bot.requests.cards as c", "from bot.store.outbox import record_shown",
+                "from bot import store", "from bot import messages, requests", "from ..requests import cards",
+                "from .. import store", "from ..store.events import first_sighting",
+                "def f():\n    from bot.requests.cards import SUBMIT"):
+        assert adapter_imports_of_core_internals(bad, "bot.slack.handlers"), bad
+    for fine in ("import bot.messages", "from bot.runtime import Runtime", "from bot import messages",
+                 "from . import blocks", "from .requests import x", "from ..platform_storage import EventLog",
+                 "from bot.requestsish import x"):
+        assert not adapter_imports_of_core_internals(fine, "bot.slack.handlers"), fine
+    files = sorted(path for folder in ("slack", "teams") for path in (ROOT / "bot" / folder).rglob("*.py"))
+    assert len(files) > 10
+    problems = {}
+    for path in files:
+        # "bot.slack.handlers"; a package's "bot.slack.__init__" resolves relative imports in "bot.slack" too.
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        found = adapter_imports_of_core_internals(path.read_text(encoding="utf-8"), module)
+        if found:
+            problems[str(path.relative_to(ROOT))] = found
+    assert not problems, problems

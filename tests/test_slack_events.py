@@ -298,8 +298,10 @@ async def test_batched_claims_give_each_event_to_exactly_one_asker(database: Dat
 
     from bot.slack.dedup import EventClaims
     from bot.store.events import first_sighting
+    from bot.store.platform_storage import DatabaseEventLog
 
-    one, two = EventClaims(database, "slack", clock), EventClaims(database, "slack", clock)
+    events = DatabaseEventLog(database, clock)
+    one, two = EventClaims(events, "slack"), EventClaims(events, "slack")
     keys = [f"event:Ev{n % 40}" for n in range(300)]
     results = await asyncio.gather(*(claims.first_time(key) for n, key in enumerate(keys)
                                      for claims in ((one, two)[n % 2],)))

@@ -19,8 +19,9 @@ from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.school import School
 from bot.slack.app import SlackApp
-from bot.slack.oauth import DatabaseInstallationStore, DatabaseOAuthStateStore, make_cipher
+from bot.slack.oauth import EncryptedInstallationStore, OAuthStateStore, make_cipher
 from bot.store.database import Database
+from bot.store.platform_storage import DatabaseInstallations, DatabaseSignInStates, open_platform_storage
 from bot.store.tables import SlackInstallationRow
 
 KEY = Fernet.generate_key().decode()
@@ -95,7 +96,7 @@ async def test_a_state_is_accepted_once_and_a_forged_one_never(slack: SlackHarne
 
 
 async def test_states_expire(database: Database, clock: FakeClock) -> None:
-    store = DatabaseOAuthStateStore(database, clock)
+    store = OAuthStateStore(DatabaseSignInStates(database, clock))
     state = await store.async_issue()
     clock.advance(timedelta(minutes=11))
     assert await store.async_consume(state) is False
@@ -104,7 +105,8 @@ async def test_states_expire(database: Database, clock: FakeClock) -> None:
 async def test_an_installation_round_trips_and_a_wrong_key_reads_nothing(
     database: Database, clock: FakeClock
 ) -> None:
-    store = DatabaseInstallationStore(database, "demo", make_cipher(KEY), clock)
+    kept = DatabaseInstallations(database, "demo", clock)
+    store = EncryptedInstallationStore(kept, make_cipher(KEY))
     installation = Installation(app_id="A1", team_id="T9", bot_token="xoxb-9", bot_user_id="U9", bot_id="B9",
                                 bot_scopes="chat:write", user_id="U1", bot_token_expires_in=3600)
     await store.async_save(installation)
@@ -112,11 +114,10 @@ async def test_an_installation_round_trips_and_a_wrong_key_reads_nothing(
     assert found is not None and found.bot_token == "xoxb-9" and found.bot_token_expires_at is not None
     bot = await store.async_find_bot(enterprise_id=None, team_id="T9")
     assert bot is not None and bot.bot_user_id == "U9"
-    other = DatabaseInstallationStore(database, "demo", make_cipher(Fernet.generate_key().decode()), clock)
+    other = EncryptedInstallationStore(kept, make_cipher(Fernet.generate_key().decode()))
     assert await other.async_find_bot(enterprise_id=None, team_id="T9") is None
     # A new key first, the old one still reads (rotation).
-    rotated = DatabaseInstallationStore(database, "demo", make_cipher(f"{Fernet.generate_key().decode()},{KEY}"),
-                                        clock)
+    rotated = EncryptedInstallationStore(kept, make_cipher(f"{Fernet.generate_key().decode()},{KEY}"))
     assert await rotated.async_find_bot(enterprise_id=None, team_id="T9") is not None
     await store.async_delete_bot(enterprise_id=None, team_id="T9")
     assert await store.async_find_bot(enterprise_id=None, team_id="T9") is None
@@ -135,4 +136,4 @@ async def test_the_server_refuses_oauth_without_a_secret_key(
     async with FakeSlackApi() as fake:
         settings = slack_settings(fake, SLACK_BOT_TOKEN=None, SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s")
         with pytest.raises(ConfigError):
-            SlackApp(build_runtime(school, database, clock, settings))
+            SlackApp(build_runtime(school, database, clock, settings), open_platform_storage(database, "demo", clock))

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.delivery.courier import Delivered, Recipient, RetryLater, Undeliverable
-from bot.messages import Button, ButtonsBlock, ConversationRef, Reply, TextBlock
+from bot.messages import Button, ButtonsBlock, ConversationRef, Follow, Reply, TextBlock
 from bot.requests.cards import APPROVE
 from bot.settings import Settings
 from bot.teams.adapter import create_adapter
@@ -21,6 +21,7 @@ CARD = Reply(
     text="Sam Carter asks you to approve request #4.",
     blocks=(TextBlock(text="Sam Carter asks you to approve request #4."),
             ButtonsBlock(buttons=(Button(label="Approve", action_id=APPROVE, value="4", style="primary"),))),
+    follows=Follow(request_id=4),  # as the core marks a decision card
 )
 
 

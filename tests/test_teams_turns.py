@@ -13,6 +13,7 @@ from bot.messages import Choice, FormBlock, Input, QuoteBlock, Reply, TextBlock
 from bot.runtime import Runtime
 from bot.school import School
 from bot.store.database import Database
+from bot.store.platform_storage import DatabaseEventLog
 from bot.teams.bot import TeamsBot
 from bot.teams.cards import ButtonKind, render_card
 from bot.teams.parse import check_activity, message_text, parse_card_data, parse_execute
@@ -37,8 +38,13 @@ async def runtime(school: School, database: Database, clock: FakeClock) -> Runti
     return rt
 
 
+def bot_for(runtime: Runtime) -> TeamsBot:
+    """The bot as `mount_teams` builds it, recording handled activities in the test's database."""
+    return TeamsBot(runtime, DatabaseEventLog(runtime.database, runtime.clock))
+
+
 async def test_a_question_gets_a_card_with_the_policy_quoted(runtime: Runtime) -> None:
-    adapter = TestAdapter(TeamsBot(runtime).on_turn, REFERENCE)
+    adapter = TestAdapter(bot_for(runtime).on_turn, REFERENCE)
     await adapter.send("who do I contact about IT?")
     reply = adapter.get_next_activity()
     card = reply.attachments[0].content
@@ -48,14 +54,14 @@ async def test_a_question_gets_a_card_with_the_policy_quoted(runtime: Runtime) -
 
 
 async def test_help_is_plain_text(runtime: Runtime) -> None:
-    adapter = TestAdapter(TeamsBot(runtime).on_turn, REFERENCE)
+    adapter = TestAdapter(bot_for(runtime).on_turn, REFERENCE)
     await adapter.send("help")
     reply = adapter.get_next_activity()
     assert reply.text_format == "plain" and not reply.attachments
 
 
 async def test_a_work_from_home_question_offers_the_form_button(runtime: Runtime) -> None:
-    adapter = TestAdapter(TeamsBot(runtime).on_turn, REFERENCE)
+    adapter = TestAdapter(bot_for(runtime).on_turn, REFERENCE)
     await adapter.send("can I work from home on Friday?")
     card = adapter.get_next_activity().attachments[0].content
     actions = [a for item in card["body"] if item["type"] == "ActionSet" for a in item["actions"]]

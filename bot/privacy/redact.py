@@ -13,6 +13,12 @@ def _redact_block(block: Block) -> Block | None:
 
 
 def redact_reasons(reply: Reply) -> Reply:
-    """The reply without the private facts (reasons, notes) of any request it shows."""
+    """The reply without the private facts (reasons, notes) of any request it shows, nor of the card it
+    leaves where its button was pressed."""
     blocks = tuple(found for found in (_redact_block(block) for block in reply.blocks) if found is not None)
-    return reply if blocks == reply.blocks else reply.model_copy(update={"blocks": blocks})
+    redacted = reply if blocks == reply.blocks else reply.model_copy(update={"blocks": blocks})
+    outcome = reply.outcome
+    if outcome is None or outcome.pressed is None:
+        return redacted
+    pressed = redact_reasons(outcome.pressed)
+    return redacted.model_copy(update={"outcome": outcome.model_copy(update={"pressed": pressed})})

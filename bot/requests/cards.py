@@ -12,6 +12,7 @@ from bot.messages import (
     ButtonsBlock,
     Field_,
     FieldsBlock,
+    Follow,
     FormBlock,
     Input,
     QuoteBlock,
@@ -109,7 +110,9 @@ def render_decision_card(
         *quotes,
         ButtonsBlock(buttons=(decide, decline)),
     ]
-    return Reply(text=headline, blocks=tuple(blocks))
+    # The card follows its request: where cards refresh for whoever looks, the decision buttons stay
+    # only while this approver may still use them.
+    return Reply(text=headline, blocks=tuple(blocks), follows=Follow(request_id=request_id))
 
 
 def render_status(headline: str, facts: Sequence[Fact], buttons: Sequence[Button] = ()) -> Reply:

@@ -15,8 +15,10 @@ from bot.requests import cards
 from bot.requests.kinds.registry import context_for, kinds_of
 from bot.requests.listing import render_my_requests
 from bot.requests.offers import read_prefill, request_offers
+from bot.requests.outcomes import with_outcome
 from bot.requests.records import parse_request_id
 from bot.requests.states import RequestEvent
+from bot.requests.viewer_card import render_card_for
 from bot.requests.workflow import RequestWorkflow
 from bot.school import StaffMember
 
@@ -96,10 +98,21 @@ class RequestConversation:
         return await render_my_requests(self.workflow, member, now, on)
 
     async def handle_action(self, action: Action, now: datetime) -> list[Reply]:
-        """Apply a button or form submission for the verified person; replies for them only."""
+        """Apply a button or form submission for the verified person; replies for them only.
+
+        The reply says what the click did to the request's cards (`bot.requests.outcomes`).
+        """
         member = self.identify(action.person)
         if member is None:
             return [self.render_not_in_directory(action.person)]
+        replies = await self._act(action, member, now)
+        return [await with_outcome(self.workflow, action, member, replies[0], now), *replies[1:]]
+
+    async def card_for(self, person: Person, value: str, now: datetime) -> Reply:
+        """The card `person` should see now for the request `value` names (see `bot.requests.viewer_card`)."""
+        return await render_card_for(self, person, value, now)
+
+    async def _act(self, action: Action, member: StaffMember, now: datetime) -> list[Reply]:
         if action.action_id == cards.SUBMIT:
             return [await self.workflow.submit(member, action.value, action.inputs, now)]
         if not is_request_action(action.action_id):

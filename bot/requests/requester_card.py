@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.messages import Button, ButtonsBlock, Reply
+from bot.messages import Button, ButtonsBlock, Follow, Reply
 from bot.requests import cards
 from bot.requests.describe import describe_facts, describe_outcome, last_audit, name_of
 from bot.requests.listing import is_cancellable
@@ -57,7 +57,8 @@ def render_requester_card(workflow: RequestWorkflow, request: RequestRecord, aud
         if request.state == RequestState.APPROVED.value and is_cancellable(workflow, request, now):
             headline += " You can still cancel it until the day."
     buttons = [cards.cancel_button(request.id)] if is_cancellable(workflow, request, now) else []
-    return cards.render_status(headline, describe_facts(school, request), buttons)
+    card = cards.render_status(headline, describe_facts(school, request), buttons)
+    return card.model_copy(update={"follows": Follow(request_id=request.id)})
 
 
 async def requester_card(workflow: RequestWorkflow, request_id: int, now: datetime) -> Reply | None:

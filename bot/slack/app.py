@@ -1,4 +1,4 @@
-"""The Slack app: slack-bolt's `AsyncApp` on our database, mounted on the Staffroom server.
+"""The Slack app: slack-bolt's `AsyncApp` on the storage it is given, mounted on the Staffroom server.
 
 One URL, `POST /slack/events`, takes the Events API, interactivity and slash commands.
 Every listener only acknowledges and starts the real work in the background
@@ -7,7 +7,7 @@ checked before the body is parsed (401 for a bad or stale one, 400 for a body th
 can't be read); bolt's own second check is switched off, as it would only repeat it.
 
 One workspace runs on `SLACK_BOT_TOKEN`; several install through OAuth at `/slack/install`
-with their tokens encrypted in the `slack_installations` table.
+with their tokens encrypted, kept by the platform storage the app is given.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.platform_storage import PlatformStorage
 from bot.runtime import Runtime
 from bot.slack.adapter import (
     Place,
@@ -43,7 +44,7 @@ from bot.slack.courier import SlackCourier
 from bot.slack.handlers import Background, SlackHandlers
 from bot.slack.identity import SlackIdentity
 from bot.slack.library_logs import BOLT_LOGGER, WEB_API_LOGGER, library_logger
-from bot.slack.oauth import DatabaseInstallationStore, DatabaseOAuthStateStore, make_cipher
+from bot.slack.oauth import EncryptedInstallationStore, OAuthStateStore, make_cipher
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,19 @@ Ack = Callable[..., Awaitable[Any]]
 
 
 class SlackApp:
-    """The bolt app, its listeners and its HTTP endpoints, for one runtime."""
+    """The bolt app, its listeners and its HTTP endpoints, for one runtime.
 
-    def __init__(self, runtime: Runtime) -> None:
+    `storage` is where the adapter keeps what it must (events already handled, where a requester's
+    confirmation landed, installations and install-link states); it never opens the database itself.
+    """
+
+    def __init__(self, runtime: Runtime, storage: PlatformStorage) -> None:
         settings = runtime.settings
         self.runtime = runtime
+        self.storage = storage
         self.background = Background()
         self.identity = SlackIdentity(runtime)
-        self.handlers = SlackHandlers(runtime, self.identity, self.background, self.token_for)
+        self.handlers = SlackHandlers(runtime, self.identity, self.background, storage, self.token_for)
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         self.verifier = SignatureVerifier(secret) if secret else None
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
@@ -81,7 +87,7 @@ class SlackApp:
                                      base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_SECONDS,
                                      logger=library_logger(WEB_API_LOGGER))
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
-        self.installations: DatabaseInstallationStore | None = None
+        self.installations: EncryptedInstallationStore | None = None
         self.bolt = self._build_bolt(secret, token)
         self._register_listeners()
 
@@ -101,9 +107,7 @@ class SlackApp:
         if not settings.slack_client_id:
             return AsyncApp(**common)
         key = settings.staffroom_secret_key.get_secret_value() if settings.staffroom_secret_key else None
-        self.installations = DatabaseInstallationStore(
-            self.runtime.database, self.runtime.school.id, make_cipher(key), self.runtime.clock
-        )
+        self.installations = EncryptedInstallationStore(self.storage.installations, make_cipher(key))
         client_secret = settings.slack_client_secret.get_secret_value() if settings.slack_client_secret else None
         oauth = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
@@ -111,7 +115,7 @@ class SlackApp:
             scopes=list(BOT_SCOPES),
             installation_store=self.installations,
             installation_store_bot_only=True,
-            state_store=DatabaseOAuthStateStore(self.runtime.database, self.runtime.clock),
+            state_store=OAuthStateStore(self.storage.sign_in_states),
         )
         # Our authorize: the installation store with bolt's token cache, so each event costs no query.
         authorize = AsyncInstallationStoreAuthorize(

@@ -1,9 +1,9 @@
-"""Claim Slack event ids in the database in batches: one transaction for every id that arrived meanwhile.
+"""Claim Slack event ids in batches: one claim for every id that arrived meanwhile.
 
-The rule is `bot.store.events` (a row in `processed_events` per platform and event id;
-the first insert wins, across restarts and instances); here a burst of events shares
-one `first_sightings` call and one commit instead of one each — on SQLite the commit
-is most of an event's cost.
+The rule is the `EventLog` the app is given (on the database: a row per platform and event
+id; the first insert wins, across restarts and instances); here a burst of events shares
+one `claim` call and one commit instead of one each — on SQLite the commit is most of an
+event's cost.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.clock import Clock
-from bot.store.database import Database
-from bot.store.events import first_sightings
+from bot.platform_storage import EventLog
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +22,9 @@ MAX_BATCH = 200
 class EventClaims:
     """`await claims.first_time(key)` is True exactly once per key, whoever asks and wherever."""
 
-    def __init__(self, database: Database, platform: str, clock: Clock) -> None:
-        self.database = database
+    def __init__(self, events: EventLog, platform: str) -> None:
+        self.events = events
         self.platform = platform
-        self.clock = clock
         self._waiting: list[tuple[str, asyncio.Future[bool]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -56,4 +53,4 @@ class EventClaims:
                     future.set_result(first)
 
     async def _insert(self, keys: list[str]) -> set[str]:
-        return await first_sightings(self.database, self.platform, keys, self.clock.now())
+        return set(await self.events.claim(self.platform, keys))

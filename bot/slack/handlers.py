@@ -2,9 +2,10 @@
 ask the Assistant, and send its replies back in Slack's own ways.
 
 Runs in background tasks started by the listeners in `bot.slack.app`, so Slack gets its
-acknowledgement within milliseconds. Every event is claimed once in the database
-(`first_sighting`) before anything happens, so a retry, a replay or a second instance
-never produces a second answer, request or decision.
+acknowledgement within milliseconds. Every event is claimed once in the event log the app
+is given (`bot.platform_storage.EventLog`) before anything happens, so a retry, a replay or a
+second instance never produces a second answer, request or decision. What a click did to a
+request's cards comes from the core (`Reply.outcome`, `Reply.follows`); this only applies it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Notice, Person, Reply
-from bot.requests import cards
-from bot.requests.requester_card import SENT_REASON, sent_request_id
+from bot.messages import CardOutcome, Notice, Person, Reply
+from bot.platform_storage import PlatformStorage
 from bot.runtime import Runtime
 from bot.slack.adapter import PLATFORM, Clicked, Place, Said, to_action, to_message
 from bot.slack.blocks import find_form, render_message, render_retry_view
@@ -26,17 +26,11 @@ from bot.slack.dedup import EventClaims
 from bot.slack.home import publish_home
 from bot.slack.identity import SlackIdentity
 from bot.slack.replies import Speaker
-from bot.slack.retire import TokenFinder, follow_requester_cards, render_outcome, retire_cards
-from bot.store.outbox import record_shown
+from bot.slack.retire import TokenFinder, replace_copies
 
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a minute."
-
-#: The decisions that replace the approver's card with the outcome, and how the outcome reads.
-OUTCOMES = {cards.ENDORSE: "Endorsed", cards.APPROVE: "Approved", cards.DECLINE_REASON: "Declined"}
-#: How an approver's card reads once the requester has withdrawn the request.
-CANCELLED = "Cancelled"
 
 
 #: How many questions are answered at once; more wait their turn, so acknowledgements stay
@@ -77,13 +71,14 @@ class Background:
 class SlackHandlers:
     """The work behind each listener; one per application."""
 
-    def __init__(self, runtime: Runtime, identity: SlackIdentity, background: Background,
+    def __init__(self, runtime: Runtime, identity: SlackIdentity, background: Background, storage: PlatformStorage,
                  token_for: TokenFinder | None = None) -> None:
         self.runtime = runtime
         self.identity = identity
         self.background = background
         self.token_for: TokenFinder = token_for or _no_token
-        self.claims = EventClaims(runtime.database, PLATFORM, runtime.clock)
+        self.claims = EventClaims(storage.events, PLATFORM)
+        self.shown = storage.shown
 
     # -- guarding ---------------------------------------------------------------------
 
@@ -128,21 +123,13 @@ class SlackHandlers:
         replies = await self.runtime.assistant.handle(to_action(person, clicked))
         speaker = Speaker(client)
         place = clicked.place
-        # A decision the core refused ("already approved by …") is ephemeral: then no card changes.
-        done = bool(replies) and not replies[0].ephemeral
-        decided = OUTCOMES.get(clicked.action_id) if done else None
-        withdrawn = done and clicked.action_id == cards.CANCEL
-        if decided and clicked.on_card and place.message_ts:
-            await speaker.update(place, render_outcome(replies[0], decided, self.decider_name(person)))
+        # What the click did to a request's cards, as the core says (None when it changed nothing).
+        outcome = replies[0].outcome if replies else None
+        replaced = await self.replace_pressed(speaker, clicked, outcome)
+        if replaced:
             replies = replies[1:]
         await speaker.say(place, replies, on_card=clicked.on_card)
-        if decided:
-            await self.retire_other_cards(client, clicked, decided, person)
-        elif withdrawn:
-            # The approvers' cards of a cancelled request say so, with no buttons left to press.
-            await self.retire_other_cards(client, clicked, CANCELLED, person)
-        if decided or withdrawn:
-            await self.follow_requester_card(client, clicked)
+        await self.apply(client, clicked, outcome, replaced)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
 
@@ -160,52 +147,43 @@ class SlackHandlers:
             await client.views_update(view_id=place.view_id, view=render_retry_view(view, reply.text))
             return
         await speaker.show_in_modal(place, reply)
-        # A decision the core refused is ephemeral: then no card changes.
-        decided = OUTCOMES.get(clicked.action_id) if not reply.ephemeral else None
-        reason = clicked.inputs.get("reason", "").strip()
-        if decided and clicked.on_card and place.message_ts:
-            await speaker.update(place, render_outcome(reply, decided, self.decider_name(person), reason))
-        elif clicked.action_id == cards.SUBMIT:
+        replaced = await self.replace_pressed(speaker, clicked, reply.outcome)
+        if not replaced and reply.follows is not None and reply.follows.record_as:
             # The confirmation stays in the DM too, with its Cancel button, and follows the request from there.
             await self.confirm_in_dm(speaker, place, person, reply)
         await speaker.say(place, replies[1:])
-        if decided:
-            await self.retire_other_cards(client, clicked, decided, person, reason)
-            await self.follow_requester_card(client, clicked)
+        await self.apply(client, clicked, reply.outcome, replaced)
         if place.from_home:
             await publish_home(client, self.runtime.assistant, person)
 
-    async def retire_other_cards(self, client: AsyncWebClient, clicked: Clicked, outcome: str, person: Person,
-                                 reason: str = "") -> None:
-        """The other approvers' copies of the settled step's card show the outcome too."""
-        if not clicked.value.isdigit():
-            return
-        await retire_cards(self.runtime, client, self.token_for, request_id=int(clicked.value),
-                           settled_by=clicked.action_id, outcome=outcome, decider=self.decider_name(person),
-                           reason=reason, clicked=clicked.place)
+    @staticmethod
+    async def replace_pressed(speaker: Speaker, clicked: Clicked, outcome: CardOutcome | None) -> bool:
+        """Replace the pressed card with what the core says it shows now; True when it was replaced.
+
+        Only one request's card is replaced: a list of several requests is left as it is.
+        """
+        if outcome is None or outcome.pressed is None or not clicked.on_card or not clicked.place.message_ts:
+            return False
+        await speaker.update(clicked.place, outcome.pressed)
+        return True
+
+    async def apply(self, client: AsyncWebClient, clicked: Clicked, outcome: CardOutcome | None,
+                    replaced: bool) -> None:
+        """The other copies of the request's cards (approvers', the requester's) show what happened too."""
+        if outcome is not None:
+            await replace_copies(client, self.token_for, outcome.updates, clicked=clicked.place, skip_clicked=replaced)
 
     async def confirm_in_dm(self, speaker: Speaker, place: Place, person: Person, reply: Reply) -> None:
-        """Post "Request #N sent" in the person's DM and record where it landed, to update it later."""
+        """Post "Request #N sent" in the person's DM and record where it landed, for the core to update it later."""
         direct = await speaker.direct_channel(place)
         posted = await speaker.client.chat_postMessage(channel=direct.channel_id, **render_message(reply))
-        request_id = sent_request_id(reply)
         channel, ts = str(posted.get("channel") or direct.channel_id), str(posted.get("ts") or "")
-        if request_id is None or not person.email or not ts:
+        follows = reply.follows
+        if follows is None or not person.email or not ts:
             return
-        notice = Notice(recipient_email=person.email, reply=reply, reason=SENT_REASON)
-        await record_shown(self.runtime.database, self.runtime.school.id, notice, now=self.runtime.clock.now(),
-                           request_id=request_id, platform=PLATFORM,
-                           receipt={"channel": channel, "ts": ts, "team": place.team_id or ""})
-
-    async def follow_requester_card(self, client: AsyncWebClient, clicked: Clicked) -> None:
-        """The requester's confirmation shows what happened (a decision, or their own cancelling)."""
-        if clicked.value.isdigit():
-            await follow_requester_cards(self.runtime, client, self.token_for, request_id=int(clicked.value),
-                                         clicked=clicked.place)
-
-    def decider_name(self, person: Person) -> str:
-        member = self.runtime.school.directory.find_person(person)
-        return member.name if member is not None else (person.display_name or "you")
+        notice = Notice(recipient_email=person.email, reply=reply, reason=follows.record_as)
+        await self.shown.record_shown(notice, request_id=follows.request_id, platform=PLATFORM,
+                                      receipt={"channel": channel, "ts": ts, "team": place.team_id or ""})
 
     # -- App Home ------------------------------------------------------------------------
 

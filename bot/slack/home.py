@@ -17,9 +17,8 @@ INTRO = (
 
 async def build_home_reply(assistant: Assistant, person: Person) -> Reply:
     """What App Home shows: requests when the school's records are attached, else the intro."""
-    if assistant.requests is None:
-        return Reply(text=INTRO, blocks=(TextBlock(text=INTRO),))
-    return await assistant.requests.show_my_requests(person, assistant.clock.now())
+    requests = await assistant.show_requests(person)
+    return requests if requests is not None else Reply(text=INTRO, blocks=(TextBlock(text=INTRO),))
 
 
 def render_home(reply: Reply, suggestions: Reply | None = None) -> JsonDict:

@@ -1,16 +1,16 @@
-"""Several Slack workspaces: installations in our database, tokens encrypted at rest, OAuth states.
+"""Several Slack workspaces: installations kept sealed through `WorkspaceInstallations`, and OAuth states.
 
 Each installation is stored whole (as slack_sdk's `Installation`) encrypted with Fernet
 using `STAFFROOM_SECRET_KEY`; several keys separated by commas rotate (the first
-encrypts, any decrypts). Every workspace installed here belongs to the running school.
+encrypts, any decrypts). Where they are kept is the storage this adapter is given
+(`bot.platform_storage`); every workspace installed here belongs to the running school.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,11 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy import delete, select
 
-from bot.clock import Clock
 from bot.errors import ConfigError, ConfigProblem
-from bot.store.database import Database
-from bot.store.tables import SlackInstallationRow, SlackOAuthStateRow
-from bot.store.upsert import insert_for
+from bot.platform_storage import SignInStates, WorkspaceInstallations
 
 log = logging.getLogger(__name__)
-
-#: How long an install link stays valid.
-STATE_LIFETIME = timedelta(minutes=10)
 
 
 def make_cipher(key_setting: str | None) -> MultiFernet:
@@ -58,14 +51,12 @@ def _json_default(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-class DatabaseInstallationStore(AsyncInstallationStore):
-    """slack_sdk's installation store on the `slack_installations` table (bot tokens only)."""
+class EncryptedInstallationStore(AsyncInstallationStore):
+    """slack_sdk's installation store (bot tokens only), each installation encrypted before it is kept."""
 
-    def __init__(self, database: Database, school_id: str, cipher: MultiFernet, clock: Clock) -> None:
-        self.database = database
-        self.school_id = school_id
+    def __init__(self, installations: WorkspaceInstallations, cipher: MultiFernet) -> None:
+        self.installations = installations
         self.cipher = cipher
-        self.clock = clock
 
     @property
     def logger(self) -> logging.Logger:
@@ -84,20 +75,12 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         return Installation(**data)
 
     async def async_save(self, installation: Installation) -> None:
-        values = {
-            "school_id": self.school_id,
-            "enterprise_id": installation.enterprise_id or "",
-            "team_id": installation.team_id or "",
-            "bot_user_id": installation.bot_user_id,
-            "encrypted": self._encrypt(installation),
-            "installed_at": self.clock.now(),
-        }
-        async with self.database.transaction() as session:
-            statement = insert_for(session, SlackInstallationRow).values(**values)
-            updates = {key: values[key] for key in ("school_id", "bot_user_id", "encrypted", "installed_at")}
-            await session.execute(
-                statement.on_conflict_do_update(index_elements=["enterprise_id", "team_id"], set_=updates)
-            )
+        await self.installations.save(
+            enterprise_id=installation.enterprise_id or "",
+            team_id=installation.team_id or "",
+            bot_user_id=installation.bot_user_id,
+            sealed=self._encrypt(installation),
+        )
         log.info("Slack workspace %s installed", installation.team_id or installation.enterprise_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
@@ -107,14 +90,8 @@ class DatabaseInstallationStore(AsyncInstallationStore):
     async def _find(self, enterprise_id: str | None, team_id: str | None,
                     is_enterprise_install: bool | None) -> Installation | None:
         team = "" if is_enterprise_install else (team_id or "")
-        async with self.database.reading() as session:
-            row = await session.scalar(
-                select(SlackInstallationRow).where(
-                    SlackInstallationRow.enterprise_id == (enterprise_id or ""),
-                    SlackInstallationRow.team_id == team,
-                )
-            )
-        return self._decrypt(row.encrypted) if row is not None else None
+        sealed = await self.installations.find(enterprise_id=enterprise_id or "", team_id=team)
+        return self._decrypt(sealed) if sealed is not None else None
 
     async def async_find_bot(
         self,
@@ -144,41 +121,22 @@ class DatabaseInstallationStore(AsyncInstallationStore):
     ) -> None:
         if user_id is not None:
             return  # one installer's user token: we keep none, so nothing to delete
-        async with self.database.transaction() as session:
-            await session.execute(
-                delete(SlackInstallationRow).where(
-                    SlackInstallationRow.enterprise_id == (enterprise_id or ""),
-                    SlackInstallationRow.team_id == (team_id or ""),
-                )
-            )
+        await self.installations.delete(enterprise_id=enterprise_id or "", team_id=team_id or "")
         log.info("Slack workspace %s uninstalled", team_id or enterprise_id)
 
 
-class DatabaseOAuthStateStore(AsyncOAuthStateStore):
-    """OAuth `state` values in `slack_oauth_states`: each accepted once, before it expires."""
+class OAuthStateStore(AsyncOAuthStateStore):
+    """slack_sdk's OAuth state store on `SignInStates`: each state accepted once, before it expires."""
 
-    def __init__(self, database: Database, clock: Clock, lifetime: timedelta = STATE_LIFETIME) -> None:
-        self.database = database
-        self.clock = clock
-        self.lifetime = lifetime
+    def __init__(self, states: SignInStates) -> None:
+        self.states = states
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        state = secrets.token_urlsafe(32)
-        now = self.clock.now()
-        async with self.database.transaction() as session:
-            await session.execute(delete(SlackOAuthStateRow).where(SlackOAuthStateRow.expires_at < now))
-            session.add(SlackOAuthStateRow(state=state, expires_at=now + self.lifetime))
-        return state
+        return await self.states.issue()
 
     async def async_consume(self, state: str) -> bool:
-        async with self.database.transaction() as session:
-            result = await session.execute(
-                delete(SlackOAuthStateRow).where(
-                    SlackOAuthStateRow.state == state[:128], SlackOAuthStateRow.expires_at >= self.clock.now()
-                )
-            )
-        return bool(getattr(result, "rowcount", 0))
+        return await self.states.consume(state)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.delivery.courier import Courier
+    from bot.platform_storage import PlatformStorage
     from bot.runtime import Runtime
 
 
@@ -42,10 +43,10 @@ class SlackPlatform:
         except ConfigError as error:
             raise ServeError(f"The server settings can't be used:\n{error}") from None
 
-    def mount(self, app: web.Application, runtime: Runtime) -> Courier:
+    def mount(self, app: web.Application, runtime: Runtime, storage: PlatformStorage) -> Courier:
         from bot.slack.app import SlackApp
 
-        slack = SlackApp(runtime)
+        slack = SlackApp(runtime, storage)
         slack.mount(app)
         if runtime.settings.slack_app_token is not None:
             from bot.slack.socket_mode import attach_socket_mode

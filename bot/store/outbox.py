@@ -320,18 +320,19 @@ def read_notice(row: OutboxRow) -> Notice:
     )
 
 
-async def delivered_on(database: Database, request_id: int, platform: str, reasons: Sequence[str]) -> list[OutboxRow]:
-    """A request's notices of these kinds that `platform` took, with where they landed (oldest first)."""
+async def delivered_on(
+    database: Database, request_id: int, platform: str | None, reasons: Sequence[str]
+) -> list[OutboxRow]:
+    """A request's notices of these kinds that `platform` (None: any platform) took, with where they landed
+    (oldest first)."""
+    conditions = [
+        OutboxRow.request_id == request_id,
+        OutboxRow.delivered_at.is_not(None),
+        OutboxRow.receipt.is_not(None),
+        OutboxRow.reason.in_(list(reasons)),
+    ]
+    if platform is not None:
+        conditions.append(OutboxRow.platform == platform)
     async with database.reading() as session:
-        rows = await session.scalars(
-            select(OutboxRow)
-            .where(
-                OutboxRow.request_id == request_id,
-                OutboxRow.platform == platform,
-                OutboxRow.delivered_at.is_not(None),
-                OutboxRow.receipt.is_not(None),
-                OutboxRow.reason.in_(list(reasons)),
-            )
-            .order_by(OutboxRow.id)
-        )
+        rows = await session.scalars(select(OutboxRow).where(*conditions).order_by(OutboxRow.id))
         return list(rows.all())

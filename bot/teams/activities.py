@@ -8,19 +8,17 @@ from botbuilder.core import InvokeResponse
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.messages import Reply
-from bot.requests.cards import APPROVE, DECLINE, ENDORSE
-from bot.teams.cards import CARD_CONTENT_TYPE, ButtonKind, Card, decision_request_id, is_plain, render_card
+from bot.teams.cards import CARD_CONTENT_TYPE, ButtonKind, Card, is_plain, render_card
 
-#: The buttons only the awaited approver should see (Teams hides them from everyone else by refreshing).
-DECISION_ACTIONS = frozenset({ENDORSE, APPROVE, DECLINE})
 _SUMMARY_CHARS = 200
 
 
 def render_activity(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = ()) -> Activity:
     """A message activity: plain text when the reply is only text, else an Adaptive Card.
 
-    `viewers` are the channel user ids who may decide what the card's buttons decide; with
-    Universal Actions the card then refreshes for them, so the buttons stay live only for them.
+    `viewers` are the channel user ids the card is for; when it follows a request, with
+    Universal Actions the card then refreshes for them, so decision buttons stay live only for
+    whoever may still use them.
     """
     if is_plain(reply):
         return Activity(type=ActivityTypes.message, text=reply.text, text_format="plain")
@@ -31,12 +29,11 @@ def render_activity(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = (
     )
 
 
-def render_reply_card(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = (),
-                      follows: str | None = None) -> Card:
-    """The card; it refreshes for `viewers` when it decides a request, or `follows` one (a requester's
-    "Request sent", kept up to date with whom it waits for and how it ended)."""
-    request_id = decision_request_id(reply, DECISION_ACTIONS) or follows
-    refresh = (request_id, viewers) if request_id is not None and viewers else None
+def render_reply_card(reply: Reply, kind: ButtonKind, viewers: tuple[str, ...] = ()) -> Card:
+    """The card; it refreshes for `viewers` when the core says it follows a request (an approver's card,
+    a requester's "Request sent", kept up to date with whom it waits for and how it ended)."""
+    follows = reply.follows
+    refresh = (str(follows.request_id), viewers) if follows is not None and viewers else None
     return render_card(reply, kind, refresh)
 
 

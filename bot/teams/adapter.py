@@ -23,6 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity
 from msrest.exceptions import DeserializationError  # type: ignore[attr-defined]
 
+from bot.platform_storage import PlatformStorage
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams import activities
@@ -141,8 +142,11 @@ def _unauthorized() -> web.Response:
     return web.json_response({"error": "unauthorized"}, status=401)
 
 
-def mount_teams(app: web.Application, runtime: Runtime, options: TeamsOptions | None = None) -> TeamsChannel:
+def mount_teams(app: web.Application, runtime: Runtime, storage: PlatformStorage,
+                options: TeamsOptions | None = None) -> TeamsChannel:
     """Add `POST /api/messages` to `app`; the server registers the channel's courier on the runtime.
+
+    `storage` is where the bot records the activities it has handled (it never opens the database).
 
     Call only with credentials (`MicrosoftAppId`) or with `options.unauthenticated` on a
     loopback server; `bot.teams.platform.TeamsPlatform` decides.
@@ -160,6 +164,6 @@ def mount_teams(app: web.Application, runtime: Runtime, options: TeamsOptions | 
         if settings.microsoft_app_id
         else None
     )
-    channel = TeamsChannel(adapter, TeamsBot(runtime, options), courier, validator, options)
+    channel = TeamsChannel(adapter, TeamsBot(runtime, storage.events, options), courier, validator, options)
     app.router.add_post(ROUTE, channel.handle)
     return channel

@@ -19,17 +19,15 @@ from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import ServiceClientCredentialsFactory
 from msrest.exceptions import ClientException
 
-from bot.assistant import HELP_TEXT, START_REQUEST
+from bot.assistant import HELP_TEXT
 from bot.messages import Action, Message, Person, Reply
+from bot.platform_storage import EventLog
 from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
 from bot.questions.digest import TEACH
 from bot.questions.suggestions import ASK
-from bot.requests.cards import DECLINE_REASON, SUBMIT
-from bot.requests.requester_card import sent_request_id
 from bot.runtime import Runtime
-from bot.store.events import first_sighting
 from bot.teams import activities
-from bot.teams.activities import DECISION_ACTIONS, is_refusal, render_activity, render_reply_card
+from bot.teams.activities import is_refusal, render_activity, render_reply_card
 from bot.teams.auth import MICROSOFT_METADATA_URL, KeyTiming
 from bot.teams.cards import REFRESH, ButtonKind, is_plain
 from bot.teams.parse import (
@@ -43,18 +41,15 @@ from bot.teams.parse import (
     parse_card_data,
     parse_execute,
 )
-from bot.teams.refresh import render_current
 from bot.teams.service_urls import ServiceUrlPolicy
 
 log = logging.getLogger(__name__)
 
 WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
-#: Buttons that open a form: the form comes as a new message and the card they sit on stays.
-OPENS_FORM = frozenset({START_REQUEST, ANSWER_BAD, TEACH})
-#: Buttons whose answer comes as a new message, leaving their card as it is (a suggested question).
-KEEPS_CARD = OPENS_FORM | {ASK}
-#: Decisions after which everyone who sees the approver's card should see the outcome.
-DECIDES = DECISION_ACTIONS | {DECLINE_REASON}
+#: The question desk's buttons whose answer comes as a new message, leaving their card as it is: the
+#: forms they open (👎's "what were you looking for?", teaching a wording) and a suggested question's
+#: answer. (The core marks a request form offered under an answer itself: `Reply.keeps_card`.)
+KEEPS_CARD = frozenset({ANSWER_BAD, TEACH, ASK})
 
 
 class MemberLookupFailed(Exception):
@@ -90,10 +85,14 @@ class TeamsOptions:
 
 
 class TeamsBot(Bot):  # type: ignore[misc]
-    """Routes each activity to the assistant and renders what it says."""
+    """Routes each activity to the assistant and renders what it says.
 
-    def __init__(self, runtime: Runtime, options: TeamsOptions | None = None) -> None:
+    `events` records the activities already handled, so one Teams delivers twice is answered once.
+    """
+
+    def __init__(self, runtime: Runtime, events: EventLog, options: TeamsOptions | None = None) -> None:
         self.runtime = runtime
+        self.events = events
         self.options = options or TeamsOptions()
 
     async def on_turn(self, context: TurnContext) -> None:
@@ -161,9 +160,7 @@ class TeamsBot(Bot):  # type: ignore[misc]
 
     async def on_message(self, context: TurnContext) -> None:
         activity = context.activity
-        if activity.id and not await first_sighting(
-            self.runtime.database, PLATFORM, f"{activity.conversation.id}|{activity.id}", self.runtime.clock.now()
-        ):
+        if activity.id and not await self.events.claim(PLATFORM, [f"{activity.conversation.id}|{activity.id}"]):
             log.info("teams: activity delivered again; already handled")
             return
         submitted = parse_card_data(activity.value) if activity.value is not None else None
@@ -185,7 +182,7 @@ class TeamsBot(Bot):  # type: ignore[misc]
         replies = await self.act(context, person, pressed)
         first, rest = replies[0], replies[1:]
         card_id = context.activity.reply_to_id
-        if card_id and pressed.action_id not in KEEPS_CARD and not is_refusal(first):
+        if card_id and not keeps_card(pressed, first) and not is_refusal(first):
             update = render_activity(first, ButtonKind.SUBMIT)
             update.id = card_id
             await context.update_activity(update)
@@ -204,12 +201,11 @@ class TeamsBot(Bot):  # type: ignore[misc]
             return
         person = await self.identify(context)
         viewers = (str(activity.from_property.id),)
-        requests = self.runtime.assistant.requests
         if pressed.action_id == REFRESH:
-            if requests is None:
+            current = await self.runtime.assistant.current_card(person, pressed.value)
+            if current is None:
                 await context.send_activity(activities.error_response("Requests aren't switched on here."))
                 return
-            current = await render_current(requests, person, pressed.value, self.runtime.clock.now())
             card = render_reply_card(current, ButtonKind.EXECUTE, viewers)
             await context.send_activity(activities.card_response(card))
             return
@@ -225,24 +221,23 @@ class TeamsBot(Bot):  # type: ignore[misc]
             # A suggested question: the suggestions stay; the answer comes as its own card.
             await context.send_activity(activities.message_response(pressed.value[:200]))
             rest = [first, *rest]
-        elif pressed.action_id in OPENS_FORM:
+        elif keeps_card(pressed, first):
             await context.send_activity(activities.message_response(first.text))
             rest = [first, *rest]
         else:
-            # "Request #N sent" refreshes for the requester, so it follows the request like the approvers' cards.
-            sent = sent_request_id(first) if pressed.action_id == SUBMIT else None
-            follows = str(sent) if sent is not None else None
-            card = render_reply_card(first, ButtonKind.EXECUTE, viewers, follows)
+            # A card that follows a request ("Request #N sent", a decision card) refreshes for this person.
+            card = render_reply_card(first, ButtonKind.EXECUTE, viewers)
             await context.send_activity(activities.card_response(card))
-            if pressed.action_id in DECIDES and activity.reply_to_id and requests is not None:
-                await self.show_outcome_to_everyone(context, person, pressed.value)
+            outcome = first.outcome
+            if outcome is not None and outcome.pressed is not None and activity.reply_to_id:
+                await self.show_outcome_to_everyone(context, person, str(outcome.request_id))
         await self.send(context, rest)
 
     async def show_outcome_to_everyone(self, context: TurnContext, person: Person, request_id: str) -> None:
-        """Replace the approver's card itself, so anyone else who sees it sees the outcome."""
-        requests = self.runtime.assistant.requests
-        assert requests is not None
-        current = await render_current(requests, person, request_id, self.runtime.clock.now())
+        """Replace the approver's card itself with the request as it stands, so anyone else who sees it sees that."""
+        current = await self.runtime.assistant.current_card(person, request_id)
+        if current is None:
+            return
         update = render_activity(current, ButtonKind.EXECUTE)
         update.id = context.activity.reply_to_id
         try:
@@ -288,6 +283,11 @@ class TeamsBot(Bot):  # type: ignore[misc]
         viewers = (str(context.activity.from_property.id),)
         for reply in replies:
             await context.send_activity(render_activity(reply, kind, viewers))
+
+
+def keeps_card(pressed: CardAction, reply: Reply) -> bool:
+    """Whether the answer to a button comes as a new message, leaving the card it sat on as it was."""
+    return reply.keeps_card or pressed.action_id in KEEPS_CARD
 
 
 def _plain(text: str) -> Activity:

@@ -178,16 +178,6 @@ def render_input(field: Input) -> Card:
     return element
 
 
-def decision_request_id(reply: Reply, action_ids: frozenset[str]) -> str | None:
-    """The request a reply's buttons decide (approve, endorse, decline), if it has such buttons."""
-    for block in reply.blocks:
-        if isinstance(block, ButtonsBlock):
-            for button in block.buttons:
-                if button.action_id in action_ids and button.value:
-                    return button.value
-    return None
-
-
 def is_plain(reply: Reply) -> bool:
     """True when the reply is only text, so a plain message says it as well as a card."""
     return all(isinstance(block, TextBlock) for block in reply.blocks)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.delivery.courier import Courier
+    from bot.platform_storage import PlatformStorage
     from bot.runtime import Runtime
     from bot.teams.bot import TeamsOptions
 
@@ -60,7 +61,7 @@ class TeamsPlatform:
                 f"use --host 127.0.0.1 (not {host}), or set MicrosoftAppId and MicrosoftAppPassword."
             )
 
-    def mount(self, app: web.Application, runtime: Runtime) -> Courier:
+    def mount(self, app: web.Application, runtime: Runtime, storage: PlatformStorage) -> Courier:
         from bot.teams.adapter import mount_teams
 
-        return mount_teams(app, runtime, self.options).courier
+        return mount_teams(app, runtime, storage, self.options).courier

@@ -1,28 +1,32 @@
-"""A request's card as it stands now, for the person looking at it (Teams' card refresh).
+"""A request's card as it stands now, for the person looking at it.
 
-Teams asks for this whenever someone listed in the card's `refresh.userIds` opens it:
-the approver awaited now (or their stand-in today) gets the decision buttons, the requester
-their "Request sent" as it stands now (with Cancel while allowed), anyone else the request's
-status. Read-only: the database decides, never the card.
+Asked for whenever someone looks at a card that follows a request (Teams refreshes such a card
+for the people listed on it): the approver awaited now (or their stand-in today) gets the
+decision buttons, the requester their "Request sent" as it stands now (with Cancel while
+allowed), anyone else involved the request's status, and anyone not involved nothing about it.
+Read-only: the verified person and the database decide, never the card.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.messages import Person, Reply
 from bot.requests import cards
 from bot.requests.authority import NOT_FOUND, check_decider, is_involved
-from bot.requests.conversation import RequestConversation
 from bot.requests.describe import describe_audit, describe_facts, last_audit, name_of
 from bot.requests.notices import notify_approver
 from bot.requests.records import parse_request_id
 from bot.requests.requester_card import SETTLED_BY, render_requester_card
 from bot.requests.states import RequestEvent, RequestState
 
+if TYPE_CHECKING:
+    from bot.requests.conversation import RequestConversation
 
-async def render_current(requests: RequestConversation, person: Person, value: str, now: datetime) -> Reply:
-    """The decision card while `person` may decide the request, else its status."""
+
+async def render_card_for(requests: RequestConversation, person: Person, value: str, now: datetime) -> Reply:
+    """The decision card while `person` may decide the request `value` names, else what they may see of it."""
     member = requests.identify(person)
     if member is None:
         return requests.render_not_in_directory(person)
