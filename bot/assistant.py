@@ -72,10 +72,18 @@ class RequestOffer:
 
 HELP_TEXT = (
     "I answer questions from the school's policies, quoting the policy and where it says it. "
-    "Try: \"who do I contact about IT?\" or \"do I have to answer parent emails in the evening?\". "
-    "You can also ask to work from home (\"can I work from home on Friday?\"), "
-    "and check or cancel your requests (\"what's happening with my request?\")."
+    "Try: \"who do I contact about IT?\" or \"do I have to answer parent emails in the evening?\"."
 )
+
+
+def help_text(offers: Sequence[RequestOffer]) -> str:
+    """What the assistant can do here: questions, and the requests this school's `school.yaml` offers."""
+    if not offers:
+        return HELP_TEXT
+    phrases = [offer.ask_phrase for offer in offers]
+    named = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+    return (f"{HELP_TEXT} You can also {named}: just say what you need, and I'll bring the form. "
+            "Check or cancel your requests with \"what's happening with my request?\".")
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,11 @@ class Assistant:
         #: The question log (declines and 👎, without who asked) and 👍/👎 under answers, when attached.
         self.questions = questions
 
+    @property
+    def help_text(self) -> str:
+        """What this assistant can do, for "help" and a first hello."""
+        return help_text(self.offers)
+
     def today(self) -> date:
         return self.clock.now().astimezone(self.timezone).date()
 
@@ -197,7 +210,7 @@ class Assistant:
                           Reply(text=decline.text, blocks=decline.blocks), routing=routing)
         if routing.intent is Intent.HELP:
             return Answer(question, routing.intent, False, routing.confidence,
-                          Reply(text=HELP_TEXT, blocks=(TextBlock(text=HELP_TEXT),)), routing=routing)
+                          Reply(text=self.help_text, blocks=(TextBlock(text=self.help_text),)), routing=routing)
         if routing.intent is Intent.REQUEST_WFH:
             routed = next((offer for offer in self.offers if offer.intent is routing.intent), None)
             return self._answer_request(question, routing, routed, slots_to_json(routing.slots))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from bot.assistant import START_REQUEST
 from bot.messages import ButtonsBlock, Reply
@@ -30,3 +32,13 @@ def test_other_answers_offer_no_loan_form() -> None:
     assert answer.answered
     assert all(c.section != "8.1" for c in answer.citations)
     assert "equipment_loan" not in offered_types(answer.reply)
+
+
+def test_help_names_the_requests_this_school_offers(tmp_path: Path) -> None:
+    demo = Root(Settings(), policies=demo_school_folder()).assistant().answer("help").reply.text
+    assert "ask to work from home, borrow equipment, ask for leave or go on a course" in demo
+    # A folder of policies without school.yaml offers no requests, and its help doesn't promise any.
+    for policy in demo_school_folder().glob("*.md"):
+        shutil.copy(policy, tmp_path / policy.name)
+    plain = Root(Settings(), policies=tmp_path).assistant().answer("help").reply.text
+    assert "quoting the policy" in plain and "You can also" not in plain and "request" not in plain

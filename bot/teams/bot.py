@@ -19,7 +19,6 @@ from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import ServiceClientCredentialsFactory
 from msrest.exceptions import ClientException
 
-from bot.assistant import HELP_TEXT
 from bot.messages import Action, Message, Person, Reply
 from bot.platform_storage import EventLog
 from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK
@@ -45,7 +44,6 @@ from bot.teams.service_urls import ServiceUrlPolicy
 
 log = logging.getLogger(__name__)
 
-WELCOME = "Hello, I'm Staffroom. " + HELP_TEXT
 #: The question desk's buttons whose answer comes as a new message, leaving their card as it is: the
 #: forms they open (👎's "what were you looking for?", teaching a wording) and a suggested question's
 #: answer. (The core marks a request form offered under an answer itself: `Reply.keeps_card`.)
@@ -265,12 +263,13 @@ class TeamsBot(Bot):  # type: ignore[misc]
             return
         await self.identify(context)
         if is_personal(context.activity):
-            questions = self.runtime.assistant.questions
-            if questions is None:
-                await context.send_activity(_plain(WELCOME))
+            assistant = self.runtime.assistant
+            welcome = "Hello, I'm Staffroom. " + assistant.help_text
+            if assistant.questions is None:
+                await context.send_activity(_plain(welcome))
                 return
             # Hello, with questions from the school's own policies to try (each a button that asks it).
-            await self.send(context, [questions.welcome(self.runtime.assistant, WELCOME)])
+            await self.send(context, [assistant.questions.welcome(assistant, welcome)])
 
     async def on_conversation_update(self, context: TurnContext) -> None:
         """Members added to a personal chat: where to reach this person from now on."""
