@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import errno
 import json
 import socket
@@ -26,6 +25,7 @@ if TYPE_CHECKING:  # loaded only by the commands that use requests, so `ask` sta
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
 from intents.policy_library import Passage, PolicyFileError, PolicyLibrary, check_policy_folder, load_library
 from intents.router import Router
+from intents.router_cache import load_router as cached_router
 from intents.topics import TOPICS_FILE_NAME, read_topics
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -62,7 +62,7 @@ def build_assistant(folder: Path, clock: Clock | None = None, requests: RequestC
 
 def load_router(folder: Path) -> Router:
     try:
-        return Router.from_folder(folder)
+        return cached_router(folder)
     except (PolicyFileError, LexiconError) as error:
         raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
 
@@ -138,6 +138,8 @@ def command_chat(args: argparse.Namespace) -> int:
     from bot.chat import interrupts_held
 
     with interrupts_held(sys.stdin.isatty() and sys.stdout.isatty()):
+        import asyncio
+
         return asyncio.run(_chat(policies_folder(args.policies), args.as_email))
 
 

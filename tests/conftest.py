@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -29,6 +30,10 @@ from bot.school import School, load_school
 from bot.store.database import Database, create_engine, upgrade_schema
 from bot.store.tables import AuditRow, Base, OutboxRow, RequestRow
 from intents.policy_library import PolicyLibrary, load_library
+
+# Routers built by the commands under test are kept in this session's own folder, never the user's
+# cache (see intents/router_cache.py).
+os.environ.setdefault("STAFFROOM_CACHE_DIR", tempfile.mkdtemp(prefix="staffroom-test-cache-"))
 
 # The demo school's people, by what they do.
 TEACHER = "s.carter@oakfield.example"
