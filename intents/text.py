@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -54,6 +55,20 @@ _UNSTEMMED = frozenset(
 PHONE_NUMBER = "~phone"
 
 _stemmer = snowballstemmer.stemmer("english")
+IRREGULAR_FORMS_FILE = Path(__file__).resolve().parent / "data" / "irregular_forms.txt"
+
+
+def _read_irregular_forms(path: Path) -> dict[str, str]:
+    """ "driven" -> "drive", "children" -> "child": the forms the stemmer can't bring to their word."""
+    forms: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            form, word = line.split()
+            forms[form] = word
+    return forms
+
+
+_IRREGULAR = _read_irregular_forms(IRREGULAR_FORMS_FILE)
 
 #: Words of messages whose reading is kept (see `Analyzer._token`); cleared when full.
 _TOKEN_CACHE_SIZE = 65536
@@ -102,7 +117,7 @@ def stem(word: str) -> str:
         return word
     if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
         return word.removesuffix("ly")
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
 
 
 def _lengths_by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
