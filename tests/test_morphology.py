@@ -42,3 +42,31 @@ def test_a_question_in_one_form_finds_the_passage_in_another(tmp_path: Path) -> 
     routing = Router.from_folder(folder).route("who is allowed to drive the minibus?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "D1 entitlement" in routing.matches[0].passage.text
+
+
+BEHAVIOUR = """---
+title: Behaviour Policy
+---
+## 1. Consequences
+
+Playfighting in the first instance leads to a reminder, then time out at the next break.
+
+## 2. Rewards
+
+Children belong to a house and earn house points for kindness.
+"""
+
+
+def test_two_words_written_as_one_in_the_policy_are_read_as_that_word(tmp_path: Path) -> None:
+    folder = tmp_path / "school"
+    folder.mkdir()
+    (folder / "behaviour.md").write_text(BEHAVIOUR, encoding="utf-8")
+    router = Router.from_folder(folder)
+    units = router.analyzer.units("two boys play fighting again")
+    assert "playfighting" in [u.surface for u in units]
+    routing = router.route("what is the consequence for play fighting?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "Playfighting" in routing.matches[0].passage.text
+    # Short words and stopwords are never joined: "be long" is not "belong".
+    assert "belong" not in [u.surface for u in router.analyzer.units("will the time out be long")]
+    assert "belong" in [u.surface for u in router.analyzer.units("which house do they belong to")]
