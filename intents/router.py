@@ -85,6 +85,12 @@ _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: An amount in a passage: "£45.00", "50%", "£10 a head".
 _AMOUNT = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:%|per ?cent|pence|p\b|pounds)")
+#: A date in a passage: "31 August", "by 1st March", "in December" ("may" is a month only after a day).
+_MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
+_DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th)? may\b", re.IGNORECASE)
+#: Who a "by" names when it is not a deadline: "done by me", "finished by the class teacher".
+_BY_WHOM = frozenset({"me", "you", "him", "her", "them", "us", "the", "a", "an", "my", "our", "their", "his",
+                      "someone", "somebody", "anyone", "who", "whom", "staff", "teachers", "parents"})
 #: Passages scoring within this share of the best are tied: the one holding the detail asked for goes first.
 TIED_RATIO = 0.9
 #: A telephone number or an email address in a passage.
@@ -362,9 +368,14 @@ class Router:
         """
         tests: list[Callable[[Passage], bool]] = []
         if self.cues.clock_cues.search(plain):
-            tests.append(lambda p: bool(_CLOCK_TIME.search(p.text)))
-        if self.cues.time_cues.search(plain):
-            tests.append(lambda p: bool(self.cues.time_words.search(normalise(p.text))))
+            # "What time…" is answered by a time of day, or by one relative to an event ("5 minutes before the end").
+            tests.append(
+                lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
+            )
+        if any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)):
+            tests.append(
+                lambda p: bool(self.cues.time_words.search(normalise(p.text))) or bool(_DATE.search(p.text))
+            )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
             tests.append(lambda p: bool(self.cues.measures.search(normalise(p.text))))
@@ -612,6 +623,14 @@ def _named_in(words: str) -> str:
         if kept[i] in _WHICH:
             return " ".join(kept[i + 1 :])
     return words
+
+
+def _asks_when(plain: str, cue: re.Match[str]) -> bool:
+    """A time cue asks for a time, unless its "by" names who does a thing: "done by me", not "done by Friday"."""
+    if not cue.group(0).endswith(" by"):
+        return True
+    following = plain[cue.end() :].split()
+    return not following or following[0] not in _BY_WHOM
 
 
 def _own_login(plain: str) -> bool:
