@@ -93,6 +93,10 @@ _BY_WHOM = frozenset({"me", "you", "him", "her", "them", "us", "the", "a", "an",
                       "someone", "somebody", "anyone", "who", "whom", "staff", "teachers", "parents"})
 #: Passages scoring within this share of the best are tied: the one holding the detail asked for goes first.
 TIED_RATIO = 0.9
+#: A person named with a title in a passage: "Mrs Khan", "Dr. Patel".
+_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+")
+#: A question for a name is answered when one of this many of the best passages names someone.
+NAMED_FROM = 3
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -331,18 +335,29 @@ class Router:
     def _match(self, scored: Scored) -> Match:
         return Match(self.library.passages[scored.index], confidence(scored))
 
-    def _asks_what_policies_never_say(self, plain: str, units: list[Unit]) -> bool:
-        """ "Who is our DSL?", "what's the wifi password?", "how do I set up a Teams meeting?": the policies
-        name roles, not the people in them, hold no passwords or codes, and say what software to use, not
-        how to work it."""
+    def _asks_what_policies_never_say(self, plain: str, units: list[Unit], found: list[Scored]) -> bool:
+        """ "Who is our DSL?", "what's the wifi password?", "how do I set up a Teams meeting?": policies
+        mostly name roles, not the people in them, hold no passwords or codes, and say what software to use,
+        not how to work it. A school whose policy does name the person, or how to reach them ("Our DPO is
+        … contactable via …"), is answered from it."""
         if self.cues.credential_cues.search(plain) or _own_login(plain):
             return True
         if self.cues.how_to_operate.search(plain) and any(u.features & self._software_ideas for u in units):
             return True
-        return bool(self.cues.name_cues.search(plain)) and all(
-            u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
-            for u in units
+        return (
+            bool(self.cues.name_cues.search(plain))
+            and all(
+                u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
+                for u in units
+            )
+            and not any(self._names_someone(self.library.passages[s.index]) for s in found[:NAMED_FROM]
+                        if confidence(s) >= ANSWER_THRESHOLD)
         )
+
+    @staticmethod
+    def _names_someone(passage: Passage) -> bool:
+        """Whether a passage names a person ("Mrs Khan") or gives an address or number to reach them by."""
+        return bool(_PERSON.search(passage.text) or _CONTACT_DETAIL.search(passage.text))
 
     def _worry_about_a_child(self, plain: str) -> bool:
         """ "A pupil told me something on the phone that worried me": a child and a worry or a
@@ -501,7 +516,7 @@ class Router:
         safeguarding: bool,
     ) -> DeclineReason | None:
         """Why the best passage does not answer, or None when it does."""
-        if self._asks_what_policies_never_say(plain, units):
+        if self._asks_what_policies_never_say(plain, units, found):
             return DeclineReason.NEVER_IN_POLICIES
         if self._names_another_policy(plain) or ("polic" in plain and self._asks_what_another_policy_says(plain)):
             return DeclineReason.OTHER_POLICY

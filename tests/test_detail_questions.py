@@ -60,3 +60,32 @@ def test_done_by_a_person_asks_who_not_when(router: Router) -> None:
 def test_a_deadline_still_needs_a_passage_holding_one(router: Router) -> None:
     routing = router.route("sanctions - which day is the deadline for them to be given by?", TODAY)
     assert routing.intent is Intent.FALLBACK
+
+
+NAMED = """---
+title: Data Protection Policy
+---
+## 1. Data Protection Officer
+
+Our data protection officer (DPO) is Mrs Alder, who can be reached at dpo@school.example.
+"""
+
+UNNAMED = """---
+title: Data Protection Policy
+---
+## 1. Data Protection Officer
+
+The data protection officer (DPO) advises the school on its duties and reports to the governors.
+"""
+
+
+@pytest.mark.parametrize(("text", "answered"), [(NAMED, True), (UNNAMED, False)])
+def test_who_is_our_dpo_is_answered_where_the_policy_names_them(tmp_path: Path, text: str, answered: bool) -> None:
+    (tmp_path / "data-protection.md").write_text(text, encoding="utf-8")
+    routing = Router.from_folder(tmp_path).route("who is our DPO?", TODAY)
+    if answered:
+        assert routing.intent is Intent.POLICY
+        assert "Mrs Alder" in routing.matches[0].passage.text
+    else:
+        assert routing.intent is Intent.FALLBACK
+        assert routing.reason is DeclineReason.NEVER_IN_POLICIES
