@@ -167,10 +167,15 @@ class PassageIndex:
         self._terms_cache: dict[Unit, tuple[float, bool]] = {}
         self._matches_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], _UnitMatches] = {}
 
+    def unmatched(self, unit: Unit) -> bool:
+        """Whether no passage or section of the library matches a unit at all."""
+        return not unit.known or not (
+            unit.features & self.passage_postings.idf.keys() or unit.features & self.section_postings.idf.keys()
+        )
+
     def _weight(self, unit: Unit) -> float:
         """How much a unit of a message matters: rare features more, unknown topic words most."""
-        if not unit.known or not (unit.features & self.passage_postings.idf.keys()
-                                  or unit.features & self.section_postings.idf.keys()):
+        if self.unmatched(unit):
             weight = self.analyzer.unknown_weight(unit.surface)
             # Where something happened ("from the car") weighs like an everyday word, not a topic.
             return min(weight, MAX_UNKNOWN_WEIGHT) if unit.place else weight

@@ -79,6 +79,8 @@ _SELF_DESCRIBED = re.compile(r"\b(?:im|i am|as|being) (?:a|an|the) ((?:\w+ ?){1,
 #: What someone else would use a thing for: "can my kids use my laptop for their homework" asks about
 #: sharing the laptop; the homework is theirs, a side word of the message.
 _THEIR_PURPOSE = re.compile(r"\b(?:for|to do|to check|to play|to watch|with) (?:their|his|her|thier) ((?:\w+ ?){1,2})")
+#: Examples a message gives: "(guitar/violin)", "e.g. to the mosque or cathedral", "such as a panto".
+_EXAMPLES = re.compile(r"\(([^()]{1,60})\)|\b(?:e\.g\.?|eg|such as)\s+([^.?!,;()]{1,60})", re.IGNORECASE)
 #: Where a sentence ends: "…at home for a day? End of term and…".
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
@@ -264,7 +266,11 @@ class Router:
                 list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas), DeclineReason.SCHOOL_HOLIDAYS
             )
         # Cue phrases of a policy question ("wifi password", "how many") are read with typos corrected.
-        routing = self._route_policy(self.analyzer.spell(plain), units, ideas, trace)
+        asked = self._without_examples(text, units)
+        if trace is not None and len(asked) < len(units):
+            trace.add(Stage.UNDERSTAND, "examples no policy names, left out: "
+                      + ", ".join(u.surface for u in units if u not in asked))
+        routing = self._route_policy(self.analyzer.spell(plain), asked, ideas, trace)
         if routing.intent is Intent.FALLBACK and not routing.safeguarding:
             return self._route_the_question(text, units, trace) or routing
         return routing
@@ -542,6 +548,20 @@ class Router:
         if not found or not self.index.covers_idea(found[0].index, APPLIES):
             return units, ideas
         return scope, {f for u in scope for f in u.features}
+
+    def _without_examples(self, text: str, units: list[Unit]) -> list[Unit]:
+        """Examples given in brackets or after "e.g." ("instrument lessons (guitar/violin)") that no policy
+        names are left out: the question is about what they are examples of. A topic word no policy covers
+        ("(parking)") still counts against answering, and a message is never left empty."""
+        examples = {w for m in _EXAMPLES.finditer(text) for w in normalise(m.group(1) or m.group(2)).split()}
+        if not examples:
+            return units
+        side = [
+            u for u in units
+            if set(u.surface.split()) <= examples and self.index.unmatched(u) and not self.index.unknown_topics([u])
+        ]
+        kept = [u for u in units if u not in side]
+        return kept or units
 
     def _without_their_purpose(self, plain: str, units: list[Unit]) -> list[Unit]:
         """Topics no policy covers that someone else would use a thing for are side words."""

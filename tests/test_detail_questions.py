@@ -89,3 +89,25 @@ def test_who_is_our_dpo_is_answered_where_the_policy_names_them(tmp_path: Path, 
     else:
         assert routing.intent is Intent.FALLBACK
         assert routing.reason is DeclineReason.NEVER_IN_POLICIES
+
+
+MUSIC = """---
+title: Charging Policy
+---
+## 1. Music tuition
+
+Charges may be made for instrument lessons taught to an individual pupil.
+
+## 2. Trips
+
+Parents are asked for a voluntary contribution towards the cost of a trip.
+"""
+
+
+def test_examples_no_policy_names_are_left_out_but_an_uncovered_topic_still_declines(tmp_path: Path) -> None:
+    (tmp_path / "charging.md").write_text(MUSIC, encoding="utf-8")
+    router = Router.from_folder(tmp_path)
+    routing = router.route("can we charge for instrument lessons (guitar/violin/cello)?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "instrument lessons taught" in routing.matches[0].passage.text
+    assert router.route("can we charge for staff parking (e.g. a permit)?", TODAY).intent is Intent.FALLBACK
