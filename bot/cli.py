@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import errno
 import json
 import socket
@@ -69,6 +68,8 @@ def command_chat(args: argparse.Namespace) -> int:
     from bot.chat import interrupts_held
 
     with interrupts_held(sys.stdin.isatty() and sys.stdout.isatty()):
+        import asyncio
+
         return asyncio.run(_chat(make_root(args), args.as_email))
 
 

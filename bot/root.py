@@ -60,10 +60,15 @@ def choose_school_folder(settings: Settings, policies: str | Path | None = None)
     return Path(settings.staffroom_policies) if settings.staffroom_policies else demo_school_folder()
 
 
-def load_router(folder: Path) -> Router:
-    """The school's policies, topics and lexicon, ready to route questions."""
+def load_router(folder: Path, settings: Settings | None = None) -> Router:
+    """The school's policies, topics and lexicon, ready to route questions (kept built between runs in
+    the settings' cache folder)."""
+    from intents.router_cache import cache_dir
+    from intents.router_cache import load_router as cached_router
+
+    settings = settings or Settings()
     try:
-        return Router.from_folder(folder)
+        return cached_router(folder, cache_dir(settings.staffroom_cache_dir, settings.xdg_cache_home))
     except (PolicyFileError, LexiconError) as error:
         raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
 
@@ -163,7 +168,7 @@ class Root:
     def router(self) -> Router:
         """The school's policies, loaded once."""
         if self._router is None:
-            self._router = load_router(self.folder)
+            self._router = load_router(self.folder, self.settings)
         return self._router
 
     @property

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # -- the school and its data -------------------------------------------------
     staffroom_policies: str | None = None
     staffroom_data_dir: str | None = None
+    #: Where built routers are kept between runs (`off`: not kept); else $XDG_CACHE_HOME/staffroom.
+    staffroom_cache_dir: str | None = None
+    xdg_cache_home: str | None = None
     database_url: str | None = None
     #: Encrypts Slack tokens at rest (Fernet key: `staffroom secret-key` prints a new one).
     staffroom_secret_key: SecretStr | None = None

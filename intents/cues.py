@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from intents.phrases import PhraseSet
 from intents.text import normalise
 from intents.yaml_loader import FAST_LOADER
 
@@ -20,12 +21,9 @@ BUNDLED_CUES = Path(__file__).resolve().parent / "data" / "intents.yaml"
 SCHOOL_CUES_NAME = "intents.yaml"
 
 
-def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One pattern matching any of the phrases as whole words of normalised text, longest first."""
-    alternatives = sorted({normalise(p) for p in phrases if normalise(p)}, key=len, reverse=True)
-    if not alternatives:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+def phrase_pattern(phrases: Iterable[str]) -> PhraseSet:
+    """A matcher of any of the phrases as whole words of normalised text, longest first."""
+    return PhraseSet(normalise(p) for p in phrases)
 
 
 def _measure_pattern(numbers: Iterable[str], units: Iterable[str]) -> re.Pattern[str]:
@@ -50,42 +48,42 @@ class Cues:
     """Compiled cue phrases: the workflow intents, and the details a policy question asks for."""
 
     help_words: frozenset[str]
-    help_phrases: re.Pattern[str]
-    capability: re.Pattern[str]
-    cancel: re.Pattern[str]
-    my_requests: re.Pattern[str]
-    not_my_requests: re.Pattern[str]
-    own_request: re.Pattern[str]
-    request_state: re.Pattern[str]
-    polite_asks: re.Pattern[str]
-    ask: re.Pattern[str]
-    at_home: re.Pattern[str]
-    rule_question: re.Pattern[str]
-    school_holidays: re.Pattern[str]
-    policy_words: re.Pattern[str]
-    name_cues: re.Pattern[str]
-    credential_cues: re.Pattern[str]
+    help_phrases: PhraseSet
+    capability: PhraseSet
+    cancel: PhraseSet
+    my_requests: PhraseSet
+    not_my_requests: PhraseSet
+    own_request: PhraseSet
+    request_state: PhraseSet
+    polite_asks: PhraseSet
+    ask: PhraseSet
+    at_home: PhraseSet
+    rule_question: PhraseSet
+    school_holidays: PhraseSet
+    policy_words: PhraseSet
+    name_cues: PhraseSet
+    credential_cues: PhraseSet
     roles: tuple[str, ...]
     name_fillers: tuple[str, ...]
-    clock_cues: re.Pattern[str]
-    time_cues: re.Pattern[str]
-    time_words: re.Pattern[str]
-    contact_cues: re.Pattern[str]
+    clock_cues: PhraseSet
+    time_cues: PhraseSet
+    time_words: PhraseSet
+    contact_cues: PhraseSet
     handling_details: re.Pattern[str]
-    quantity_cues: re.Pattern[str]
-    number_words: re.Pattern[str]
-    length_cues: re.Pattern[str]
+    quantity_cues: PhraseSet
+    number_words: PhraseSet
+    length_cues: PhraseSet
     measures: re.Pattern[str]
-    pupil_subject: re.Pattern[str]
-    how_to_operate: re.Pattern[str]
+    pupil_subject: PhraseSet
+    how_to_operate: PhraseSet
     software: tuple[str, ...]
-    about_a_child: re.Pattern[str]
-    worry: re.Pattern[str]
-    person_cues: re.Pattern[str]
-    role_words: re.Pattern[str]
-    amount_cues: re.Pattern[str]
-    place_cues: re.Pattern[str]
-    place_words: re.Pattern[str]
+    about_a_child: PhraseSet
+    worry: PhraseSet
+    person_cues: PhraseSet
+    role_words: PhraseSet
+    amount_cues: PhraseSet
+    place_cues: PhraseSet
+    place_words: PhraseSet
     fillers: frozenset[str] = frozenset()
 
     def unfilled(self, plain: str) -> str:

@@ -27,6 +27,14 @@ _B = 0.5
 PARTIAL_CREDIT = 0.35
 #: How much coverage counts in ranking, beside the score itself.
 RANK_COVERAGE = 2
+#: How much the share of a message its whole policy speaks of counts in ranking: a question about
+#: bullying at the weekend is answered from the policy that speaks of both, before another naming one.
+DOCUMENT_COVERAGE = 1.0
+#: Numbers as messages and policies are read (digits up to ten are read as words, intents/data/english.yaml).
+NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+})
 #: At least this many passages, by score, are ranked by score and coverage.
 MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
@@ -145,16 +153,29 @@ class PassageIndex:
         self._any_with_section = [
             f | self.section_features[s] for f, s in zip(self.passage_features, self.section_of, strict=True)
         ]
+        # Per policy document, every feature its passages and sections match whole: how much of a message
+        # the policy as a whole speaks of (see `search`).
+        documents: dict[str, int] = {}
+        self.document_of = [documents.setdefault(p.citation.document, len(documents)) for p in self.passages]
+        document_whole: list[set[str]] = [set() for _ in documents]
+        for index, with_section in enumerate(self._whole_with_section):
+            document_whole[self.document_of[index]] |= with_section
+        self._document_whole = [frozenset(features) for features in document_whole]
         #: The weight of the rarest feature: what a message can match at most per unit, in this library.
         self.max_weight = max([*self.passage_postings.idf.values(), *self.section_postings.idf.values(), 0.0])
         self._member_tuples = [tuple(self.members.get(s, ())) for s in range(len(section_bags))]
         self._terms_cache: dict[Unit, tuple[float, bool]] = {}
         self._matches_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], _UnitMatches] = {}
 
+    def unmatched(self, unit: Unit) -> bool:
+        """Whether no passage or section of the library matches a unit at all."""
+        return not unit.known or not (
+            unit.features & self.passage_postings.idf.keys() or unit.features & self.section_postings.idf.keys()
+        )
+
     def _weight(self, unit: Unit) -> float:
         """How much a unit of a message matters: rare features more, unknown topic words most."""
-        if not unit.known or not (unit.features & self.passage_postings.idf.keys()
-                                  or unit.features & self.section_postings.idf.keys()):
+        if self.unmatched(unit):
             weight = self.analyzer.unknown_weight(unit.surface)
             # Where something happened ("from the car") weighs like an everyday word, not a topic.
             return min(weight, MAX_UNKNOWN_WEIGHT) if unit.place else weight
@@ -273,7 +294,19 @@ class PassageIndex:
         whole_with_section = self._whole_with_section
         any_with_section = self._any_with_section
         ranked = []
+        document_coverage: dict[int, float] = {}
+        # A number ("at 2", "two boys") names nothing a policy is about.
+        naming = [not _is_number(u.surface) for u in units]
         for index in candidates:
+            document = self.document_of[index]
+            across = document_coverage.get(document)
+            if across is None:
+                spoken_of = self._document_whole[document]
+                across = document_coverage[document] = sum(
+                    weight
+                    for (weight, _, features, _), named in zip(terms, naming, strict=True)
+                    if named and not features.isdisjoint(spoken_of)
+                ) / total_weight
             whole = whole_with_section[index]
             matched_any = any_with_section[index]
             # The sum of weight x credit in unit order; a unit it does not match adds nothing.
@@ -285,9 +318,14 @@ class PassageIndex:
                     covered += partial_weight
             score = scores[index]
             coverage = covered / total_weight
-            ranked.append((score * (1 + RANK_COVERAGE * coverage), index, score, coverage, covered))
+            rank = score * (1 + RANK_COVERAGE * coverage) * (1 + DOCUMENT_COVERAGE * across)
+            ranked.append((rank, index, score, coverage, covered))
         ranked.sort(key=_rank_then_order)
         return [Scored(index, score, coverage, covered) for _, index, score, coverage, covered in ranked[:limit]]
+
+
+def _is_number(surface: str) -> bool:
+    return all(word.isdigit() or word in NUMBER_WORDS for word in surface.split())
 
 
 def _rank_then_order(item: tuple[float, int, float, float, float]) -> tuple[float, int]:

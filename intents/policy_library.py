@@ -12,14 +12,15 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from intents.guarded_yaml import guarded_load
+
+if TYPE_CHECKING:  # the parser is imported when a policy is read, not by a router loaded from its cache
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 #: Longest passage the assistant will quote; an answer is at most 1,200 characters.
 MAX_PASSAGE_CHARS = 900
@@ -121,6 +122,9 @@ class PolicyLibrary:
 
 
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").use(front_matter_plugin)
 
 

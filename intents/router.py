@@ -79,14 +79,26 @@ _SELF_DESCRIBED = re.compile(r"\b(?:im|i am|as|being) (?:a|an|the) ((?:\w+ ?){1,
 #: What someone else would use a thing for: "can my kids use my laptop for their homework" asks about
 #: sharing the laptop; the homework is theirs, a side word of the message.
 _THEIR_PURPOSE = re.compile(r"\b(?:for|to do|to check|to play|to watch|with) (?:their|his|her|thier) ((?:\w+ ?){1,2})")
+#: Examples a message gives: "(guitar/violin)", "e.g. to the mosque or cathedral", "such as a panto".
+_EXAMPLES = re.compile(r"\(([^()]{1,60})\)|\b(?:e\.g\.?|eg|such as)\s+([^.?!,;()]{1,60})", re.IGNORECASE)
 #: Where a sentence ends: "…at home for a day? End of term and…".
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 #: A time of day in a passage: "9am", "3.30 pm", "15:30".
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 #: An amount in a passage: "£45.00", "50%", "£10 a head".
 _AMOUNT = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:%|per ?cent|pence|p\b|pounds)")
+#: A date in a passage: "31 August", "by 1st March", "in December" ("may" is a month only after a day).
+_MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
+_DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th)? may\b", re.IGNORECASE)
+#: Who a "by" names when it is not a deadline: "done by me", "finished by the class teacher".
+_BY_WHOM = frozenset({"me", "you", "him", "her", "them", "us", "the", "a", "an", "my", "our", "their", "his",
+                      "someone", "somebody", "anyone", "who", "whom", "staff", "teachers", "parents"})
 #: Passages scoring within this share of the best are tied: the one holding the detail asked for goes first.
 TIED_RATIO = 0.9
+#: A person named with a title in a passage: "Mrs Khan", "Dr. Patel".
+_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+")
+#: A question for a name is answered when one of this many of the best passages names someone.
+NAMED_FROM = 3
 #: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -254,7 +266,11 @@ class Router:
                 list(self._matches(units)), bool(SAFEGUARDING_IDEAS & ideas), DeclineReason.SCHOOL_HOLIDAYS
             )
         # Cue phrases of a policy question ("wifi password", "how many") are read with typos corrected.
-        routing = self._route_policy(self.analyzer.spell(plain), units, ideas, trace)
+        asked = self._without_examples(text, units)
+        if trace is not None and len(asked) < len(units):
+            trace.add(Stage.UNDERSTAND, "examples no policy names, left out: "
+                      + ", ".join(u.surface for u in units if u not in asked))
+        routing = self._route_policy(self.analyzer.spell(plain), asked, ideas, trace)
         if routing.intent is Intent.FALLBACK and not routing.safeguarding:
             return self._route_the_question(text, units, trace) or routing
         return routing
@@ -325,18 +341,29 @@ class Router:
     def _match(self, scored: Scored) -> Match:
         return Match(self.library.passages[scored.index], confidence(scored))
 
-    def _asks_what_policies_never_say(self, plain: str, units: list[Unit]) -> bool:
-        """ "Who is our DSL?", "what's the wifi password?", "how do I set up a Teams meeting?": the policies
-        name roles, not the people in them, hold no passwords or codes, and say what software to use, not
-        how to work it."""
+    def _asks_what_policies_never_say(self, plain: str, units: list[Unit], found: list[Scored]) -> bool:
+        """ "Who is our DSL?", "what's the wifi password?", "how do I set up a Teams meeting?": policies
+        mostly name roles, not the people in them, hold no passwords or codes, and say what software to use,
+        not how to work it. A school whose policy does name the person, or how to reach them ("Our DPO is
+        … contactable via …"), is answered from it."""
         if self.cues.credential_cues.search(plain) or _own_login(plain):
             return True
         if self.cues.how_to_operate.search(plain) and any(u.features & self._software_ideas for u in units):
             return True
-        return bool(self.cues.name_cues.search(plain)) and all(
-            u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
-            for u in units
+        return (
+            bool(self.cues.name_cues.search(plain))
+            and all(
+                u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
+                for u in units
+            )
+            and not any(self._names_someone(self.library.passages[s.index]) for s in found[:NAMED_FROM]
+                        if confidence(s) >= ANSWER_THRESHOLD)
         )
+
+    @staticmethod
+    def _names_someone(passage: Passage) -> bool:
+        """Whether a passage names a person ("Mrs Khan") or gives an address or number to reach them by."""
+        return bool(_PERSON.search(passage.text) or _CONTACT_DETAIL.search(passage.text))
 
     def _worry_about_a_child(self, plain: str) -> bool:
         """ "A pupil told me something on the phone that worried me": a child and a worry or a
@@ -362,9 +389,14 @@ class Router:
         """
         tests: list[Callable[[Passage], bool]] = []
         if self.cues.clock_cues.search(plain):
-            tests.append(lambda p: bool(_CLOCK_TIME.search(p.text)))
-        if self.cues.time_cues.search(plain):
-            tests.append(lambda p: bool(self.cues.time_words.search(normalise(p.text))))
+            # "What time…" is answered by a time of day, or by one relative to an event ("5 minutes before the end").
+            tests.append(
+                lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
+            )
+        if any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)):
+            tests.append(
+                lambda p: bool(self.cues.time_words.search(normalise(p.text))) or bool(_DATE.search(p.text))
+            )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
             tests.append(lambda p: bool(self.cues.measures.search(normalise(p.text))))
@@ -490,7 +522,7 @@ class Router:
         safeguarding: bool,
     ) -> DeclineReason | None:
         """Why the best passage does not answer, or None when it does."""
-        if self._asks_what_policies_never_say(plain, units):
+        if self._asks_what_policies_never_say(plain, units, found):
             return DeclineReason.NEVER_IN_POLICIES
         if self._names_another_policy(plain) or ("polic" in plain and self._asks_what_another_policy_says(plain)):
             return DeclineReason.OTHER_POLICY
@@ -516,6 +548,20 @@ class Router:
         if not found or not self.index.covers_idea(found[0].index, APPLIES):
             return units, ideas
         return scope, {f for u in scope for f in u.features}
+
+    def _without_examples(self, text: str, units: list[Unit]) -> list[Unit]:
+        """Examples given in brackets or after "e.g." ("instrument lessons (guitar/violin)") that no policy
+        names are left out: the question is about what they are examples of. A topic word no policy covers
+        ("(parking)") still counts against answering, and a message is never left empty."""
+        examples = {w for m in _EXAMPLES.finditer(text) for w in normalise(m.group(1) or m.group(2)).split()}
+        if not examples:
+            return units
+        side = [
+            u for u in units
+            if set(u.surface.split()) <= examples and self.index.unmatched(u) and not self.index.unknown_topics([u])
+        ]
+        kept = [u for u in units if u not in side]
+        return kept or units
 
     def _without_their_purpose(self, plain: str, units: list[Unit]) -> list[Unit]:
         """Topics no policy covers that someone else would use a thing for are side words."""
@@ -612,6 +658,14 @@ def _named_in(words: str) -> str:
         if kept[i] in _WHICH:
             return " ".join(kept[i + 1 :])
     return words
+
+
+def _asks_when(plain: str, cue: re.Match[str]) -> bool:
+    """A time cue asks for a time, unless its "by" names who does a thing: "done by me", not "done by Friday"."""
+    if not cue.group(0).endswith(" by"):
+        return True
+    following = plain[cue.end() :].split()
+    return not following or following[0] not in _BY_WHOM
 
 
 def _own_login(plain: str) -> bool:

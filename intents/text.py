@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -54,6 +55,20 @@ _UNSTEMMED = frozenset(
 PHONE_NUMBER = "~phone"
 
 _stemmer = snowballstemmer.stemmer("english")
+IRREGULAR_FORMS_FILE = Path(__file__).resolve().parent / "data" / "irregular_forms.txt"
+
+
+def _read_irregular_forms(path: Path) -> dict[str, str]:
+    """ "driven" -> "drive", "children" -> "child": the forms the stemmer can't bring to their word."""
+    forms: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            form, word = line.split()
+            forms[form] = word
+    return forms
+
+
+_IRREGULAR = _read_irregular_forms(IRREGULAR_FORMS_FILE)
 
 #: Words of messages whose reading is kept (see `Analyzer._token`); cleared when full.
 _TOKEN_CACHE_SIZE = 65536
@@ -81,6 +96,8 @@ _WHO_WAS_TOLD = frozenset({"me", "us"})
 MAX_WORDS_BEFORE_MESSAGE = 6
 #: At most this many words (determiners, everyday adjectives) between a preposition and its noun.
 MAX_WORDS_BEFORE_PLACE = 3
+#: Each of two words read as the one word they make ("play fighting") has at least this many letters.
+MIN_JOINED_PART = 3
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +119,7 @@ def stem(word: str) -> str:
         return word
     if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
         return word.removesuffix("ly")
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
 
 
 def _lengths_by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
@@ -372,7 +389,7 @@ class Analyzer:
 
     def units(self, text: str, *, spellcheck: bool = False) -> list[Unit]:
         """The content units of a text; stopwords are dropped unless part of a phrase."""
-        read = [self._token(word, spellcheck) for word in self.expand(normalise(text)).split()]
+        read = self._joined([self._token(word, spellcheck) for word in self.expand(normalise(text)).split()])
         tokens = [(word, known) for word, known, _ in read]
         stems = [s for _, _, s in read]
         count = len(tokens)
@@ -404,6 +421,34 @@ class Analyzer:
                 units.append(Unit(word, frozenset({stems[i]}), known, place=place))
             i += 1
         return units
+
+    def _joined(self, read: list[tuple[str, bool, str]]) -> list[tuple[str, bool, str]]:
+        """Two words written as one elsewhere are that word: "play fighting" is the policies' "playfighting",
+        "lunch time" their "lunchtime". Only words of some length, neither a stopword, and never a pair the
+        lexicon reads as a phrase of its own."""
+        if len(read) < 2:
+            return read
+        joined: list[tuple[str, bool, str]] = []
+        i = 0
+        while i < len(read):
+            if i + 1 < len(read):
+                first, second = read[i][0], read[i + 1][0]
+                word = first + second
+                if (
+                    len(first) >= MIN_JOINED_PART
+                    and len(second) >= MIN_JOINED_PART
+                    and word in self.vocabulary
+                    and first not in self.stopwords
+                    and second not in self.stopwords
+                    and (read[i][2], read[i + 1][2]) not in self.phrases
+                    and (read[i][2], read[i + 1][2]) not in self.topic_phrases
+                ):
+                    joined.append((word, True, stem(word)))
+                    i += 2
+                    continue
+            joined.append(read[i])
+            i += 1
+        return joined
 
     def _after_place_preposition(self, tokens: list[tuple[str, bool]], start: int) -> bool:
         """Whether the words before `start` are a preposition of place and the start of a noun

@@ -8,8 +8,10 @@ databases from); without it those tests skip, except in CI (`CI=true`) where the
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -29,6 +31,13 @@ from bot.school import School, load_school
 from bot.store.database import Database, create_engine, upgrade_schema
 from bot.store.tables import AuditRow, Base, OutboxRow, RequestRow
 from intents.policy_library import PolicyLibrary, load_library
+
+# Routers built by the commands under test are kept in this session's own folder, never the user's
+# cache (see intents/router_cache.py).
+if "STAFFROOM_CACHE_DIR" not in os.environ:
+    _ROUTER_CACHE = tempfile.mkdtemp(prefix="staffroom-test-cache-")
+    os.environ["STAFFROOM_CACHE_DIR"] = _ROUTER_CACHE
+    atexit.register(shutil.rmtree, _ROUTER_CACHE, ignore_errors=True)
 
 # The demo school's people, by what they do.
 TEACHER = "s.carter@oakfield.example"

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from intents.dates import parse_when
-from intents.passage_index import PARTIAL_CREDIT, RANK_COVERAGE, SECTION_WEIGHT, PassageIndex
+from intents.passage_index import (
+    DOCUMENT_COVERAGE,
+    NUMBER_WORDS,
+    PARTIAL_CREDIT,
+    RANK_COVERAGE,
+    SECTION_WEIGHT,
+    PassageIndex,
+)
 from intents.router import Router
 from intents.routing import PartOfDay
 from intents.text import Analyzer, Unit, normalise
@@ -55,10 +62,20 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
                 scores[passage] += value
     candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 3, 30)]
     scored = []
+    ranks = {}
     for passage in candidates:
         covered = sum(w * index._covers(passage, u) for u, w in zip(units, weights, strict=True))
+        # The share of the message (numbers aside) some passage of the same policy matches whole.
+        document = index.passages[passage].citation.document
+        same = [i for i, p in enumerate(index.passages) if p.citation.document == document]
+        across = sum(
+            w for u, w in zip(units, weights, strict=True)
+            if not all(x.isdigit() or x in NUMBER_WORDS for x in u.surface.split())
+            and any(index._covers(i, u) == 1.0 for i in same)
+        ) / total_weight
         scored.append((passage, scores[passage], covered / total_weight, covered))
-    scored.sort(key=lambda s: s[1] * (1 + RANK_COVERAGE * s[2]), reverse=True)
+        ranks[passage] = scores[passage] * (1 + RANK_COVERAGE * covered / total_weight) * (1 + DOCUMENT_COVERAGE * across)
+    scored.sort(key=lambda s: ranks[s[0]], reverse=True)
     return scored[:limit]
 
 

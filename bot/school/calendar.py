@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from bot.school.config import BankHolidays, Closure, InsetDay, SchoolConfig, Term
+
+if TYPE_CHECKING:  # the tables are loaded on the first look-up, so `staffroom ask` starts without them
+    import holidays
 
 _SUBDIVISION = {
     BankHolidays.ENGLAND: "ENG",
@@ -25,6 +27,8 @@ _SEARCH_DAYS = 400
 @cache
 def _bank_holidays_of(region: BankHolidays) -> holidays.HolidayBase:
     """One table per region, shared by every school there (a trust of many schools loads it once)."""
+    import holidays
+
     if region is BankHolidays.NONE:
         return holidays.HolidayBase()
     # Years are filled in on first look-up, so the calendar never goes stale.

@@ -1,0 +1,113 @@
+"""Questions for a time or date: a date or a time relative to an event answers them, and "done by me"
+names a person, not a deadline (intents/router.py, `_detail_tests`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from intents.router import Router
+from intents.routing import DeclineReason, Intent
+
+TODAY = date(2026, 11, 23)
+
+POLICY = """---
+title: Admissions and Duties Policy
+---
+## 1. Starting school
+
+Children start school in the term after their fourth birthday. The prescribed days are 31 August,
+31 December and 31 March.
+
+## 2. Playground duty
+
+Teachers arrive on the playground 5 minutes before the end of break to collect their class.
+
+## 3. Sanctions
+
+A sanction is given by the adult who saw the incident, not passed on to the class teacher.
+"""
+
+
+@pytest.fixture(scope="module")
+def router(tmp_path_factory: pytest.TempPathFactory) -> Router:
+    folder: Path = tmp_path_factory.mktemp("school")
+    (folder / "admissions.md").write_text(POLICY, encoding="utf-8")
+    return Router.from_folder(folder)
+
+
+def test_a_date_in_a_passage_answers_a_when_question(router: Router) -> None:
+    routing = router.route("when are the prescribed days for children starting school?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "31 August" in routing.matches[0].passage.text
+
+
+def test_a_time_relative_to_an_event_answers_what_time(router: Router) -> None:
+    routing = router.route("what time do teachers arrive on the playground for the end of break?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "5 minutes before" in routing.matches[0].passage.text
+
+
+def test_done_by_a_person_asks_who_not_when(router: Router) -> None:
+    routing = router.route("should the sanction be done by me or passed on to the class teacher?", TODAY)
+    assert routing.reason is not DeclineReason.DETAIL_NOT_HELD
+    assert routing.intent is Intent.POLICY
+    assert "given by the adult" in routing.matches[0].passage.text
+
+
+def test_a_deadline_still_needs_a_passage_holding_one(router: Router) -> None:
+    routing = router.route("sanctions - which day is the deadline for them to be given by?", TODAY)
+    assert routing.intent is Intent.FALLBACK
+
+
+NAMED = """---
+title: Data Protection Policy
+---
+## 1. Data Protection Officer
+
+Our data protection officer (DPO) is Mrs Alder, who can be reached at dpo@school.example.
+"""
+
+UNNAMED = """---
+title: Data Protection Policy
+---
+## 1. Data Protection Officer
+
+The data protection officer (DPO) advises the school on its duties and reports to the governors.
+"""
+
+
+@pytest.mark.parametrize(("text", "answered"), [(NAMED, True), (UNNAMED, False)])
+def test_who_is_our_dpo_is_answered_where_the_policy_names_them(tmp_path: Path, text: str, answered: bool) -> None:
+    (tmp_path / "data-protection.md").write_text(text, encoding="utf-8")
+    routing = Router.from_folder(tmp_path).route("who is our DPO?", TODAY)
+    if answered:
+        assert routing.intent is Intent.POLICY
+        assert "Mrs Alder" in routing.matches[0].passage.text
+    else:
+        assert routing.intent is Intent.FALLBACK
+        assert routing.reason is DeclineReason.NEVER_IN_POLICIES
+
+
+MUSIC = """---
+title: Charging Policy
+---
+## 1. Music tuition
+
+Charges may be made for instrument lessons taught to an individual pupil.
+
+## 2. Trips
+
+Parents are asked for a voluntary contribution towards the cost of a trip.
+"""
+
+
+def test_examples_no_policy_names_are_left_out_but_an_uncovered_topic_still_declines(tmp_path: Path) -> None:
+    (tmp_path / "charging.md").write_text(MUSIC, encoding="utf-8")
+    router = Router.from_folder(tmp_path)
+    routing = router.route("can we charge for instrument lessons (guitar/violin/cello)?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "instrument lessons taught" in routing.matches[0].passage.text
+    assert router.route("can we charge for staff parking (e.g. a permit)?", TODAY).intent is Intent.FALLBACK
