@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.importing.outline import Block, Outline
+from bot.importing.passages import sentences
 from bot.importing.wording import SCHOOL_NAME as _SCHOOL
 from bot.importing.wording import Vocabulary, fold
 
@@ -52,6 +53,7 @@ _CONTROL_LOG = re.compile(
     r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
 )
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
+_TABLE_LEAD = re.compile(r"\b(below|following|as follows|this table|the table)\b", re.I)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 
 
@@ -76,7 +78,7 @@ def tidy(outline: Outline) -> Tidied:
     title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
     blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
     assign_levels(blocks)
-    blocks = _headings_with_text(blocks)
+    blocks = _rows_under_their_lead(_headings_with_text(blocks))
     notes = list(outline.notes)
     blocks = _unique_headings(blocks, notes, title)
     return Tidied(title, outline.school or school, _review(cover, blocks), blocks, notes)
@@ -248,6 +250,30 @@ def _headings_with_text(blocks: list[Block]) -> list[Block]:
                 continue
         result.append(block)
     return result
+
+
+def _rows_under_their_lead(blocks: list[Block]) -> list[Block]:
+    """A table's rows under the paragraph that introduces it become that paragraph's list.
+
+    "The table below identifies the model risk assessments:" is then quoted with each row, as a
+    line introducing a bulleted list is, so a row is never quoted without what it is a row of.
+    A table straight under its heading, or after a paragraph about something else, stays rows.
+    """
+    result: list[Block] = []
+    lead: Block | None = None
+    for block in blocks:
+        if block.row and lead is not None:
+            result.append(Block("item", block.text, depth=0, page=block.page, row=True))
+            continue
+        if not block.row:
+            lead = block if block.kind == "paragraph" and _introduces_table(block.text) else None
+        result.append(block)
+    return result
+
+
+def _introduces_table(text: str) -> bool:
+    last = sentences(text)[-1] if text.strip() else ""
+    return bool(re.search(r"(:|:\s*[-–])$", last.rstrip()) or _TABLE_LEAD.search(last))
 
 
 def _split(heading: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
+from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
 from bot.importing.wording import (
     POLICY_WORDS,
     SCHOOL_NAME,
@@ -52,6 +53,7 @@ class _Line:
     bold: bool
     page: int
     page_height: float
+    note: int = 0  # a line of a footnote: which note (unique in the document); 0 for the body text
 
 
 @dataclass
@@ -164,28 +166,48 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
         mid_y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
-    text_page = page.filter(outside_tables) if boxes else page
+    marks = reference_marks(page)
+    mark_keys = {char_key(mark) for mark in marks}
+    rule = footnote_rule(page, marks)
+
+    def kept(obj: dict[str, Any]) -> bool:
+        is_mark = obj.get("object_type") == "char" and char_key(obj) in mark_keys
+        return not is_mark and outside_tables(obj)
+
+    text_page = page.filter(kept) if boxes or mark_keys else page
     items: list[_Line | _Table] = []
+    note = number * 1000
     for raw in text_page.extract_text_lines(return_chars=True, strip=True):
         chars = [c for c in raw["chars"] if c.get("text", "").strip()]
-        text = clean_characters(raw["text"])
-        if not chars or not text:
-            continue
-        sizes = [round(float(c["size"]) * 2) / 2 for c in chars]
-        bold = sum(1 for c in chars if _is_bold(c)) >= 0.9 * len(chars)
-        items.append(
-            _Line(
-                text,
-                float(raw["x0"]),
-                float(raw["x1"]),
-                float(raw["top"]),
-                float(raw["bottom"]),
-                statistics.median(sizes),
-                bold,
-                number,
-                float(page.height),
+        if rule is None or float(raw["top"]) < rule:
+            pieces = [(False, chars, clean_characters(raw["text"]))]
+        else:  # the notes at the page foot: a mark starts the next one
+            pieces = [
+                (starts, part, clean_characters(chars_text(part)))
+                for starts, part in split_at_marks(raw["chars"], marks)
+            ]
+        for starts, part, text in pieces:
+            if not part or not text:
+                continue
+            if rule is not None and float(raw["top"]) >= rule:
+                note += starts or note == number * 1000
+            part = [c for c in part if str(c.get("text", "")).strip()] or part
+            sizes = [round(float(c["size"]) * 2) / 2 for c in part]
+            bold = sum(1 for c in part if _is_bold(c)) >= 0.9 * len(part)
+            items.append(
+                _Line(
+                    text,
+                    min(float(c["x0"]) for c in part) if len(pieces) > 1 else float(raw["x0"]),
+                    max(float(c["x1"]) for c in part) if len(pieces) > 1 else float(raw["x1"]),
+                    float(raw["top"]),
+                    float(raw["bottom"]),
+                    statistics.median(sizes),
+                    bold,
+                    number,
+                    float(page.height),
+                    note if rule is not None and float(raw["top"]) >= rule else 0,
+                )
             )
-        )
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
@@ -221,8 +243,10 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
         ):
             bold_rows = 1  # short headings without bold: still the column headings
         headings = [" ".join(part for part in column if part) for column in zip(*rows[:bold_rows], strict=False)]
-        _move_headings_over_merged_cells(headings, rows[bold_rows:])
-        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, rows[bold_rows:])))
+        body = rows[bold_rows:]
+        _move_headings_over_merged_cells(headings, body)
+        headings, body = _without_empty_columns(headings, body)
+        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, body)))
     return found
 
 
@@ -245,6 +269,22 @@ def _move_headings_over_merged_cells(headings: list[str], rows: list[list[str]])
             if 0 <= neighbour < len(headings) and headings[neighbour] and empty(neighbour):
                 headings[column], headings[neighbour] = headings[neighbour], ""
                 break
+
+
+def _without_empty_columns(headings: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Columns left with neither heading nor values (the other half of a merged cell) taken out.
+
+    A table continued on the next page is then seen to have the same columns as its first part.
+    """
+    width = max([len(headings), *(len(row) for row in rows)], default=0)
+    keep = [
+        column for column in range(width)
+        if (column < len(headings) and headings[column]) or any(column < len(row) and row[column] for row in rows)
+    ]
+    if len(keep) == width:
+        return headings, rows
+    kept_headings = [headings[c] if c < len(headings) else "" for c in keep] if headings else []
+    return kept_headings, [[row[c] if c < len(row) else "" for c in keep] for row in rows]
 
 
 def clean_cell(cell: str | None) -> str:
@@ -401,6 +441,7 @@ class _Group:
     marker: str  # "" for a paragraph, "•" for a bullet, else the list number as written
     indent: float  # where an item's text starts, so wrapped lines can be told from the next paragraph
     tight: bool = False  # starts on the line right after the previous group, with no space between
+    note: bool = False  # a footnote, read as a paragraph of its own
 
 
 def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
@@ -409,7 +450,17 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
     right_margin = _right_margin(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
+    notes: dict[int, list[_Line]] = {}  # footnotes waiting for the paragraph that refers to them to end
+
+    def place_notes() -> None:
+        for lines in notes.values():
+            groups.append(_Group(lines, "", lines[0].x0, note=True))
+        notes.clear()
+
     for item in items:
+        if isinstance(item, _Line) and item.note:
+            notes.setdefault(item.note, []).append(item)
+            continue
         if isinstance(item, _Table):
             last = groups[-1] if groups else None
             continues = (
@@ -426,6 +477,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
                     rows = rows[1:]
                 last.rows.extend(rows)
             else:
+                place_notes()
                 groups.append(item)
             previous = None
             continue
@@ -434,14 +486,19 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         number = None if bullet is not None else number_marker(line.text)
         starts_item = bullet is not None or (number is not None and not _heading_style(line, body_size))
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
+        carries_on = (
+            not starts_item and current is not None and previous is not None
+            and _continues(current, previous, line, pitch, right_margin, body_size)
+        )
+        if not carries_on:
+            place_notes()
+            current = groups[-1] if groups and isinstance(groups[-1], _Group) and not groups[-1].note else None
         if starts_item:
             text = bullet if bullet is not None else line.text
             indent = line.x0 + (line.x1 - line.x0) * (1 - len(text) / max(len(line.text), 1))
             line.text = text
             groups.append(_Group([line], "•" if bullet is not None else str(number), indent))
-        elif current is not None and previous is not None and _continues(
-            current, previous, line, pitch, right_margin, body_size
-        ):
+        elif carries_on and current is not None:
             current.lines.append(line)
         else:
             tight = previous is not None and (
@@ -449,6 +506,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             )
             groups.append(_Group([line], "", line.x0, tight))
         previous = line
+    place_notes()
     return _to_blocks(groups, body_size, vocabulary)
 
 
@@ -492,6 +550,10 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             continue
         first = group.lines[0]
         text = join_lines((line.text for line in group.lines), vocabulary)
+        if group.note:
+            item_indents = []
+            blocks.append(Block("paragraph", text, page=first.page))
+            continue
         if group.marker:
             while item_indents and item_indents[-1] > first.x0 + 3:
                 item_indents.pop()
@@ -556,4 +618,4 @@ def _table_blocks(table: _Table) -> list[Block]:
     if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
         return []  # a document control log: versions and dates of the document, not policy
     texts = (row_text(table.headings, row) for row in table.rows)
-    return [Block("paragraph", text, page=table.page) for text in texts if text]
+    return [Block("paragraph", text, page=table.page, row=True) for text in texts if text]

@@ -189,7 +189,7 @@ class _Reader:
         for row in rows[header_rows:]:
             text = row_text(headings, row)
             if text:
-                self.blocks.append(Block("paragraph", text, page=self.page))
+                self.blocks.append(Block("paragraph", text, page=self.page, row=True))
 
 
 def _short_headings(row: list[str]) -> bool:
