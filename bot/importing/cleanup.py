@@ -133,6 +133,13 @@ def _without_contents_lists(blocks: list[Block]) -> list[Block]:
             seen.add(_entry(block.text))
     later.reverse()
     dropped: set[int] = set()
+    for position, block in enumerate(blocks):
+        # The whole contents read as one paragraph (its lines run together): it names three or more
+        # of the headings that follow and ends with a page number.
+        if block.kind != "heading" and block.page <= 3 and re.search(r"\d$", block.text):
+            run_together = _entry(block.text + " 0")
+            if sum(1 for entry in later[position] if len(entry) > 6 and entry in run_together) >= 3:
+                dropped.add(position)
     run: list[int] = []
     for position, block in enumerate([*blocks, Block("heading", "")]):
         listed = position < len(blocks) and _entry(block.text) in later[position]

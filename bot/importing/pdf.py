@@ -519,6 +519,8 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         return False
     if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
         return False
+    if line.page != previous.page and _heading_style(previous, body) and not group.marker:
+        return False  # Word keeps a heading's lines together on one page: bold text over the page is new
     # Wider spacing than usual ends the paragraph, unless the line carries on a sentence
     # (1.5 line spacing, or a style with more space between lines).
     gap = line.top - previous.top
@@ -543,6 +545,7 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
 def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
     blocks: list[Block] = []
     item_indents: list[float] = []
+    spaced_items = False  # the list written without bullets that is open has space between its lines
     for position, group in enumerate(groups):
         if isinstance(group, _Table):
             item_indents = []
@@ -561,8 +564,17 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
                 item_indents.append(first.x0)
             blocks.append(Block("item", text, depth=len(item_indents) - 1, page=first.page))
             continue
+        following = groups[position + 1] if position + 1 < len(groups) else None
+        in_a_run = (  # the next line is another such short line: a list spaced out like paragraphs
+            isinstance(following, _Group)
+            and not following.marker
+            and not following.note
+            and len(following.lines) <= 2
+            and abs(following.lines[0].x0 - first.x0) < 6
+            and not _heading_style(following.lines[0], body_size)
+        ) or (bool(blocks) and blocks[-1].kind == "item" and not item_indents and spaced_items)
         if (
-            group.tight
+            (group.tight or in_a_run)
             and len(group.lines) <= 2
             and len(text.split()) <= 30
             and blocks
@@ -571,10 +583,10 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             and not _heading_style(first, body_size)
         ):
             # Short lines under a line ending with a colon: a list written without bullets.
+            spaced_items = not group.tight
             blocks.append(Block("item", text, depth=0, page=first.page))
             continue
         item_indents = []
-        following = groups[position + 1] if position + 1 < len(groups) else None
         if _plain_heading(group, text, following):
             blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
         elif _heading_style(first, body_size) and _looks_like_heading(text, len(group.lines), following):
