@@ -555,3 +555,33 @@ def test_a_table_of_contents_run_together_into_one_paragraph_is_left_out() -> No
     assert contents not in [b.text for b in tidied.blocks]
     assert [b.text for b in tidied.blocks if b.kind == "heading"] == ["1 Aims", "2 Bookings", "3 Charges and payment",
                                                                       "4 Cancellation"]
+
+
+def test_a_word_footnote_is_a_passage_after_the_paragraph_or_list_that_refers_to_it(
+    school: Path, tmp_path: Path
+) -> None:
+    word = WordBuilder()
+    word.paragraph("Charging Policy", "Title")
+    word.heading("Free activities", 1)
+    statement = word.paragraph("Everything that is part of the National Curriculum is free of charge.")
+    word.footnote(statement, "The National Curriculum is the set of subjects primary schools teach.")
+    word.paragraph("Parents are told of a cost before:")
+    bullets = word.num(word.list_definition([("bullet", "•")]))
+    first = word.paragraph("a trip is booked", num=bullets)
+    word.footnote(first, "A trip is any visit away from the school site.")
+    word.paragraph("a club starts", num=bullets)
+    word.heading("Remission", 1)
+    word.paragraph("Families on income support pay nothing for board and lodging.")
+    source = word.save(tmp_path / "charging.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    free = policy(school / "charging.md").sections[0]
+    assert [p.text for p in free.passages] == [
+        "Everything that is part of the National Curriculum is free of charge.",
+        "The National Curriculum is the set of subjects primary schools teach.",
+        "Parents are told of a cost before:\n• a trip is booked",
+        "Parents are told of a cost before:\n• a club starts",
+        "A trip is any visit away from the school site.",
+    ]

@@ -477,7 +477,6 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
                     rows = rows[1:]
                 last.rows.extend(rows)
             else:
-                place_notes()
                 groups.append(item)
             previous = None
             continue
@@ -490,7 +489,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             not starts_item and current is not None and previous is not None
             and _continues(current, previous, line, pitch, right_margin, body_size)
         )
-        if not carries_on:
+        if not carries_on and not starts_item:  # a note goes after the list, not between its items
             place_notes()
             current = groups[-1] if groups and isinstance(groups[-1], _Group) and not groups[-1].note else None
         if starts_item:
