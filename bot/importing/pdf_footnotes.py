@@ -38,6 +38,20 @@ def reference_marks(page: Any) -> list[dict[str, Any]]:
             if same_line and size <= 0.75 * other and raised:
                 marks.append(char)
                 break
+    # The other digits of a mark such as "12", printed the same way beside the one found.
+    found = {id(mark) for mark in marks}
+    grown = True
+    while grown:
+        grown = False
+        for index, char in enumerate(chars):
+            if id(char) in found or not _MARK.fullmatch(str(char["text"])):
+                continue
+            beside = [chars[i] for i in (index - 1, index + 1) if 0 <= i < len(chars) and id(chars[i]) in found]
+            if any(abs(float(b["size"]) - float(char["size"])) < 0.1 and abs(float(b["top"]) - float(char["top"])) < 1
+                   for b in beside):
+                marks.append(char)
+                found.add(id(char))
+                grown = True
     return marks
 
 
@@ -56,8 +70,14 @@ def footnote_rule(page: Any, marks: list[dict[str, Any]]) -> float | None:
         and float(obj["top"]) > 0.4 * height
     ]
     for top in sorted(rules):
-        below = [m for m in marks if float(m["top"]) > top]
-        if below and min(float(m["top"]) for m in below) - top < 3 * float(below[0]["size"]) + 12:
+        # The first line under the rule starts with a mark: the first note.
+        under = [c for c in page.chars if float(c["top"]) > top and str(c.get("text", "")).strip()]
+        if not under:
+            continue
+        first_top = min(float(c["top"]) for c in under)
+        first_line = [c for c in under if float(c["top"]) - first_top < 0.5 * float(c["size"]) + 3]
+        first_char = min(first_line, key=lambda c: float(c["x0"]))
+        if any(first_char is mark for mark in marks) and first_top - top < 3 * float(first_char["size"]) + 12:
             return top
     return None
 
