@@ -585,3 +585,28 @@ def test_a_word_footnote_is_a_passage_after_the_paragraph_or_list_that_refers_to
         "Parents are told of a cost before:\n• a club starts",
         "A trip is any visit away from the school site.",
     ]
+
+
+def test_a_paragraph_that_starts_in_bold_in_a_pdf_stays_a_paragraph(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Attendance Policy", 18, bold=True)
+    page.text(60, 740, "Penalty notices", 11, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "A penalty notice may be issued by the council when a request for leave in term time is refused and the "
+        "pupil is absent all the same; it offers a parent the chance to pay a penalty instead of going to court."
+    ))
+    warning = _wrapped(
+        "Parents should note that only one penalty notice per parent per child will normally be issued within a "
+        "two-year period, and any second offence within that period is referred straight to court."
+    )
+    page.text(60, y - 14, warning[0], 11, bold=True)  # the first line in bold, as the school wrote it
+    _write_lines(page, y - 28, warning[1:])
+    source = pdf.save(tmp_path / "attendance.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "attendance.md")
+    assert [s.heading for s in document.sections] == ["Penalty notices"]
+    assert document.sections[0].passages[-1].text == " ".join(warning)

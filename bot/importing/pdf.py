@@ -512,8 +512,14 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
 def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
     """Whether `line` carries on the paragraph or item that `previous` ended."""
     carries_item = bool(group.marker) and line.x0 >= group.indent - 4 and line.page == previous.page
+    # A paragraph whose first words are in bold: a full bold line, then the sentence goes on in lower case.
+    bold_start = (
+        previous.bold and not line.bold and abs(line.size - previous.size) <= 0.6 and line.page == previous.page
+        and bool(re.match(r"[a-z]", line.text)) and line.top - previous.top <= pitch * 1.25 + 0.5
+        and right - previous.x1 <= 3 * (previous.x1 - previous.x0) / max(len(previous.text), 1)
+    )
     if abs(line.size - previous.size) > 0.6 or (
-        _heading_style(line, body) != _heading_style(previous, body) and not carries_item
+        _heading_style(line, body) != _heading_style(previous, body) and not carries_item and not bold_start
     ):
         return False
     if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
@@ -588,7 +594,9 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
         item_indents = []
         if _plain_heading(group, text, following):
             blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
-        elif _heading_style(first, body_size) and _looks_like_heading(text, len(group.lines), following):
+        elif all(_heading_style(line, body_size) for line in group.lines) and _looks_like_heading(
+            text, len(group.lines), following
+        ):
             strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
             blocks.append(Block("heading", text, strength=strength, page=first.page))
         else:
