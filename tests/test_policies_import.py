@@ -610,3 +610,13 @@ def test_a_paragraph_that_starts_in_bold_in_a_pdf_stays_a_paragraph(school: Path
     document = policy(school / "attendance.md")
     assert [s.heading for s in document.sections] == ["Penalty notices"]
     assert document.sections[0].passages[-1].text == " ".join(warning)
+
+
+def test_a_heading_numbered_like_1_0_heads_the_sections_numbered_1_1() -> None:
+    outline = Outline("whistleblowing.pdf", "PDF", "Whistleblowing Policy", None, [
+        block
+        for heading in ("1.0 Introduction", "1.1 Scope", "1.2 Who it covers", "2.0 Aims")
+        for block in (Block("heading", heading, strength=24), Block("paragraph", f"The policy's {heading}."))
+    ])
+    levels = [(b.text, b.level) for b in tidy(outline).blocks if b.kind == "heading"]
+    assert levels == [("1.0 Introduction", 1), ("1.1 Scope", 2), ("1.2 Who it covers", 2), ("2.0 Aims", 1)]

@@ -229,7 +229,8 @@ def assign_levels(blocks: list[Block]) -> None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
         elif numbered:
-            depth = numbered.group(1).count(".") + 1
+            # "2.0 Aims" heads section 2, as "2 Aims" would: "2.1" goes under it.
+            depth = re.sub(r"(\.0)+$", "", numbered.group(1)).count(".") + 1
             while stack and (stack[-1][2] or stack[-1][1] <= block.strength):
                 stack.pop()
             level = depth + (stack[-1][0] if stack else 0)
