@@ -587,7 +587,7 @@ def test_a_word_footnote_is_a_passage_after_the_paragraph_or_list_that_refers_to
     ]
 
 
-def test_a_paragraph_that_starts_in_bold_in_a_pdf_stays_a_paragraph(school: Path, tmp_path: Path) -> None:
+def test_a_paragraph_that_starts_in_bold_and_a_sentence_in_bold_in_a_pdf_stay_paragraphs(school: Path, tmp_path: Path) -> None:
     pdf = PdfDocument()
     page = pdf.page()
     page.text(60, 780, "Attendance Policy", 18, bold=True)
@@ -601,7 +601,9 @@ def test_a_paragraph_that_starts_in_bold_in_a_pdf_stays_a_paragraph(school: Path
         "two-year period, and any second offence within that period is referred straight to court."
     )
     page.text(60, y - 14, warning[0], 11, bold=True)  # the first line in bold, as the school wrote it
-    _write_lines(page, y - 28, warning[1:])
+    y = _write_lines(page, y - 28, warning[1:])
+    page.text(60, y - 14, "Every day of school is important.", 11, bold=True)  # a sentence in bold on its own
+    _write_lines(page, y - 28, ["Pupils who miss school fall behind their classmates."])
     source = pdf.save(tmp_path / "attendance.pdf")
 
     status, out = run("policies", "import", str(source), "--into", str(school))
@@ -609,7 +611,9 @@ def test_a_paragraph_that_starts_in_bold_in_a_pdf_stays_a_paragraph(school: Path
     assert status == 0, out
     document = policy(school / "attendance.md")
     assert [s.heading for s in document.sections] == ["Penalty notices"]
-    assert document.sections[0].passages[-1].text == " ".join(warning)
+    assert [p.text for p in document.sections[0].passages][-3:] == [
+        " ".join(warning), "Every day of school is important.", "Pupils who miss school fall behind their classmates."
+    ]
 
 
 def test_a_heading_numbered_like_1_0_heads_the_sections_numbered_1_1() -> None:

@@ -39,6 +39,8 @@ MAX_PAGES = 200
 _MARGIN_ZONE = 0.12
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
+#: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
+_STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.I)
 
 
@@ -627,8 +629,8 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
         return False
     if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
         return False  # the end of a sentence in bold, or a web address: not a heading
-    if text.endswith(".") and len(text.split()) > 20:
-        return False
+    if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
+        return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
     introduces_list = isinstance(following, _Group) and bool(following.marker)
     return not (introduces_list and re.search(r"(:|:?\s*[-–])$", text))
 
