@@ -624,3 +624,30 @@ def test_a_heading_numbered_like_1_0_heads_the_sections_numbered_1_1() -> None:
     ])
     levels = [(b.text, b.level) for b in tidy(outline).blocks if b.kind == "heading"]
     assert levels == [("1.0 Introduction", 1), ("1.1 Scope", 2), ("1.2 Who it covers", 2), ("2.0 Aims", 1)]
+
+
+def test_a_heading_at_the_foot_of_a_pdf_page_is_not_joined_to_bold_text_on_the_next(
+    school: Path, tmp_path: Path
+) -> None:
+    filler = (
+        "Charges for trips are based on the actual costs incurred, divided by the number of pupils who take part, "
+        "and no family is asked to pay more so that others pay less; parents are told of every charge in writing."
+    )
+    pdf = PdfDocument()
+    first = pdf.page()
+    first.text(60, 780, "Charging Policy", 18, bold=True)
+    first.text(60, 740, "1 Charges", 11, bold=True)
+    y = _write_lines(first, 712, _wrapped(filler))
+    _write_lines(first, y - 14, _wrapped(filler.replace("Charges for trips", "Charges for clubs")))
+    first.text(60, 110, "2 Contacts", 11, bold=True)  # the last line of the page
+    second = pdf.page()
+    second.text(60, 780, "The Department for Education", 11, bold=True)
+    y = _write_lines(second, 766, _wrapped(filler.replace("Charges for trips", "Questions about charges")))
+    _write_lines(second, y - 14, _wrapped(filler.replace("Charges for trips", "Complaints about charges")))
+    source = pdf.save(tmp_path / "charging.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    headings = [s.heading for s in policy(school / "charging.md").sections]
+    assert headings == ["Charges", "Contacts", "The Department for Education"]
