@@ -20,9 +20,12 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.cli import main
+from bot.importing.cleanup import tidy
+from bot.importing.outline import Block, Outline
 from bot.importing.word_numbering import format_number
 from bot.importing.wording import Vocabulary
 from intents.policy_library import MAX_PASSAGE_CHARS, PolicyDocument, read_policy_file
+from tests.pdf_documents import PdfDocument, PdfPage
 from tests.word_documents import WordBuilder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -378,7 +381,7 @@ def test_the_imported_health_and_safety_policy_matches_the_one_converted_by_hand
     assert tree[: len(by_hand.sections)] == [(s.number, s.heading, s.level) for s in by_hand.sections]
 
     # The hand-made file gives the table of model risk assessments as bullets without its header row;
-    # the importer gives each row as a passage with its column headings (as tables are imported), so
+    # the importer gives each row as a bullet with its column headings (as tables are imported), so
     # those rows are compared by their cells, and every other passage word for word.
     imported_texts = {fold(p.text) for s in imported.sections for p in s.passages}
     table_lead = "The table below identifies"
@@ -388,9 +391,12 @@ def test_the_imported_health_and_safety_policy_matches_the_one_converted_by_hand
     share = matched / len(others)
     print(f"health and safety: {matched}/{len(others)} passages identical ({share:.1%}), {len(rows)} table rows")
     assert share >= 0.95
-    cells = {fold(re.sub(r"(^|; )[^:;]+: ", " ", text)) for text in imported_texts}
-    assert len(rows) == 18
+    # Each row is quoted with the sentence that introduces the table, as the hand-made bullets are.
+    imported_rows = [p for s in imported.sections for p in s.passages if p.lead and table_lead in p.lead[0]]
+    cells = {fold(re.sub(r"(^|; )[^:;]+: ", " ", p.body)) for p in imported_rows}
+    assert len(rows) == 18 and len(imported_rows) == 18
     assert all(fold(row.body) in cells for row in rows)
+    assert all(p.body.startswith("Model Risk Assessment Number: RA ") for p in imported_rows)
 
 
 def test_a_list_nested_too_deep_to_quote_is_written_as_paragraphs_rather_than_refused(
@@ -442,3 +448,206 @@ def test_a_contents_list_typed_without_page_numbers_is_left_out(school: Path, tm
     assert [p.text for p in document.sections[0].passages] == [
         "This policy sets out how the school lets its buildings to groups from the community it serves."
     ]
+
+
+# --- PDF layout read from synthetic Word-like PDFs --------------------------------------------------
+
+
+def _write_lines(page: PdfPage, y: float, lines: list[str], *, size: float = 11, pitch: float = 14) -> float:
+    """Writes lines at the left margin, a raised small "¹" in them as a footnote mark; returns the next y."""
+    for line in lines:
+        x = 60.0
+        for position, part in enumerate(line.split("¹")):
+            if position:
+                page.text(x, y + 4, "1", 6)  # the mark: small and raised, as Word prints it
+                x += 3.6
+            x = page.text(x, y, part, size)
+        y -= pitch
+    return y
+
+
+def _wrapped(text: str, width: int = 75) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1].replace("¹", "")) + 1 + len(word.replace("¹", "")) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def test_a_footnote_in_a_pdf_is_its_own_passage_and_the_paragraph_it_interrupts_is_whole(
+    school: Path, tmp_path: Path
+) -> None:
+    statement = (
+        "All activities that are a part of the National Curriculum¹ for pupils of compulsory school age will be "
+        "provided free of charge by the school, and this includes any materials, equipment and transport that "
+        "take pupils between the school and the place where the activity happens, whatever the time of year or "
+        "the number of pupils who take part in it on the day"
+    )
+    lines = _wrapped(statement)
+    note = "The national curriculum is the set of subjects and standards that primary schools teach."
+    pdf = PdfDocument()
+    first = pdf.page()
+    first.text(60, 780, "Trips Policy", 18, bold=True)
+    first.text(60, 740, "1 Charges", 11, bold=True)
+    y = _write_lines(first, 712, _wrapped(
+        "The governors set out here which school trips and activities are free and which are charged, so that "
+        "staff can tell parents before a trip is planned and parents know what to expect from the school."
+    ))
+    y = _write_lines(first, y - 14, ["Trips can be of three kinds -"])
+    for kind in ("Day - a visit within the school day", "Residential - a visit with a night away",
+                 "Sports - a fixture at another school"):
+        y = _write_lines(first, y - 14, [kind])
+    _write_lines(first, 190, lines[:-2])  # the paragraph runs on to the next page
+    first.rule(60, 130, 144)  # Word's footnote separator, then the note under it
+    first.text(60, 118, "1", 6)
+    first.text(64, 114, note, 9)
+    second = pdf.page()
+    _write_lines(second, 780, lines[-2:])
+    second.text(60, 740, "2 Remission", 11, bold=True)
+    _write_lines(second, 712, _wrapped(
+        "Parents who receive income support, or any of the other benefits that entitle a child to free school "
+        "meals, pay nothing for board and lodging on a residential trip; other families who find the cost hard "
+        "may ask the headteacher, who decides in confidence how much of it the school can pay."
+    ))
+    source = pdf.save(tmp_path / "trips.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "trips.md")
+    charges = next(s for s in document.sections if s.heading == "Charges")
+    texts = [p.text for p in charges.passages]
+    assert fold(statement.replace("¹", "")) in texts  # whole, and without its mark
+    assert texts.index(note) == texts.index(fold(statement.replace("¹", ""))) + 1
+    kinds = [p for p in charges.passages if p.lead == ("Trips can be of three kinds -",)]
+    assert [p.body for p in kinds] == ["Day - a visit within the school day", "Residential - a visit with a night away",
+                                       "Sports - a fixture at another school"]
+    assert [s.heading for s in document.sections][-1] == "Remission"
+
+
+def test_rows_of_a_table_a_paragraph_introduces_are_quoted_with_it() -> None:
+    outline = Outline("rota.pdf", "PDF", "Duty Rota Policy", None, [
+        Block("heading", "1 Duties", strength=24),
+        Block("paragraph", "The table below sets out who is on duty:"),
+        Block("paragraph", "Day: Monday; Staff: Mr Cole", row=True),
+        Block("paragraph", "Day: Tuesday; Staff: Mrs Patel", row=True),
+        Block("heading", "2 Cover", strength=24),
+        Block("paragraph", "Cover is arranged by the office."),
+        Block("paragraph", "Day: Monday; Cover: Ms Shah", row=True),
+    ])
+    tidied = tidy(outline)
+    kinds = [(b.kind, b.text) for b in tidied.blocks if b.row]
+    assert kinds == [("item", "Day: Monday; Staff: Mr Cole"), ("item", "Day: Tuesday; Staff: Mrs Patel"),
+                     ("paragraph", "Day: Monday; Cover: Ms Shah")]  # not introduced: a row on its own
+
+
+def test_a_table_of_contents_run_together_into_one_paragraph_is_left_out() -> None:
+    contents = "Description of this Policy 1 1 Aims 2 2 Bookings 2 3 Charges and payment 3 4 Cancellation 3"
+    outline = Outline("lettings.pdf", "PDF", "Lettings Policy", None, [
+        Block("paragraph", contents, page=1),
+        *(block for heading in ("1 Aims", "2 Bookings", "3 Charges and payment", "4 Cancellation") for block in (
+            Block("heading", heading, strength=24, page=2), Block("paragraph", f"What the policy says: {heading}.", page=2)
+        )),
+    ])
+    tidied = tidy(outline)
+    assert contents not in [b.text for b in tidied.blocks]
+    assert [b.text for b in tidied.blocks if b.kind == "heading"] == ["1 Aims", "2 Bookings", "3 Charges and payment",
+                                                                      "4 Cancellation"]
+
+
+def test_a_word_footnote_is_a_passage_after_the_paragraph_or_list_that_refers_to_it(
+    school: Path, tmp_path: Path
+) -> None:
+    word = WordBuilder()
+    word.paragraph("Charging Policy", "Title")
+    word.heading("Free activities", 1)
+    statement = word.paragraph("Everything that is part of the National Curriculum is free of charge.")
+    word.footnote(statement, "The National Curriculum is the set of subjects primary schools teach.")
+    word.paragraph("Parents are told of a cost before:")
+    bullets = word.num(word.list_definition([("bullet", "•")]))
+    first = word.paragraph("a trip is booked", num=bullets)
+    word.footnote(first, "A trip is any visit away from the school site.")
+    word.paragraph("a club starts", num=bullets)
+    word.heading("Remission", 1)
+    word.paragraph("Families on income support pay nothing for board and lodging.")
+    source = word.save(tmp_path / "charging.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    free = policy(school / "charging.md").sections[0]
+    assert [p.text for p in free.passages] == [
+        "Everything that is part of the National Curriculum is free of charge.",
+        "The National Curriculum is the set of subjects primary schools teach.",
+        "Parents are told of a cost before:\n• a trip is booked",
+        "Parents are told of a cost before:\n• a club starts",
+        "A trip is any visit away from the school site.",
+    ]
+
+
+def test_a_paragraph_that_starts_in_bold_and_a_sentence_in_bold_in_a_pdf_stay_paragraphs(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Attendance Policy", 18, bold=True)
+    page.text(60, 740, "Penalty notices", 11, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "A penalty notice may be issued by the council when a request for leave in term time is refused and the "
+        "pupil is absent all the same; it offers a parent the chance to pay a penalty instead of going to court."
+    ))
+    warning = _wrapped(
+        "Parents should note that only one penalty notice per parent per child will normally be issued within a "
+        "two-year period, and any second offence within that period is referred straight to court."
+    )
+    page.text(60, y - 14, warning[0], 11, bold=True)  # the first line in bold, as the school wrote it
+    y = _write_lines(page, y - 28, warning[1:])
+    page.text(60, y - 14, "Every day of school is important.", 11, bold=True)  # a sentence in bold on its own
+    _write_lines(page, y - 28, ["Pupils who miss school fall behind their classmates."])
+    source = pdf.save(tmp_path / "attendance.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "attendance.md")
+    assert [s.heading for s in document.sections] == ["Penalty notices"]
+    assert [p.text for p in document.sections[0].passages][-3:] == [
+        " ".join(warning), "Every day of school is important.", "Pupils who miss school fall behind their classmates."
+    ]
+
+
+def test_a_heading_numbered_like_1_0_heads_the_sections_numbered_1_1() -> None:
+    outline = Outline("whistleblowing.pdf", "PDF", "Whistleblowing Policy", None, [
+        block
+        for heading in ("1.0 Introduction", "1.1 Scope", "1.2 Who it covers", "2.0 Aims")
+        for block in (Block("heading", heading, strength=24), Block("paragraph", f"The policy's {heading}."))
+    ])
+    levels = [(b.text, b.level) for b in tidy(outline).blocks if b.kind == "heading"]
+    assert levels == [("1.0 Introduction", 1), ("1.1 Scope", 2), ("1.2 Who it covers", 2), ("2.0 Aims", 1)]
+
+
+def test_a_heading_at_the_foot_of_a_pdf_page_is_not_joined_to_bold_text_on_the_next(
+    school: Path, tmp_path: Path
+) -> None:
+    filler = (
+        "Charges for trips are based on the actual costs incurred, divided by the number of pupils who take part, "
+        "and no family is asked to pay more so that others pay less; parents are told of every charge in writing."
+    )
+    pdf = PdfDocument()
+    first = pdf.page()
+    first.text(60, 780, "Charging Policy", 18, bold=True)
+    first.text(60, 740, "1 Charges", 11, bold=True)
+    y = _write_lines(first, 712, _wrapped(filler))
+    _write_lines(first, y - 14, _wrapped(filler.replace("Charges for trips", "Charges for clubs")))
+    first.text(60, 110, "2 Contacts", 11, bold=True)  # the last line of the page
+    second = pdf.page()
+    second.text(60, 780, "The Department for Education", 11, bold=True)
+    y = _write_lines(second, 766, _wrapped(filler.replace("Charges for trips", "Questions about charges")))
+    _write_lines(second, y - 14, _wrapped(filler.replace("Charges for trips", "Complaints about charges")))
+    source = pdf.save(tmp_path / "charging.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    headings = [s.heading for s in policy(school / "charging.md").sections]
+    assert headings == ["Charges", "Contacts", "The Department for Education"]

@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -23,6 +27,7 @@ class WordBuilder:
         self.document = docx.Document()
         self._numbering = self.document.part.numbering_part.element
         self._next_id = 100
+        self._footnotes: Any = None
 
     def list_definition(self, levels: list[tuple[str, str]], *, restart_after: dict[int, int] | None = None) -> str:
         """An abstract list with (format, label pattern) per level, and its first num; returns the abstract id."""
@@ -80,6 +85,31 @@ class WordBuilder:
     def heading(self, text: str, level: int, *, num: str | None = None) -> Any:
         return self.paragraph(text, f"Heading {level}", num=num, level=level - 1)
 
+    def footnote(self, paragraph: Any, text: str) -> None:
+        """A footnote as Word saves it: a reference run at the paragraph's end, the note in footnotes.xml."""
+        if self._footnotes is None:
+            xml = (
+                f'<w:footnotes {nsdecls("w")}>'
+                '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+                "</w:p></w:footnote></w:footnotes>"
+            )
+            self._footnotes = parse_xml(xml)
+        note_id = str(len(self._footnotes.findall(qn("w:footnote"))) - 1)
+        self._footnotes.append(parse_xml(
+            f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p><w:r><w:footnoteRef/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+        ))
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="{note_id}"/></w:r>'))
+
     def save(self, path: Path) -> Path:
+        if self._footnotes is not None:
+            part = Part(
+                PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                etree.tostring(self._footnotes, xml_declaration=True, encoding="UTF-8", standalone=True),
+                self.document.part.package,
+            )
+            self.document.part.relate_to(part, RT.FOOTNOTES)
         self.document.save(str(path))
         return path

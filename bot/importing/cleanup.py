@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.importing.outline import Block, Outline
+from bot.importing.passages import sentences
 from bot.importing.wording import SCHOOL_NAME as _SCHOOL
 from bot.importing.wording import Vocabulary, fold
 
@@ -52,6 +53,7 @@ _CONTROL_LOG = re.compile(
     r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
 )
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
+_TABLE_LEAD = re.compile(r"\b(below|following|as follows|this table|the table)\b", re.I)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 
 
@@ -76,7 +78,7 @@ def tidy(outline: Outline) -> Tidied:
     title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
     blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
     assign_levels(blocks)
-    blocks = _headings_with_text(blocks)
+    blocks = _rows_under_their_lead(_headings_with_text(blocks))
     notes = list(outline.notes)
     blocks = _unique_headings(blocks, notes, title)
     return Tidied(title, outline.school or school, _review(cover, blocks), blocks, notes)
@@ -131,6 +133,13 @@ def _without_contents_lists(blocks: list[Block]) -> list[Block]:
             seen.add(_entry(block.text))
     later.reverse()
     dropped: set[int] = set()
+    for position, block in enumerate(blocks):
+        # The whole contents read as one paragraph (its lines run together): it names three or more
+        # of the headings that follow and ends with a page number.
+        if block.kind != "heading" and block.page <= 3 and re.search(r"\d$", block.text):
+            run_together = _entry(block.text + " 0")
+            if sum(1 for entry in later[position] if len(entry) > 6 and entry in run_together) >= 3:
+                dropped.add(position)
     run: list[int] = []
     for position, block in enumerate([*blocks, Block("heading", "")]):
         listed = position < len(blocks) and _entry(block.text) in later[position]
@@ -220,7 +229,8 @@ def assign_levels(blocks: list[Block]) -> None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
         elif numbered:
-            depth = numbered.group(1).count(".") + 1
+            # "2.0 Aims" heads section 2, as "2 Aims" would: "2.1" goes under it.
+            depth = re.sub(r"(\.0)+$", "", numbered.group(1)).count(".") + 1
             while stack and (stack[-1][2] or stack[-1][1] <= block.strength):
                 stack.pop()
             level = depth + (stack[-1][0] if stack else 0)
@@ -248,6 +258,30 @@ def _headings_with_text(blocks: list[Block]) -> list[Block]:
                 continue
         result.append(block)
     return result
+
+
+def _rows_under_their_lead(blocks: list[Block]) -> list[Block]:
+    """A table's rows under the paragraph that introduces it become that paragraph's list.
+
+    "The table below identifies the model risk assessments:" is then quoted with each row, as a
+    line introducing a bulleted list is, so a row is never quoted without what it is a row of.
+    A table straight under its heading, or after a paragraph about something else, stays rows.
+    """
+    result: list[Block] = []
+    lead: Block | None = None
+    for block in blocks:
+        if block.row and lead is not None:
+            result.append(Block("item", block.text, depth=0, page=block.page, row=True))
+            continue
+        if not block.row:
+            lead = block if block.kind == "paragraph" and _introduces_table(block.text) else None
+        result.append(block)
+    return result
+
+
+def _introduces_table(text: str) -> bool:
+    last = sentences(text)[-1] if text.strip() else ""
+    return bool(re.search(r"(:|:\s*[-–])$", last.rstrip()) or _TABLE_LEAD.search(last))
 
 
 def _split(heading: str) -> tuple[str, str]:

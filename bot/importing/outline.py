@@ -16,6 +16,7 @@ class Block:
     `level` is a heading's level when the document says it (Word's Heading 1 is 1); 0 means
     work it out from `strength`, how prominent the heading looks (size, bold, capitals).
     `depth` is a list item's nesting (0 for a top-level item). `page` is where it starts.
+    `row` marks a table row (its cells after their column headings).
     """
 
     kind: BlockKind
@@ -24,6 +25,7 @@ class Block:
     strength: float = 0.0
     depth: int = 0
     page: int = 0
+    row: bool = False
 
 
 @dataclass

@@ -22,6 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
+from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
 from bot.importing.wording import (
     POLICY_WORDS,
     SCHOOL_NAME,
@@ -38,6 +39,8 @@ MAX_PAGES = 200
 _MARGIN_ZONE = 0.12
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
+#: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
+_STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.I)
 
 
@@ -52,6 +55,7 @@ class _Line:
     bold: bool
     page: int
     page_height: float
+    note: int = 0  # a line of a footnote: which note (unique in the document); 0 for the body text
 
 
 @dataclass
@@ -164,28 +168,48 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
         mid_y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
-    text_page = page.filter(outside_tables) if boxes else page
+    marks = reference_marks(page)
+    mark_keys = {char_key(mark) for mark in marks}
+    rule = footnote_rule(page, marks)
+
+    def kept(obj: dict[str, Any]) -> bool:
+        is_mark = obj.get("object_type") == "char" and char_key(obj) in mark_keys
+        return not is_mark and outside_tables(obj)
+
+    text_page = page.filter(kept) if boxes or mark_keys else page
     items: list[_Line | _Table] = []
+    note = number * 1000
     for raw in text_page.extract_text_lines(return_chars=True, strip=True):
         chars = [c for c in raw["chars"] if c.get("text", "").strip()]
-        text = clean_characters(raw["text"])
-        if not chars or not text:
-            continue
-        sizes = [round(float(c["size"]) * 2) / 2 for c in chars]
-        bold = sum(1 for c in chars if _is_bold(c)) >= 0.9 * len(chars)
-        items.append(
-            _Line(
-                text,
-                float(raw["x0"]),
-                float(raw["x1"]),
-                float(raw["top"]),
-                float(raw["bottom"]),
-                statistics.median(sizes),
-                bold,
-                number,
-                float(page.height),
+        if rule is None or float(raw["top"]) < rule:
+            pieces = [(False, chars, clean_characters(raw["text"]))]
+        else:  # the notes at the page foot: a mark starts the next one
+            pieces = [
+                (starts, part, clean_characters(chars_text(part)))
+                for starts, part in split_at_marks(raw["chars"], marks)
+            ]
+        for starts, part, text in pieces:
+            if not part or not text:
+                continue
+            if rule is not None and float(raw["top"]) >= rule:
+                note += starts or note == number * 1000
+            part = [c for c in part if str(c.get("text", "")).strip()] or part
+            sizes = [round(float(c["size"]) * 2) / 2 for c in part]
+            bold = sum(1 for c in part if _is_bold(c)) >= 0.9 * len(part)
+            items.append(
+                _Line(
+                    text,
+                    min(float(c["x0"]) for c in part) if len(pieces) > 1 else float(raw["x0"]),
+                    max(float(c["x1"]) for c in part) if len(pieces) > 1 else float(raw["x1"]),
+                    float(raw["top"]),
+                    float(raw["bottom"]),
+                    statistics.median(sizes),
+                    bold,
+                    number,
+                    float(page.height),
+                    note if rule is not None and float(raw["top"]) >= rule else 0,
+                )
             )
-        )
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
@@ -221,8 +245,10 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
         ):
             bold_rows = 1  # short headings without bold: still the column headings
         headings = [" ".join(part for part in column if part) for column in zip(*rows[:bold_rows], strict=False)]
-        _move_headings_over_merged_cells(headings, rows[bold_rows:])
-        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, rows[bold_rows:])))
+        body = rows[bold_rows:]
+        _move_headings_over_merged_cells(headings, body)
+        headings, body = _without_empty_columns(headings, body)
+        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, body)))
     return found
 
 
@@ -245,6 +271,22 @@ def _move_headings_over_merged_cells(headings: list[str], rows: list[list[str]])
             if 0 <= neighbour < len(headings) and headings[neighbour] and empty(neighbour):
                 headings[column], headings[neighbour] = headings[neighbour], ""
                 break
+
+
+def _without_empty_columns(headings: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Columns left with neither heading nor values (the other half of a merged cell) taken out.
+
+    A table continued on the next page is then seen to have the same columns as its first part.
+    """
+    width = max([len(headings), *(len(row) for row in rows)], default=0)
+    keep = [
+        column for column in range(width)
+        if (column < len(headings) and headings[column]) or any(column < len(row) and row[column] for row in rows)
+    ]
+    if len(keep) == width:
+        return headings, rows
+    kept_headings = [headings[c] if c < len(headings) else "" for c in keep] if headings else []
+    return kept_headings, [[row[c] if c < len(row) else "" for c in keep] for row in rows]
 
 
 def clean_cell(cell: str | None) -> str:
@@ -401,6 +443,7 @@ class _Group:
     marker: str  # "" for a paragraph, "•" for a bullet, else the list number as written
     indent: float  # where an item's text starts, so wrapped lines can be told from the next paragraph
     tight: bool = False  # starts on the line right after the previous group, with no space between
+    note: bool = False  # a footnote, read as a paragraph of its own
 
 
 def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
@@ -409,7 +452,17 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
     right_margin = _right_margin(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
+    notes: dict[int, list[_Line]] = {}  # footnotes waiting for the paragraph that refers to them to end
+
+    def place_notes() -> None:
+        for lines in notes.values():
+            groups.append(_Group(lines, "", lines[0].x0, note=True))
+        notes.clear()
+
     for item in items:
+        if isinstance(item, _Line) and item.note:
+            notes.setdefault(item.note, []).append(item)
+            continue
         if isinstance(item, _Table):
             last = groups[-1] if groups else None
             continues = (
@@ -434,14 +487,19 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         number = None if bullet is not None else number_marker(line.text)
         starts_item = bullet is not None or (number is not None and not _heading_style(line, body_size))
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
+        carries_on = (
+            not starts_item and current is not None and previous is not None
+            and _continues(current, previous, line, pitch, right_margin, body_size)
+        )
+        if not carries_on and not starts_item:  # a note goes after the list, not between its items
+            place_notes()
+            current = groups[-1] if groups and isinstance(groups[-1], _Group) and not groups[-1].note else None
         if starts_item:
             text = bullet if bullet is not None else line.text
             indent = line.x0 + (line.x1 - line.x0) * (1 - len(text) / max(len(line.text), 1))
             line.text = text
             groups.append(_Group([line], "•" if bullet is not None else str(number), indent))
-        elif current is not None and previous is not None and _continues(
-            current, previous, line, pitch, right_margin, body_size
-        ):
+        elif carries_on and current is not None:
             current.lines.append(line)
         else:
             tight = previous is not None and (
@@ -449,18 +507,27 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             )
             groups.append(_Group([line], "", line.x0, tight))
         previous = line
+    place_notes()
     return _to_blocks(groups, body_size, vocabulary)
 
 
 def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
     """Whether `line` carries on the paragraph or item that `previous` ended."""
     carries_item = bool(group.marker) and line.x0 >= group.indent - 4 and line.page == previous.page
+    # A paragraph whose first words are in bold: a full bold line, then the sentence goes on in lower case.
+    bold_start = (
+        previous.bold and not line.bold and abs(line.size - previous.size) <= 0.6 and line.page == previous.page
+        and bool(re.match(r"[a-z]", line.text)) and line.top - previous.top <= pitch * 1.25 + 0.5
+        and right - previous.x1 <= 3 * (previous.x1 - previous.x0) / max(len(previous.text), 1)
+    )
     if abs(line.size - previous.size) > 0.6 or (
-        _heading_style(line, body) != _heading_style(previous, body) and not carries_item
+        _heading_style(line, body) != _heading_style(previous, body) and not carries_item and not bold_start
     ):
         return False
     if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
         return False
+    if line.page != previous.page and _heading_style(previous, body) and not group.marker:
+        return False  # Word keeps a heading's lines together on one page: bold text over the page is new
     # Wider spacing than usual ends the paragraph, unless the line carries on a sentence
     # (1.5 line spacing, or a style with more space between lines).
     gap = line.top - previous.top
@@ -485,6 +552,7 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
 def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
     blocks: list[Block] = []
     item_indents: list[float] = []
+    spaced_items = False  # the list written without bullets that is open has space between its lines
     for position, group in enumerate(groups):
         if isinstance(group, _Table):
             item_indents = []
@@ -492,6 +560,10 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             continue
         first = group.lines[0]
         text = join_lines((line.text for line in group.lines), vocabulary)
+        if group.note:
+            item_indents = []
+            blocks.append(Block("paragraph", text, page=first.page))
+            continue
         if group.marker:
             while item_indents and item_indents[-1] > first.x0 + 3:
                 item_indents.pop()
@@ -499,8 +571,17 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
                 item_indents.append(first.x0)
             blocks.append(Block("item", text, depth=len(item_indents) - 1, page=first.page))
             continue
+        following = groups[position + 1] if position + 1 < len(groups) else None
+        in_a_run = (  # the next line is another such short line: a list spaced out like paragraphs
+            isinstance(following, _Group)
+            and not following.marker
+            and not following.note
+            and len(following.lines) <= 2
+            and abs(following.lines[0].x0 - first.x0) < 6
+            and not _heading_style(following.lines[0], body_size)
+        ) or (bool(blocks) and blocks[-1].kind == "item" and not item_indents and spaced_items)
         if (
-            group.tight
+            (group.tight or in_a_run)
             and len(group.lines) <= 2
             and len(text.split()) <= 30
             and blocks
@@ -509,13 +590,15 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             and not _heading_style(first, body_size)
         ):
             # Short lines under a line ending with a colon: a list written without bullets.
+            spaced_items = not group.tight
             blocks.append(Block("item", text, depth=0, page=first.page))
             continue
         item_indents = []
-        following = groups[position + 1] if position + 1 < len(groups) else None
         if _plain_heading(group, text, following):
             blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
-        elif _heading_style(first, body_size) and _looks_like_heading(text, len(group.lines), following):
+        elif all(_heading_style(line, body_size) for line in group.lines) and _looks_like_heading(
+            text, len(group.lines), following
+        ):
             strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
             blocks.append(Block("heading", text, strength=strength, page=first.page))
         else:
@@ -546,8 +629,8 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
         return False
     if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
         return False  # the end of a sentence in bold, or a web address: not a heading
-    if text.endswith(".") and len(text.split()) > 20:
-        return False
+    if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
+        return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
     introduces_list = isinstance(following, _Group) and bool(following.marker)
     return not (introduces_list and re.search(r"(:|:?\s*[-–])$", text))
 
@@ -556,4 +639,4 @@ def _table_blocks(table: _Table) -> list[Block]:
     if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
         return []  # a document control log: versions and dates of the document, not policy
     texts = (row_text(table.headings, row) for row in table.rows)
-    return [Block("paragraph", text, page=table.page) for text in texts if text]
+    return [Block("paragraph", text, page=table.page, row=True) for text in texts if text]

@@ -17,6 +17,7 @@ from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -48,6 +49,7 @@ def read_word(path: Path) -> Outline:
             "split the document into parts and import each"
         )
     reader.read(body)
+    reader.place_notes()
     properties = document.core_properties
     title = reader.title or _meaningful(properties.title or "")
     return Outline(
@@ -74,6 +76,18 @@ class _Reader:
         self.blocks: list[Block] = []
         self.title = ""
         self.page = 1
+        self.footnotes = _footnotes(document)
+        self.notes: list[str] = []  # footnotes referred to, waiting for the list or paragraph to end
+
+    def add(self, block: Block) -> None:
+        """A block in reading order; footnotes go after the paragraph (or whole list) that refers to them."""
+        if block.kind != "item" and not block.row:
+            self.place_notes()
+        self.blocks.append(block)
+
+    def place_notes(self) -> None:
+        self.blocks.extend(Block("paragraph", note, page=self.page) for note in self.notes)
+        self.notes = []
 
     def read(self, container: Any) -> None:
         for child in container.iterchildren():
@@ -110,15 +124,19 @@ class _Reader:
         label, bullet = numbered if numbered else ("", False)
         shown = f"{label} {text}" if label and not bullet else text
         if level:
-            self.blocks.append(Block("heading", shown, level=level, strength=1000 - 10 * level, page=self.page))
+            self.add(Block("heading", shown, level=level, strength=1000 - 10 * level, page=self.page))
         elif numbered and not self._looks_bold_heading(paragraph, text):
             ilvl = _ilvl(paragraph) or 0
-            self.blocks.append(Block("item", shown, depth=ilvl, page=self.page))
+            self.add(Block("item", shown, depth=ilvl, page=self.page))
         elif self._looks_bold_heading(paragraph, text):
             size = self._size(paragraph)
-            self.blocks.append(Block("heading", shown, strength=size * 2 + 1.5, page=self.page))
+            self.add(Block("heading", shown, strength=size * 2 + 1.5, page=self.page))
         else:
-            self.blocks.append(Block("paragraph", shown, page=self.page))
+            self.add(Block("paragraph", shown, page=self.page))
+        for reference in element.iter(qn("w:footnoteReference")):
+            note = self.footnotes.get(reference.get(qn("w:id"), ""), "")
+            if note:
+                self.notes.append(note)
 
     def _heading_level(self, paragraph: Paragraph, style_name: str) -> int:
         match = _HEADING_STYLE.match(style_name or "")
@@ -189,7 +207,28 @@ class _Reader:
         for row in rows[header_rows:]:
             text = row_text(headings, row)
             if text:
-                self.blocks.append(Block("paragraph", text, page=self.page))
+                self.add(Block("paragraph", text, page=self.page, row=True))
+
+
+def _footnotes(document: Any) -> dict[str, str]:
+    """The document's footnotes by id, each as one paragraph of text (Word's separator lines left out)."""
+    for relationship in document.part.rels.values():
+        if not relationship.reltype.endswith("/footnotes") or relationship.is_external:
+            continue
+        try:
+            root = parse_xml(relationship.target_part.blob)
+        except Exception:  # a damaged footnotes part: the body is still worth reading
+            return {}
+        notes: dict[str, str] = {}
+        for footnote in root.iter(qn("w:footnote")):
+            if footnote.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            paragraphs = (clean_characters(_text(p)) for p in footnote.iter(qn("w:p")))
+            text = " ".join(p for p in paragraphs if p)
+            if text:
+                notes[footnote.get(qn("w:id"), "")] = text
+        return notes
+    return {}
 
 
 def _short_headings(row: list[str]) -> bool:

@@ -1,0 +1,72 @@
+"""Small PDFs written out byte by byte for import tests: text placed where Word would put it.
+
+Only what the tests need: pages of text in the standard Courier fonts (every character 0.6 of the
+size wide, so where a line ends is known), at any size and height, and thin filled rules (Word's
+footnote separator). The cross-reference table is computed, so pdfminer reads it as it reads Word's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PAGE_WIDTH, PAGE_HEIGHT = 595, 842
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+@dataclass
+class PdfPage:
+    """One A4 page; y counts up from the foot of the page, as in PDF."""
+
+    operations: list[str] = field(default_factory=list)
+
+    def text(self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False) -> float:
+        """Writes `text` with its baseline at y; returns the x where it ends."""
+        font = "F2" if bold else "F1"
+        self.operations.append(f"BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET")
+        return x + 0.6 * size * len(text)
+
+    def rule(self, x: float, y: float, width: float) -> None:
+        self.operations.append(f"{x:.2f} {y:.2f} {width:.2f} 0.5 re f")
+
+
+@dataclass
+class PdfDocument:
+    pages: list[PdfPage] = field(default_factory=list)
+
+    def page(self) -> PdfPage:
+        self.pages.append(PdfPage())
+        return self.pages[-1]
+
+    def save(self, path: Path) -> Path:
+        count = len(self.pages)
+        page_ids = [5 + 2 * i for i in range(count)]
+        objects: dict[int, bytes] = {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: f"<< /Type /Pages /Kids [{' '.join(f'{i} 0 R' for i in page_ids)}] /Count {count} >>".encode(),
+            3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+            4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold >>",
+        }
+        for page_id, page in zip(page_ids, self.pages, strict=True):
+            stream = "\n".join(page.operations).encode("latin-1")
+            objects[page_id] = (
+                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
+                f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {page_id + 1} 0 R >>"
+            ).encode()
+            objects[page_id + 1] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+        out = bytearray(b"%PDF-1.5\n")
+        offsets: dict[int, int] = {}
+        for number in sorted(objects):
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+        xref = len(out)
+        size = max(objects) + 1
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+        for number in range(1, size):
+            out += b"%010d 00000 n \n" % offsets[number]
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+        path.write_bytes(bytes(out))
+        return path
