@@ -18,10 +18,10 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.database import Database
-from bot.store.tables import QuestionLogRow
+from bot.store.tables import Base, QuestionLogRow
 from bot.store.upsert import insert_for
 
 #: Longest question or comment kept (a question over 4,000 characters is refused before this).
@@ -31,6 +31,8 @@ MAX_COMMENT_CHARS = 500
 CLOSEST_KEPT = 3
 #: Most questions in one insert.
 MAX_BATCH = 200
+#: The table itself, for inserts that need nothing of the ORM.
+_TABLE = Base.metadata.tables[QuestionLogRow.__tablename__]
 
 
 class Feedback(StrEnum):
@@ -85,10 +87,12 @@ class NewQuestion:
                 "closest": list(self.closest[:CLOSEST_KEPT]), "feedback": None, "comment": ""}
 
 
-async def keep_questions(session: AsyncSession, questions: Sequence[tuple[NewQuestion, str]]) -> None:
-    """Insert (question, token) pairs in one statement."""
+async def keep_questions(session: AsyncSession | AsyncConnection, questions: Sequence[tuple[NewQuestion, str]],
+                         ) -> None:
+    """Insert (question, token) pairs in one statement (the table's own, cached: the ORM adds nothing here)."""
     if questions:
-        await session.execute(insert(QuestionLogRow), [question.values(token) for question, token in questions])
+        rows = [question.values(token) for question, token in questions]
+        await session.execute(insert(_TABLE), rows)
 
 
 async def log_question(session: AsyncSession, school_id: str, text: str, *, answered: bool,
@@ -123,8 +127,8 @@ class QuestionWriter:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
-                async with self.database.transaction() as session:
-                    await keep_questions(session, [(question, token) for question, token, _ in batch])
+                async with self.database.engine.begin() as connection:  # no ORM session: it would add only cost
+                    await keep_questions(connection, [(question, token) for question, token, _ in batch])
             except Exception as error:
                 for _, _, future in batch:
                     if not future.done():
