@@ -16,7 +16,8 @@ alternates, so a machine that drifts favours neither); the median round's rate c
 percentiles are over every event of every round. Targets: p99 ack <= 100 ms at 50 concurrent, throughput
 >= 50% of the minimal app. `--latency-ms` adds a delay to every fake Web API answer;
 `STAFFROOM_BENCH_PROFILE=FILE` writes a cProfile of the Staffroom server process;
-`STAFFROOM_BENCH_NO_QUESTION_LOG=1` leaves out the question log (one insert per answer) to see its cost.
+`STAFFROOM_BENCH_NO_QUESTION_LOG=1` leaves out the question desk (👍/👎 under answers; a row per declined
+question, one question in six here) to see its cost.
 """
 
 from __future__ import annotations
@@ -238,7 +239,7 @@ def staffroom_app(api_url: str, database_url: str) -> web.Application:
     clock = SystemClock()
     database = Database(create_engine(database_url))
     conversation = RequestConversation(RequestWorkflow(school, database, router.library))
-    # As `staffroom serve` runs it: each answer is logged for 👍/👎 (one insert per question).
+    # As `staffroom serve` runs it: 👍/👎 under every answer (signed, nothing written) and every decline (logged).
     questions = None if os.environ.get("STAFFROOM_BENCH_NO_QUESTION_LOG") else QuestionDesk(school, database)
     assistant = Assistant(router, clock, school.calendar.zone, rules, requests=conversation, questions=questions)
     settings = Settings.model_validate({"slack_bot_token": "xoxb-bench", "slack_signing_secret": SIGNING_SECRET,
