@@ -199,12 +199,14 @@ async def test_slack_an_answer_is_logged_only_by_its_thumbs_down_from_the_signed
     assert await log_rows(database) == [] and fake.called("views.open") == []
 
     await slack.post(block_action(TEACHER_ID, bad, message=message))
-    assert fake.called("views.open")[-1].body["view"]["callback_id"] == LOOKING_FOR
+    view = fake.called("views.open")[-1].body["view"]
+    assert view["callback_id"] == LOOKING_FOR and bad["value"] not in json.dumps(view)  # the form names the token
+    await slack.post(view_submission(TEACHER_ID, view, {"looking_for": {"looking_for": text_input(LOOKING)}}))
     await slack.post(block_action(OTHER_ID, bad, message=message))
     await slack.post(block_action(TEACHER_ID, good, message=message))
     assert all(ALREADY in call.body["text"] for call in fake.called("chat.postEphemeral")[-2:])
     [row] = await log_rows(database)
-    assert row.answered and row.feedback == "bad" and row.comment == ""
+    assert row.answered and row.feedback == "bad" and row.comment == "the rules on pets, my number is [phone]"
     assert row.text == "who do I contact about IT? ring me on [phone], [name]"
     assert row.closest and all(" · " in citation for citation in row.closest)
     assert_no_identity(row_text(row), TEACHER_ID, TEACHER, "Sam Carter", "07700")
