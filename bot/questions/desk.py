@@ -142,6 +142,7 @@ class QuestionDesk:
         self._key_lock = asyncio.Lock()
 
     async def feedback_key(self) -> bytes:
+        """The key answered questions' buttons are signed with: the database's, made there once (`app_keys`)."""
         if self._key is None:
             async with self._key_lock:
                 if self._key is None:
