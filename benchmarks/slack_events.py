@@ -16,7 +16,8 @@ alternates, so a machine that drifts favours neither); the median round's rate c
 percentiles are over every event of every round. Targets: p99 ack <= 100 ms at 50 concurrent, throughput
 >= 50% of the minimal app. `--latency-ms` adds a delay to every fake Web API answer;
 `STAFFROOM_BENCH_PROFILE=FILE` writes a cProfile of the Staffroom server process;
-`STAFFROOM_BENCH_NO_QUESTION_LOG=1` leaves out the question log (one insert per answer) to see its cost.
+`STAFFROOM_BENCH_NO_QUESTION_LOG=1` leaves out the question desk (👍/👎 under answers; a row per declined
+question, one question in six here) to see its cost.
 """
 
 from __future__ import annotations

@@ -88,6 +88,34 @@ def _also_named(matches: tuple[Match, ...], chosen: Sequence[Passage]) -> list[C
     return also
 
 
+class _Lengths:
+    """How long `_render` would make a reply, without building it: each section's quote is worked out
+    once per set of its passages (choosing tries many candidate replies that share most of them)."""
+
+    def __init__(self) -> None:
+        self._quotes: dict[tuple[int, ...], int] = {}
+        self._citations: dict[Citation, int] = {}
+
+    def citation(self, citation: Citation) -> int:
+        length = self._citations.get(citation)
+        if length is None:
+            length = self._citations[citation] = len(str(citation))
+        return length
+
+    def reply(self, passages: Sequence[Passage], also: Sequence[Citation]) -> int:
+        """`len(_render(group_quotes(passages), also))`."""
+        parts: list[int] = []
+        for quote in group_quotes(passages):
+            key = tuple(id(p) for p in quote.passages)
+            text = self._quotes.get(key)
+            if text is None:
+                text = self._quotes[key] = len(quote.text)
+            parts.append(self.citation(quote.citation) + 2 + text)  # "citation:\n" then the text
+        if also:
+            parts.append(len("Also covered in: ") + sum(self.citation(c) for c in also) + 2 * (len(also) - 1) + 1)
+        return sum(parts) + 2 * (len(parts) - 1)
+
+
 def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Citation]]:
     """The passages to quote (best first, in reading order within a list) and policies to name.
 
@@ -98,13 +126,16 @@ def choose_passages(matches: tuple[Match, ...]) -> tuple[list[Passage], list[Cit
         return [], []
     best = matches[0]
     chosen = [best.passage]
+    sections = {best.passage.citation}  # one quote per section
+    lengths = _Lengths()
     for ratio in (ALSO_QUOTE_RATIO, ALSO_FILL_RATIO):
         for match in matches[1:]:
-            if match.score < ratio * best.score or match.passage in chosen or len(group_quotes(chosen)) >= MAX_QUOTES:
+            if match.score < ratio * best.score or match.passage in chosen or len(sections) >= MAX_QUOTES:
                 continue
             candidate = [*chosen, match.passage]
-            if len(_render(group_quotes(candidate), _also_named(matches, candidate))) <= MAX_ANSWER_CHARS:
+            if lengths.reply(candidate, _also_named(matches, candidate)) <= MAX_ANSWER_CHARS:
                 chosen.append(match.passage)
+                sections.add(match.passage.citation)
     also = _also_named(matches, chosen)
     # The best passage's section first, in the policy's own order; then the others by rank.
     primary = sorted((p for p in chosen if p.citation == best.passage.citation), key=lambda p: p.line)

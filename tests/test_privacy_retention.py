@@ -19,9 +19,18 @@ from bot.errors import ConfigError
 from bot.privacy.commands import run_purge
 from bot.privacy.daily import PURGE_JOB, DailyPurge
 from bot.privacy.retention import count_due, purge
+from bot.questions.log import Feedback, NewQuestion, log_question, mark_answer, new_token, record_answer_feedback
 from bot.school import School, load_school, parse_school
 from bot.store.database import Database, create_engine, open_database
-from bot.store.tables import AuditRow, CheckInRow, OutboxRow, PlatformAccountRow, RequestRow, ScheduledRunRow
+from bot.store.tables import (
+    AuditRow,
+    CheckInRow,
+    OutboxRow,
+    PlatformAccountRow,
+    QuestionLogRow,
+    RequestRow,
+    ScheduledRunRow,
+)
 
 LONDON = ZoneInfo("Europe/London")
 LEAVER = "former.teacher@oakfield.example"
@@ -149,6 +158,53 @@ async def test_someone_back_in_the_directory_starts_again(
     assert row is not None and row.left_directory_at is None
 
 
+async def keep_questions(database: Database, school: School, day: date) -> list[str]:
+    """One of each kind of question_log row, asked on `day`: what the log holds, by text."""
+    async with database.transaction() as session:
+        await log_question(session, school.id, "declined", answered=False, closest=["WFH · 3"], asked_on=day)
+        token = await log_question(session, school.id, "declined, then 👎", answered=False, closest=[], asked_on=day)
+        await mark_answer(session, school.id, token, Feedback.BAD)
+        for text, feedback in (("answered, then 👎", Feedback.BAD), ("answered, then 👍", Feedback.GOOD)):
+            question = NewQuestion(school.id, text, True, ("WFH · 8.2",), day)
+            await record_answer_feedback(session, question, new_token(), feedback)
+    return ["declined", "declined, then 👎", "answered, then 👎", ""]  # a 👍 on an answer keeps no words
+
+
+async def question_texts(database: Database) -> list[str]:
+    async with database.reading() as session:
+        return list(await session.scalars(select(QuestionLogRow.text).order_by(QuestionLogRow.id)))
+
+
+async def test_every_question_logged_is_kept_for_the_schools_retention_and_no_longer(
+    school: School, database: Database, clock: FakeClock
+) -> None:
+    asked = clock.now().astimezone(LONDON).date()
+    kept = await keep_questions(database, school, asked)
+    days = school.config.question_log.retention_days
+    clock.set(london(asked + timedelta(days=days), 23, 59))
+    assert (await purge(database, school, clock.now())).counts["question_log"] == 0
+    assert await question_texts(database) == kept
+    clock.set(london(asked + timedelta(days=days + 1), 0, 1))
+    assert (await count_due(database, school, clock.now())).counts["question_log"] == len(kept)
+    assert (await purge(database, school, clock.now())).counts["question_log"] == len(kept)
+    assert await question_texts(database) == []
+
+
+async def test_the_question_log_follows_the_schools_own_retention_days(
+    school: School, database: Database, clock: FakeClock
+) -> None:
+    short = parse_school(school.file, school.file.read_text("utf-8").replace("retention_days: 90", "retention_days: 30"))
+    today = clock.now().astimezone(LONDON).date()
+    await keep_questions(database, short, today - timedelta(days=31))
+    await keep_questions(database, short, today - timedelta(days=30))
+    daily = DailyPurge(short, database, clock)
+    clock.set(london(today, 3, 0))
+    report = await daily.tick()
+    assert report is not None and report.counts["question_log"] == 4
+    assert len(await question_texts(database)) == 4
+    assert await daily.tick() is None  # once a day
+
+
 async def test_the_daily_purge_runs_once_a_day_and_not_before_two(
     school: School, database: Database, clock: FakeClock
 ) -> None:
@@ -258,6 +314,7 @@ async def test_serve_starts_the_daily_purge(school: School, database: Database, 
 
     today = clock.now().astimezone(LONDON).date()
     await add_check_in(database, staff=TEACHER, manager=PHASE_LEADER, day=today - timedelta(days=400), at=clock.now())
+    await keep_questions(database, school, today - timedelta(days=school.config.question_log.retention_days + 1))
     app = compose_app(build_runtime(school, database, clock), background=True)
     app.on_cleanup.clear()  # the fixture closes the database
     client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
@@ -272,5 +329,6 @@ async def test_serve_starts_the_daily_purge(school: School, database: Database, 
             await asyncio.sleep(0.05)
         assert outcome == "done"
         assert await count_of(database, CheckInRow) == 0
+        assert await question_texts(database) == []
     finally:
         await client.close()

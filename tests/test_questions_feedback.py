@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +20,20 @@ from sqlalchemy import select
 from bot.chat import TerminalChat
 from bot.clock import FakeClock
 from bot.messages import Action, Message, Person
-from bot.questions.desk import ALREADY, ANSWER_BAD, ANSWER_GOOD, LOOKING_FOR, TOO_OLD, QuestionDesk
+from bot.questions.carried import PREFIX, CarriedQuestion, seal
+from bot.questions.desk import (
+    ALREADY,
+    ANSWER_BAD,
+    ANSWER_GOOD,
+    FEEDBACK_WINDOW_DAYS,
+    LOOKING_FOR,
+    TOO_OLD,
+    QuestionDesk,
+)
 from bot.questions.redact import redact
 from bot.school import School
 from bot.store.database import Database
-from bot.store.tables import ProcessedEventRow, QuestionLogRow
+from bot.store.tables import AppKeyRow, ProcessedEventRow, QuestionLogRow
 from tests.fakes_teams.fake_connector import FakeConnector
 from tests.fakes_teams.harness import TeamsHarness, find_action, start_harness
 from tests.fakes_teams.harness import build_runtime as build_teams_runtime
@@ -153,8 +164,108 @@ async def test_slack_escapes_the_feedback_buttons_and_a_forged_token_changes_not
     forged = {"action_id": ANSWER_BAD, "value": "not-a-token", "type": "button"}
     await slack.post(block_action(TEACHER_ID, forged))
     assert TOO_OLD in fake.called("chat.postMessage")[-1].body["text"]
-    rows = await log_rows(database)
-    assert [row.feedback for row in rows] == [None]  # the answered question waits for feedback; nothing marked
+    assert await log_rows(database) == []  # an answered question is written nowhere until its 👎; nor a forgery
+
+
+def tampered(value: str) -> list[str]:
+    """A carried value edited every way a forger could: the words, the day, the signature, cut short."""
+    signature, payload = value[len(PREFIX):].split(".", 1)
+    token, day, text, closest = json.loads(payload)
+    changed = [json.dumps([token, day, text + " and my salary", closest], separators=(",", ":")),
+               json.dumps([token, "2099-01-01", text, closest], separators=(",", ":")),
+               json.dumps([token, day, text, ["Made-up Policy · 1"]], separators=(",", ":"))]
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    return [*(f"{PREFIX}{signature}.{edit}" for edit in changed), f"{PREFIX}{flipped}.{payload}",
+            value[:-5], PREFIX + payload]
+
+
+async def test_slack_an_answer_is_logged_only_by_its_thumbs_down_from_the_signed_button(
+    slack: SlackHarness, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    fake = slack.fake
+    await slack.post(dm_event(TEACHER_ID, "who do I contact about IT? ring me on 07700 900123, Sam Carter"))
+    answer = fake.called("chat.postMessage")[-1]
+    assert "couldn't find this" not in answer.body["text"]
+    bad, good = find_button(answer.body["blocks"], ANSWER_BAD), find_button(answer.body["blocks"], ANSWER_GOOD)
+    assert bad["value"] == good["value"] and bad["value"].startswith(PREFIX) and len(bad["value"]) <= 2000
+    assert_no_identity(bad["value"], TEACHER_ID, TEACHER, "Sam Carter", "07700")
+    assert await log_rows(database) == []  # answered: nothing written
+
+    message = {"ts": "1700000000.3", "blocks": answer.body["blocks"]}
+    for forged in tampered(bad["value"]):
+        await slack.post(block_action(TEACHER_ID, {**bad, "value": forged}, message=message))
+        assert TOO_OLD in fake.called("chat.postMessage")[-1].body["text"]
+    assert await log_rows(database) == [] and fake.called("views.open") == []
+
+    await slack.post(block_action(TEACHER_ID, bad, message=message))
+    view = fake.called("views.open")[-1].body["view"]
+    assert view["callback_id"] == LOOKING_FOR and bad["value"] not in json.dumps(view)  # the form names the token
+    await slack.post(view_submission(TEACHER_ID, view, {"looking_for": {"looking_for": text_input(LOOKING)}}))
+    await slack.post(block_action(OTHER_ID, bad, message=message))
+    await slack.post(block_action(TEACHER_ID, good, message=message))
+    assert all(ALREADY in call.body["text"] for call in fake.called("chat.postEphemeral")[-2:])
+    [row] = await log_rows(database)
+    assert row.answered and row.feedback == "bad" and row.comment == "the rules on pets, my number is [phone]"
+    assert row.text == "who do I contact about IT? ring me on [phone], [name]"
+    assert row.closest and all(" · " in citation for citation in row.closest)
+    assert_no_identity(row_text(row), TEACHER_ID, TEACHER, "Sam Carter", "07700")
+    for record in caplog.records:
+        assert "contact about IT" not in record.getMessage()
+
+
+async def test_thumbs_up_keeps_only_its_mark_and_a_later_thumbs_down_is_already_noted(
+    slack: SlackHarness, database: Database
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(slack.runtime.assistant, database, lambda prompt: None, out, TEACHER)
+    await chat.take("who do I contact about IT?")
+    assert await log_rows(database) == []
+    await chat.take("/good")
+    await chat.take("/bad")
+    assert "glad that helped" in out.getvalue() and ALREADY in out.getvalue()
+    [row] = await log_rows(database)
+    assert row.answered and row.feedback == "good" and row.text == "" and row.closest == []
+
+
+async def test_an_answers_buttons_count_for_the_feedback_window_only(
+    school: School, database: Database, clock: FakeClock, slack: SlackHarness
+) -> None:
+    assistant = slack.runtime.assistant
+    person = Person(platform="terminal", user_id=TEACHER, email=TEACHER)
+    [reply] = await assistant.handle(Message(person=person, text="who do I contact about IT?"))
+    [early] = await assistant.handle(Message(person=person, text="how do I borrow a laptop?"))
+    value, other = (next(b.value for block in r.blocks if block.type == "buttons" for b in block.buttons
+                         if b.action_id == ANSWER_BAD) for r in (reply, early))
+    clock.advance(timedelta(days=FEEDBACK_WINDOW_DAYS + 1))
+    [late] = await assistant.handle(Action(person=person, action_id=ANSWER_BAD, value=value))
+    assert late.text == TOO_OLD and await log_rows(database) == []
+    clock.advance(timedelta(days=-1))
+    [kept] = await assistant.handle(Action(person=person, action_id=ANSWER_BAD, value=other))
+    assert kept.text != TOO_OLD and len(await log_rows(database)) == 1
+
+
+async def test_a_value_from_another_school_or_key_is_refused(school: School, database: Database,
+                                                             slack: SlackHarness) -> None:
+    desk = slack.runtime.assistant.questions
+    assert desk is not None
+    question = CarriedQuestion("t" * 22, slack.runtime.assistant.today(), "who do I contact about IT?", ("A · 1",))
+    person = Person(platform="terminal", user_id=TEACHER, email=TEACHER)
+    for value in (seal(await desk.feedback_key(), "another-school", question), seal(b"k" * 32, school.id, question)):
+        [reply] = await desk.act(Action(person=person, action_id=ANSWER_BAD, value=value), slack.runtime.assistant)
+        assert reply.text == TOO_OLD
+    [reply] = await desk.act(Action(person=person, action_id=ANSWER_BAD,
+                                    value=seal(await desk.feedback_key(), school.id, question)), slack.runtime.assistant)
+    assert reply.text != TOO_OLD
+    assert [row.text for row in await log_rows(database)] == ["who do I contact about IT?"]
+
+
+async def test_every_instance_on_one_database_signs_with_the_same_key(school: School, database: Database) -> None:
+    first, second = QuestionDesk(school, database), QuestionDesk(school, database)
+    keys = await asyncio.gather(first.feedback_key(), second.feedback_key(), QuestionDesk(school, database).feedback_key())
+    assert len(set(keys)) == 1 and len(keys[0]) == 32
+    async with database.reading() as session:
+        assert list(await session.scalars(select(AppKeyRow.name))) == ["question_feedback"]
 
 
 # --- Teams ---------------------------------------------------------------------------------
@@ -199,6 +310,23 @@ async def test_teams_thumbs_up_keeps_the_card_and_says_thanks(teams: TeamsHarnes
     assert "glad" in body["value"]
     [row] = await log_rows(database)
     assert row.answered and row.feedback == "good"
+
+
+async def test_teams_a_long_answered_question_is_carried_shortened_and_logged_on_thumbs_down(
+    teams: TeamsHarness, database: Database
+) -> None:
+    question = "who do I contact about IT? " + "ça ne marche pas 😀, ring 07700 900123 " * 90
+    [answer] = await teams.say(TEACHER, question)
+    assert answer.card is not None and "couldn't find this" not in json.dumps(answer.card, ensure_ascii=False)
+    bad = find_action(answer.card, ANSWER_BAD)
+    assert len(bad["data"]["staffroom"]["value"]) <= 2000
+    assert await log_rows(database) == []
+    status, _ = await teams.press(TEACHER, bad, answer.activity_id)
+    assert status == 200
+    [row] = await log_rows(database)
+    assert row.answered and row.feedback == "bad"
+    logged = redact(question)
+    assert 100 < len(row.text) < len(logged) and logged.startswith(row.text) and "07700" not in row.text
 
 
 # --- terminal and the core -------------------------------------------------------------------

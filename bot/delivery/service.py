@@ -99,7 +99,7 @@ def start_delivery(runtime: Runtime) -> DeliveryService:
 
     async def tick() -> None:
         await scheduler.tick()
-        await questions.tick()  # the question log's daily purge and weekly digest
+        await questions.tick()  # the question log's weekly digest (the daily purge is bot.privacy.daily)
 
     service = DeliveryService(runtime.database, runtime.couriers, {runtime.school.id: runtime.school}, runtime.clock,
                               scheduler_tick=tick)

@@ -57,6 +57,8 @@ PURPOSES: dict[str, TablePurpose] = {
     "question_log": TablePurpose("questions the policies did not answer and answers marked 👎, without who asked, "
                                  "so the school can improve its policies' wording",
                                  "legitimate interests: improving the service (Art. 6(1)(f))"),
+    "app_keys": TablePurpose("random keys the server made for itself: the one that signs what 👍/👎 buttons carry",
+                             _OPERATIONS, "indefinitely (no personal data; one row per key)"),
     "scheduled_runs": TablePurpose("which timed jobs ran on which day", _OPERATIONS,
                                    "indefinitely (no personal data; a few rows a day)"),
     "platform_accounts": TablePurpose("which Slack or Teams account is which member of staff, to message them",
@@ -112,6 +114,7 @@ CLASSIFICATION: dict[str, dict[str, Kind]] = {
         "id": N, "school_id": N, "token": N, "asked_on": N, "text": F, "answered": N, "closest": N,
         "feedback": N, "comment": F,
     },
+    "app_keys": {"name": N, "secret": N, "created_at": N},
 }
 
 

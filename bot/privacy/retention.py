@@ -209,9 +209,10 @@ RULES: tuple[PurgeRule, ...] = (
             "check-in records, by the day they were about"),
     AgeRule("outbox", "outbox", "delivered_at", lambda c: c.retention.delivered_message_days,
             "delivered messages (dead letters are kept until resolved)", only=_delivered),
-    # Answered questions nobody marked 👎 go sooner, by the question log's own daily job (bot/questions).
+    # The question log's only purge: an answered question has a row only once 👎 or 👍 was pressed (bot/questions).
     AgeRule("question_log", "question_log", "asked_on", lambda c: c.question_log.retention_days,
-            "declined questions and answers marked 👎, without who asked (question_log.retention_days)"),
+            "declined questions, answers marked 👎 and the marks of 👍, without who asked "
+            "(question_log.retention_days)"),
     FormerStaffAccountsRule(),
 )
 

@@ -1,17 +1,20 @@
 """What the assistant does with the questions staff ask: log them without who asked, and take 👍/👎.
 
-Every policy answer and every decline gets 👍 / 👎 buttons carrying one random token.
-A decline is logged at once; an answered question is kept only for the feedback window
-(`FEEDBACK_WINDOW_DAYS`) unless someone marks it 👎. Safeguarding questions are never
-logged: they may describe a child. A 👎 asks, optionally, what the person was looking for.
+Every policy answer and every decline gets 👍 / 👎 buttons. A decline is logged at once and
+its buttons carry the row's random token. An answered question is written nowhere: its
+buttons carry the question as the log would keep it, signed (`bot.questions.carried`), and
+its first 👎 writes the row (a 👍 writes only a marker, so a later press is "already
+noted"). The buttons of an answer count for `FEEDBACK_WINDOW_DAYS`. Safeguarding questions
+are never logged: they may describe a child. A 👎 asks, optionally, what the person was
+looking for.
 
 ```mermaid
 stateDiagram-v2
     [*] --> declined: no policy answers it (logged)
-    [*] --> answered: quoted (kept for the feedback window)
+    [*] --> answered: quoted (nothing kept; the buttons carry it, signed)
     answered --> disliked: 👎 (logged)
     declined --> disliked: 👎
-    answered --> liked: 👍
+    answered --> liked: 👍 (a marker, no words)
     disliked --> disliked: "what were you looking for?" (once)
 ```
 """
@@ -22,11 +25,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.messages import Action, Button, ButtonsBlock, Choice, FormBlock, Input, Message, Person, Reply, TextBlock
+from bot.questions.carried import CarriedQuestion, is_carried, seal, unseal
 from bot.questions.digest import TEACH
 from bot.questions.log import (
     Feedback,
@@ -37,12 +41,15 @@ from bot.questions.log import (
     add_comment,
     find_logged,
     mark_answer,
+    new_token,
+    record_answer_feedback,
 )
 from bot.questions.redact import name_pattern, redact
 from bot.questions.suggestions import ASK, render_suggestions, suggest_questions
 from bot.questions.teaching import MAX_PHRASE_CHARS, TeachError, all_sections, find_section, teach_phrase
 from bot.school import Role, School
 from bot.store.database import Database
+from bot.store.keys import app_key
 from intents.router import Router
 from intents.routing import Intent
 from intents.topics import TOPICS_FILE_NAME
@@ -59,8 +66,10 @@ LOOKING_FOR = "answer.looking_for"
 ANSWER_FEEDBACK = frozenset({ANSWER_GOOD, ANSWER_BAD})
 #: The form field for "what were you looking for?".
 LOOKING_FOR_FIELD = "looking_for"
-#: An answered question nobody marks 👎 is deleted after this many days.
+#: How many days an answered question's 👍/👎 count (never longer than the school keeps questions).
 FEEDBACK_WINDOW_DAYS = 7
+#: The `app_keys` key that signs what an answer's buttons carry.
+FEEDBACK_KEY = "question_feedback"
 
 THANKS_GOOD = "Thanks — glad that helped."
 THANKS_BAD = "Thanks — I've noted that this answer didn't help, without your name, so the school can improve it."
@@ -99,9 +108,10 @@ def closest_sections(answer: Answer, limit: int = 3) -> list[str]:
     return list(dict.fromkeys(str(m.passage.citation) for m in answer.routing.matches))[:limit]
 
 
-def feedback_buttons(token: str) -> ButtonsBlock:
-    return ButtonsBlock(buttons=(Button(label="👍 Helpful", action_id=ANSWER_GOOD, value=token),
-                                 Button(label="👎 Not helpful", action_id=ANSWER_BAD, value=token)))
+def feedback_buttons(value: str) -> ButtonsBlock:
+    """👍 and 👎, each carrying `value`: a declined question's token, or an answered one's signed value."""
+    return ButtonsBlock(buttons=(Button(label="👍 Helpful", action_id=ANSWER_GOOD, value=value),
+                                 Button(label="👎 Not helpful", action_id=ANSWER_BAD, value=value)))
 
 
 def looking_for_form(token: str) -> FormBlock:
@@ -127,6 +137,17 @@ class QuestionDesk:
         self._reloading = asyncio.Lock()
         #: Today's suggested questions for the current router: (router, day) -> questions.
         self._suggested: tuple[Router, date, list[str]] | None = None
+        #: The key that signs answered questions' buttons, read from the database once.
+        self._key: bytes | None = None
+        self._key_lock = asyncio.Lock()
+
+    async def feedback_key(self) -> bytes:
+        """The key answered questions' buttons are signed with: the database's, made there once (`app_keys`)."""
+        if self._key is None:
+            async with self._key_lock:
+                if self._key is None:
+                    self._key = await app_key(self.database, FEEDBACK_KEY)
+        return self._key
 
     def redact(self, text: str) -> str:
         return redact(text, self._names)
@@ -140,14 +161,17 @@ class QuestionDesk:
         return answer.intent in (Intent.POLICY, Intent.FALLBACK)
 
     async def note(self, answer: Answer, today: date) -> Reply:
-        """Log the question (without who asked) and put 👍/👎 under its answer."""
+        """Put 👍/👎 under the answer: a decline is logged (without who asked), an answer only carried."""
         if not self.takes(answer):
             return answer.reply
-        token = await self.writer.keep(NewQuestion(self.school.id, self.redact(answer.question), answer.answered,
-                                                   tuple(closest_sections(answer)), today))
+        text, closest = self.redact(answer.question), tuple(closest_sections(answer))
+        if answer.answered:
+            value = seal(await self.feedback_key(), self.school.id, CarriedQuestion(new_token(), today, text, closest))
+        else:
+            value = await self.writer.keep(NewQuestion(self.school.id, text, False, closest, today))
         reply = answer.reply
         blocks = reply.blocks or (TextBlock(text=reply.text),)
-        return reply.model_copy(update={"blocks": (*blocks, feedback_buttons(token))})
+        return reply.model_copy(update={"blocks": (*blocks, feedback_buttons(value))})
 
     # -- buttons --------------------------------------------------------------------------
 
@@ -162,12 +186,11 @@ class QuestionDesk:
             # A suggested question: asked as if typed (the button's text is only a question, like any message).
             return await assistant.handle(Message(person=action.person, text=action.value,
                                                   conversation=action.conversation))
-        token = action.value.strip()
+        value = action.value.strip()
         if action.action_id == LOOKING_FOR:
-            return [await self._looking_for(token, action.inputs.get(LOOKING_FOR_FIELD, ""))]
+            return [await self._looking_for(value, action.inputs.get(LOOKING_FOR_FIELD, ""))]
         feedback = Feedback.GOOD if action.action_id == ANSWER_GOOD else Feedback.BAD
-        async with self.database.transaction() as session:
-            marked = await mark_answer(session, self.school.id, token, feedback) if token else Marked.UNKNOWN
+        marked, token = await self._mark(value, feedback, assistant.today())
         log.info("answer feedback: %s %s", feedback.value, marked.value)
         if marked is Marked.UNKNOWN:
             return [Reply(text=TOO_OLD, ephemeral=True)]
@@ -176,6 +199,30 @@ class QuestionDesk:
         if feedback is Feedback.GOOD:
             return [Reply(text=THANKS_GOOD, ephemeral=True)]
         return [Reply(text=THANKS_BAD, blocks=(TextBlock(text=THANKS_BAD), looking_for_form(token)))]
+
+    async def _mark(self, value: str, feedback: Feedback, today: date) -> tuple[Marked, str]:
+        """Apply a press once; with the token of the row it went to (the "looking for" form names it)."""
+        if not value:
+            return Marked.UNKNOWN, ""
+        if not is_carried(value):  # a declined question: its row was written when it was declined
+            async with self.database.transaction() as session:
+                return await mark_answer(session, self.school.id, value, feedback), value
+        carried = unseal(await self.feedback_key(), self.school.id, value)
+        if carried is None:
+            log.info("answer feedback: a button value that fails its signature check, ignored")
+            return Marked.UNKNOWN, ""
+        if not self.still_open(carried.asked_on, today):
+            return Marked.UNKNOWN, ""
+        question = NewQuestion(self.school.id, carried.text, True, carried.closest, carried.asked_on)
+        async with self.database.transaction() as session:
+            return await record_answer_feedback(session, question, carried.token, feedback), carried.token
+
+    def still_open(self, asked_on: date, today: date) -> bool:
+        """Whether an answer given on `asked_on` still takes 👍/👎: inside the window, and never longer than
+        the school keeps questions (so the purge can't remove a row while its buttons still count).
+        A day ahead is allowed for another instance whose clock has just passed midnight."""
+        window = min(FEEDBACK_WINDOW_DAYS, self.school.config.question_log.retention_days)
+        return today - timedelta(days=window) <= asked_on <= today + timedelta(days=1)
 
     async def _looking_for(self, token: str, typed: str) -> Reply:
         comment = self.redact(typed.strip())

@@ -1,8 +1,11 @@
-"""The question log in the database: write a question, mark 👍/👎 once, read the week's, purge old ones.
+"""The question log in the database: write a question, mark 👍/👎 once, read the week's.
 
 Rows hold the redacted words, the day and the closest sections, never a person (see
-`QuestionLogRow`). An answer's buttons carry only the row's random token; the first
-press decides its feedback and every later press, by anyone, changes nothing.
+`QuestionLogRow`). A declined question is written when it is declined and its buttons carry
+the row's random token; an answered question's row is written by its first 👎 or 👍, from
+what its buttons carry (`bot.questions.carried`). Either way the first press decides the
+feedback and every later press, by anyone, changes nothing. Old rows go with the daily
+retention purge (`bot.privacy.retention`, `question_log.retention_days`).
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ import asyncio
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.database import Database
-from bot.store.tables import QuestionLogRow
+from bot.store.tables import Base, QuestionLogRow
+from bot.store.upsert import insert_for
 
 #: Longest question or comment kept (a question over 4,000 characters is refused before this).
 MAX_TEXT_CHARS = 1000
@@ -27,6 +31,8 @@ MAX_COMMENT_CHARS = 500
 CLOSEST_KEPT = 3
 #: Most questions in one insert.
 MAX_BATCH = 200
+#: The table itself, for inserts that need nothing of the ORM.
+_TABLE = Base.metadata.tables[QuestionLogRow.__tablename__]
 
 
 class Feedback(StrEnum):
@@ -81,10 +87,12 @@ class NewQuestion:
                 "closest": list(self.closest[:CLOSEST_KEPT]), "feedback": None, "comment": ""}
 
 
-async def keep_questions(session: AsyncSession, questions: Sequence[tuple[NewQuestion, str]]) -> None:
-    """Insert (question, token) pairs in one statement."""
+async def keep_questions(session: AsyncSession | AsyncConnection, questions: Sequence[tuple[NewQuestion, str]],
+                         ) -> None:
+    """Insert (question, token) pairs in one statement (the table's own, cached: the ORM adds nothing here)."""
     if questions:
-        await session.execute(insert(QuestionLogRow), [question.values(token) for question, token in questions])
+        rows = [question.values(token) for question, token in questions]
+        await session.execute(insert(_TABLE), rows)
 
 
 async def log_question(session: AsyncSession, school_id: str, text: str, *, answered: bool,
@@ -119,8 +127,8 @@ class QuestionWriter:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
-                async with self.database.transaction() as session:
-                    await keep_questions(session, [(question, token) for question, token, _ in batch])
+                async with self.database.engine.begin() as connection:  # no ORM session: it would add only cost
+                    await keep_questions(connection, [(question, token) for question, token, _ in batch])
             except Exception as error:
                 for _, _, future in batch:
                     if not future.done():
@@ -145,6 +153,21 @@ async def mark_answer(session: AsyncSession, school_id: str, token: str, feedbac
         select(QuestionLogRow.id).where(QuestionLogRow.school_id == school_id, QuestionLogRow.token == token)
     )
     return Marked.ALREADY if found is not None else Marked.UNKNOWN
+
+
+async def record_answer_feedback(session: AsyncSession, question: NewQuestion, token: str,
+                                 feedback: Feedback) -> Marked:
+    """The first 👍/👎 on an answered question writes its row; any later press (same token) changes nothing.
+
+    A 👎 keeps the (redacted) words and the closest sections; a 👍 keeps only that it was
+    pressed, so a later 👎 on the same answer is "already noted" and no words are held for it.
+    """
+    values = question.values(token) | {"answered": True, "feedback": feedback.value}
+    if feedback is Feedback.GOOD:
+        values |= {"text": "", "closest": []}
+    statement = (insert_for(session, QuestionLogRow).values(**values)
+                 .on_conflict_do_nothing(index_elements=["token"]).returning(QuestionLogRow.id))
+    return Marked.RECORDED if await session.scalar(statement) is not None else Marked.ALREADY
 
 
 async def add_comment(session: AsyncSession, school_id: str, token: str, comment: str) -> bool:
@@ -175,24 +198,3 @@ async def read_logged(session: AsyncSession, school_id: str, since: date, until:
 async def find_logged(session: AsyncSession, school_id: str, entry_id: int) -> LoggedQuestion | None:
     row = await session.get(QuestionLogRow, entry_id)
     return LoggedQuestion.from_row(row) if row is not None and row.school_id == school_id else None
-
-
-async def purge_question_log(session: AsyncSession, before: datetime | date, *, school_id: str | None = None,
-                             only_unflagged_answers: bool = False) -> int:
-    """Delete questions asked before `before` (a day or a moment; its date counts); returns how many.
-
-    With `only_unflagged_answers`, only answered questions nobody marked 👎: they are kept just
-    long enough for a 👎 to find them. Declined questions and 👎s wait for the retention period.
-    Without `school_id`, every school's questions (the data-protection purge registers it so).
-    """
-    day = before.date() if isinstance(before, datetime) else before
-    statement = delete(QuestionLogRow).where(QuestionLogRow.asked_on < day)
-    if school_id is not None:
-        statement = statement.where(QuestionLogRow.school_id == school_id)
-    if only_unflagged_answers:
-        statement = statement.where(
-            QuestionLogRow.answered.is_(True),
-            or_(QuestionLogRow.feedback.is_(None), QuestionLogRow.feedback != Feedback.BAD.value),
-        )
-    result = await session.execute(statement)
-    return int(getattr(result, "rowcount", 0) or 0)

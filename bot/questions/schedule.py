@@ -1,32 +1,29 @@
-"""The question log's timed jobs in `staffroom serve`: the daily purge and the policy lead's weekly digest.
+"""The question log's timed job in `staffroom serve`: the policy lead's weekly digest.
 
-Both are taken once per school, job and day through the `scheduled_runs` table, the same
-mechanism as the check-in jobs (`bot.checkins.scheduler`), so several instances on one
-PostgreSQL database purge once and send one digest.
+`questions.digest`, on the last working day of the week at `question_log.digest_time`:
+the week's logged questions, grouped, to the policy lead through the outbox. Like a
+check-in prompt it is sent only in working hours; if its time passed while the service
+was down and working hours are over, it is recorded as dropped and logged. It is taken
+once per school and day through the `scheduled_runs` table, the same mechanism as the
+check-in jobs (`bot.checkins.scheduler`), so several instances on one PostgreSQL database
+send one digest.
 
-- `questions.purge`, every day (whatever the hour): questions older than the school's
-  `question_log.retention_days` are deleted, and answered questions nobody marked 👎
-  after `FEEDBACK_WINDOW_DAYS`.
-- `questions.digest`, on the last working day of the week at `question_log.digest_time`:
-  the week's logged questions, grouped, to the policy lead through the outbox. Like a
-  check-in prompt it is sent only in working hours; if its time passed while the service
-  was down and working hours are over, it is recorded as dropped and logged.
+Old questions are not deleted here: the daily retention purge does that for every table
+(`bot.privacy.retention`, the `question_log` rule, after `question_log.retention_days`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.questions.desk import FEEDBACK_WINDOW_DAYS
 from bot.questions.digest import plan_digest
-from bot.questions.log import purge_question_log
 from bot.school import School
 from bot.store.database import Database
 from bot.store.outbox import add_notices_once
@@ -38,7 +35,6 @@ log = logging.getLogger(__name__)
 
 
 class QuestionJob(StrEnum):
-    PURGE = "questions.purge"
     DIGEST = "questions.digest"
 
 
@@ -75,31 +71,15 @@ class QuestionJobs:
         self.analyzer = analyzer
 
     async def tick(self) -> int:
-        """Run what is due now; returns how many questions were deleted plus digests queued."""
+        """Run what is due now; returns how many digests were queued."""
         now = self.clock.now()
         done = 0
         for school in self.schools:
             today = school.calendar.local_date(now)
-            done += await self.purge(school, today, now)
             due = digest_due(school, today)
             if due is not None and now >= due:
                 done += await self.send_digest(school, today, now)
         return done
-
-    async def purge(self, school: School, today: date, now: datetime) -> int:
-        """Once a day: delete what the school keeps no longer."""
-        async with self.database.transaction() as session:
-            run_id = await take_run(session, school.id, QuestionJob.PURGE.value, today, "sent", now)
-            if run_id is None:
-                return 0
-            retention = timedelta(days=school.config.question_log.retention_days)
-            deleted = await purge_question_log(session, today - retention, school_id=school.id)
-            deleted += await purge_question_log(session, today - timedelta(days=FEEDBACK_WINDOW_DAYS),
-                                                school_id=school.id, only_unflagged_answers=True)
-            await session.execute(update(ScheduledRunRow).where(ScheduledRunRow.id == run_id).values(messages=deleted))
-        if deleted:
-            log.info("question log for %s: %d old question(s) deleted", school.id, deleted)
-        return deleted
 
     async def send_digest(self, school: School, day: date, now: datetime) -> int:
         """The week's digest to the policy lead, once; dropped (and logged) when working hours are over."""

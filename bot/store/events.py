@@ -28,15 +28,18 @@ async def first_sightings(database: Database, platform: str, event_ids: list[str
     if not unique:
         return set()
     table = ProcessedEventRow.__table__  # the table itself: the ORM's bulk-values handling adds nothing here
+    # One statement whatever the batch's size, the rows as parameters: compiled once and cached. (A
+    # multi-row `.values([...])` has no cache key, so it was compiled again for every batch.) The
+    # driver still sends one multi-row INSERT … RETURNING ("insertmanyvalues").
     statement = (
         insert_in(database.engine.dialect.name, table)
-        .values([{"platform": platform, "event_id": key, "received_at": now} for key in unique])
         .on_conflict_do_nothing(index_elements=["platform", "event_id"])
         .returning(table.c.event_id)
     )
+    rows = [{"platform": platform, "event_id": key, "received_at": now} for key in unique]
     # A plain connection, not an ORM session: this runs for every event, and the ORM adds nothing here.
     async with database.engine.begin() as connection:
-        return set((await connection.execute(statement)).scalars().all())
+        return set((await connection.execute(statement, rows)).scalars().all())
 
 
 async def forget_old_events(database: Database, now: datetime) -> int:

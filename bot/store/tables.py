@@ -252,20 +252,21 @@ class QuestionLogRow(Base):
 
     There is no column for a person: not a user id, name or email, and only the day it was asked.
     The text has email addresses and phone numbers removed before it is written (`bot.questions.redact`).
-    Answered questions are kept a short while so a 👎 can find them by `token`, then deleted.
+    An answered question gets a row only when its 👎 (or 👍, a marker without the words) is pressed.
     """
 
     __tablename__ = "question_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     school_id: Mapped[str] = mapped_column(String(64))
-    #: An opaque random token the answer's 👍/👎 buttons carry (it says nothing about who asked).
+    #: A random token naming one answer (it says nothing about who asked): a declined question's
+    #: buttons carry it; an answered question's carry it inside their signed value (`bot.questions.carried`).
     token: Mapped[str] = mapped_column(String(32))
     #: The school's local date it was asked (no time of day, so it can't be matched to a message).
     asked_on: Mapped[date] = mapped_column(Date)
     #: The question, redacted.
     text: Mapped[str] = mapped_column(Text)
-    #: True when the policies answered it (kept only for the feedback window unless marked 👎).
+    #: True when the policies answered it (then the row exists because someone pressed 👎 or 👍).
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The closest sections the router found, as citations ("Working from Home Policy · 8.2 IT support").
     closest: Mapped[list[str]] = mapped_column(JSON)
@@ -278,3 +279,17 @@ class QuestionLogRow(Base):
         UniqueConstraint("token", name="uq_question_log_token"),
         Index("ix_question_log_school_day", "school_id", "asked_on"),
     )
+
+
+class AppKeyRow(Base):
+    """A random key the application made for itself: generated once, shared by every instance.
+
+    `question_feedback` signs what an answer's 👍/👎 buttons carry (`bot.questions.carried`).
+    """
+
+    __tablename__ = "app_keys"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: 32 random bytes, URL-safe base64.
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

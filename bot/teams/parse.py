@@ -25,6 +25,8 @@ CARD_ACTION_INVOKE = "adaptiveCard/action"
 _MAX_INPUTS = 20
 _MAX_INPUT_CHARS = 4000
 _MAX_ID_CHARS = 512
+#: A button's value: as long as Slack allows, since a 👍/👎 carries its signed question (bot.questions.carried).
+_MAX_VALUE_CHARS = 2000
 _AT_TAG = re.compile(r"</?at>", re.IGNORECASE)
 
 
@@ -163,7 +165,7 @@ def parse_card_data(data: object, verb: str | None = None) -> CardAction | None:
     }
     if len(inputs) > _MAX_INPUTS:
         return None
-    return CardAction(action_id[:_MAX_ID_CHARS], value[:_MAX_ID_CHARS], inputs)
+    return CardAction(action_id[:_MAX_ID_CHARS], value[:_MAX_VALUE_CHARS], inputs)
 
 
 def parse_execute(value: Any) -> CardAction | None:
