@@ -12,7 +12,14 @@ from typing import Any
 from bot.requests.drafts import MAX_NOTE_CHARS, MAX_SPAN_DAYS, Draft, Refusal
 from bot.requests.kinds.asking import asking_for, asks
 from bot.requests.kinds.base import Asked, Fact, FieldSpec, KindContext, RequestKind
-from bot.requests.kinds.fields import describe_days, read_choice, read_date, read_text, yes_no_label
+from bot.requests.kinds.fields import (
+    describe_days,
+    prefilled_days,
+    read_choice,
+    read_date,
+    read_text,
+    yes_no_label,
+)
 from bot.school.config import LINE_MANAGER, SchoolConfig
 from intents.dates import parse_when
 
@@ -70,14 +77,7 @@ class CourseRequest(RequestKind):
         return (TITLE, PROVIDER, START, END, COST, COVER, WHY)
 
     def initial_values(self, context: KindContext, prefill: Mapping[str, Any], today: date) -> dict[str, str]:
-        values = {"cover_needed": "no"}
-        for name in ("start", "end"):
-            try:
-                day = date.fromisoformat(str(prefill.get(name, "")))
-            except ValueError:
-                continue
-            if day >= today:
-                values[name] = day.isoformat()
+        values = {"cover_needed": "no", **prefilled_days(prefill, today)}
         return values
 
     def parse(self, context: KindContext, inputs: Mapping[str, str], today: date) -> Draft | Refusal:

@@ -38,6 +38,19 @@ def to_input(spec: FieldSpec, initial: str | None, today: date) -> Input:
     )
 
 
+def prefilled_days(prefill: Mapping[str, object], today: date) -> dict[str, str]:
+    """The `start` and `end` days a button's pre-fill names, where they are dates not yet past."""
+    values: dict[str, str] = {}
+    for name in ("start", "end"):
+        try:
+            day = date.fromisoformat(str(prefill.get(name, "")))
+        except ValueError:
+            continue
+        if day >= today:
+            values[name] = day.isoformat()
+    return values
+
+
 def read_date(inputs: Mapping[str, str], name: str, label: str, today: date, *,
               default: date | None = None) -> date | Refusal:
     """A date no earlier than today."""

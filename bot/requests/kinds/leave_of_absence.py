@@ -16,6 +16,7 @@ from bot.requests.kinds.fields import (
     PART_OF_DAY,
     PART_OF_DAY_LABELS,
     describe_days,
+    prefilled_days,
     read_choice,
     read_date,
     read_text,
@@ -130,14 +131,7 @@ class LeaveOfAbsence(RequestKind):
         )
 
     def initial_values(self, context: KindContext, prefill: Mapping[str, Any], today: date) -> dict[str, str]:
-        values = {"part_of_day": PartOfDay.WHOLE_DAY.value, "cover_needed": "yes"}
-        for name in ("start", "end"):
-            try:
-                day = date.fromisoformat(str(prefill.get(name, "")))
-            except ValueError:
-                continue
-            if day >= today:
-                values[name] = day.isoformat()
+        values = {"part_of_day": PartOfDay.WHOLE_DAY.value, "cover_needed": "yes", **prefilled_days(prefill, today)}
         if str(prefill.get("part_of_day")) in PART_OF_DAY_LABELS:
             values["part_of_day"] = str(prefill["part_of_day"])
         if str(prefill.get("leave_type")) in dict(self._type_field(context).choices):
