@@ -11,6 +11,7 @@ shares with them.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,8 @@ MIN_CANDIDATES = 30
 SECTION_WEIGHT = 0.65
 #: Scores equal to this many decimal places are ties (sums in another order differ in the last bits).
 TIE_DIGITS = 9
+#: Far enough below a cut-off score that no score this much lower rounds (to `TIE_DIGITS` places) level with it.
+_NEAR_CUTOFF = 1e-6
 #: General-English rarity (see `text.english_rarity`) below which a plain word's weight is damped, over what span,
 #: and at most how much: "down" (2.9) weighs a quarter, "moved" (4.0) half, "corridor" (5.4) nearly in full.
 EVERYDAY_RARITY = 2.5
@@ -285,7 +288,7 @@ class PassageIndex:
         # Ranked by score alone first; enough of them that one covering more of the message is kept.
         # Ties go to the passage that comes first in the policies, so the answer never depends on
         # the order sets happen to iterate in (that changes with Python's hash seed).
-        candidates = sorted(scores, key=lambda i: (-round(scores[i], TIE_DIGITS), i))[: max(limit * 3, MIN_CANDIDATES)]
+        candidates = _best(scores, max(limit * 3, MIN_CANDIDATES))
         # Per unit: its weight, that weight with partial credit, its whole features, and all it matches by.
         terms = [
             (w, w * PARTIAL_CREDIT, u.features, u.features | u.partial if u.partial else u.features)
@@ -322,6 +325,19 @@ class PassageIndex:
             ranked.append((rank, index, score, coverage, covered))
         ranked.sort(key=_rank_then_order)
         return [Scored(index, score, coverage, covered) for _, index, score, coverage, covered in ranked[:limit]]
+
+
+def _best(scores: dict[int, float], count: int) -> list[int]:
+    """The `count` best passages by score (to `TIE_DIGITS` places), the earlier passage first among equals.
+
+    Only passages scoring near the `count`-th best raw score can be among them, so only those are
+    sorted: the same list as sorting every scored passage, in a fraction of the time.
+    """
+    pool: Iterable[int] = scores
+    if len(scores) > count:
+        cutoff = heapq.nlargest(count, scores.values())[-1] - _NEAR_CUTOFF
+        pool = [index for index, score in scores.items() if score >= cutoff]
+    return sorted(pool, key=lambda i: (-round(scores[i], TIE_DIGITS), i))[:count]
 
 
 def _is_number(surface: str) -> bool:
