@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from intents.field_labels import repeated_labels, without_labels
 from intents.policy_library import PolicyLibrary
 from intents.text import MAX_UNKNOWN_WEIGHT, Analyzer, Unit, english_rarity
 from intents.topics import SectionKeywords
@@ -118,6 +119,7 @@ class PassageIndex:
         section_bags: list[Counter[str]] = []
         section_whole: list[frozenset[str]] = []
         self.section_of: list[int] = []
+        section_labels: dict[tuple[str, str, str], frozenset[str]] = {}
         for section in library.sections():
             key = (section.document, section.number, section.heading)
             section_ids[key] = len(section_bags)
@@ -126,6 +128,13 @@ class PassageIndex:
             document_units = analyzer.units(section.document)
             bag.update(_bag(document_units))
             whole = set(_whole(units) | _whole(document_units))
+            # A table's column headings, repeated in every row, are read once for the section.
+            labels = repeated_labels(p.body for p in section.passages)
+            section_labels[key] = labels
+            if labels:
+                label_units = analyzer.units(" ".join(sorted(labels)))
+                bag.update(_bag(label_units))
+                whole |= _whole(label_units)
             for name in (section.number, section.heading):
                 for phrase in keywords.get((section.document, name), []):
                     phrase_units = analyzer.units(phrase)
@@ -137,8 +146,9 @@ class PassageIndex:
         passage_whole = []
         for passage in self.passages:
             citation = passage.citation
-            self.section_of.append(section_ids[(citation.document, citation.section, citation.heading)])
-            units = analyzer.units(passage.text)
+            key = (citation.document, citation.section, citation.heading)
+            self.section_of.append(section_ids[key])
+            units = analyzer.units(_indexed_text(passage.text, passage.body, section_labels.get(key, frozenset())))
             passage_bags.append(_bag(units))
             passage_whole.append(_whole(units))
         self.passage_postings = _Postings(passage_bags)
@@ -325,6 +335,13 @@ class PassageIndex:
             ranked.append((rank, index, score, coverage, covered))
         ranked.sort(key=_rank_then_order)
         return [Scored(index, score, coverage, covered) for _, index, score, coverage, covered in ranked[:limit]]
+
+
+def _indexed_text(text: str, body: str, labels: frozenset[str]) -> str:
+    """What a passage is indexed by: its text, the section's repeated field labels taken out of its body."""
+    if not labels:
+        return text
+    return text[: len(text) - len(body)] + without_labels(body, labels)
 
 
 def _best(scores: dict[int, float], count: int) -> list[int]:
