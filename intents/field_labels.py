@@ -16,7 +16,7 @@ from collections.abc import Iterable
 #: A label: a few words (not starting with a digit) then a colon and a space, opening the text or a "; " field.
 _LABEL = re.compile(r"(?:^|(?<=; ))([A-Za-z][^:;\n]{0,40}?):[ \t]+")
 #: At most this many words in a label; a longer run before a colon is a sentence introducing a list.
-MAX_LABEL_WORDS = 5
+MAX_LABEL_WORDS = 4
 #: A label repeats when this many passages of one section hold it.
 MIN_REPEATS = 2
 
