@@ -93,7 +93,8 @@ _DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?may\
 #: A date written short: "31 Aug", "Sept 1st", "31/08", "1/9/2021", "01.09.2021" (not a section number "1.2.3").
 _SHORT_MONTHS = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _SHORT_DATE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_SHORT_MONTHS})\b\.?|\b(?:{_SHORT_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_SHORT_MONTHS})\b\.?"
+    rf"|\b(?:{_SHORT_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?\b"
     r"|\b\d{1,2}/\d{1,2}(?:/(?:\d{2}|\d{4}))?\b|\b\d{1,2}[.-]\d{1,2}[.-](?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
