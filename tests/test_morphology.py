@@ -9,6 +9,7 @@ from pathlib import Path
 from intents.router import Router
 from intents.routing import Intent
 from intents.text import stem
+from policy_text import DEMO_SCHOOL_DIR
 
 TODAY = date(2026, 11, 23)
 
@@ -39,8 +40,6 @@ def test_irregular_forms_stem_as_their_word_and_regular_words_are_left_to_the_st
 
 
 def test_a_school_break_is_not_a_fault() -> None:
-    from policy_text import DEMO_SCHOOL_DIR
-
     analyzer = Router.from_folder(DEMO_SCHOOL_DIR).analyzer
     assert all("~issue" not in unit.features for unit in analyzer.units("on duty at break"))
     assert any("~issue" in unit.features for unit in analyzer.units("my laptop is broken"))
