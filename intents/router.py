@@ -89,7 +89,15 @@ _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}
 _AMOUNT = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:%|per ?cent|pence|p\b|pounds)")
 #: A date in a passage: "31 August", "by 1st March", "in December" ("may" is a month only after a day).
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
-_DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th)? may\b", re.IGNORECASE)
+_DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?may\b", re.IGNORECASE)
+#: A date written short: "31 Aug", "Sept 1st", "31/08", "1/9/2021", "01.09.2021" (not a section number "1.2.3").
+_SHORT_MONTHS = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_SHORT_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_SHORT_MONTHS})\b\.?"
+    rf"|\b(?:{_SHORT_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}/\d{1,2}(?:/(?:\d{2}|\d{4}))?\b|\b\d{1,2}[.-]\d{1,2}[.-](?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
 #: Who a "by" names when it is not a deadline: "done by me", "finished by the class teacher".
 _BY_WHOM = frozenset({"me", "you", "him", "her", "them", "us", "the", "a", "an", "my", "our", "their", "his",
                       "someone", "somebody", "anyone", "who", "whom", "staff", "teachers", "parents"})
@@ -395,7 +403,7 @@ class Router:
             )
         if any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)):
             tests.append(
-                lambda p: bool(self.cues.time_words.search(normalise(p.text))) or bool(_DATE.search(p.text))
+                lambda p: bool(self.cues.time_words.search(normalise(p.text))) or _holds_date(p.text)
             )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
@@ -658,6 +666,11 @@ def _named_in(words: str) -> str:
         if kept[i] in _WHICH:
             return " ".join(kept[i + 1 :])
     return words
+
+
+def _holds_date(text: str) -> bool:
+    """Whether a passage gives a date, written out ("31 August") or short ("31 Aug", "31/08/2021")."""
+    return bool(_DATE.search(text)) or bool(_SHORT_DATE.search(text))
 
 
 def _asks_when(plain: str, cue: re.Match[str]) -> bool:

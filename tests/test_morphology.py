@@ -9,6 +9,7 @@ from pathlib import Path
 from intents.router import Router
 from intents.routing import Intent
 from intents.text import stem
+from policy_text import DEMO_SCHOOL_DIR
 
 TODAY = date(2026, 11, 23)
 
@@ -33,6 +34,15 @@ def test_irregular_forms_stem_as_their_word_and_regular_words_are_left_to_the_st
     assert stem("leaves") == stem("leave")
     assert stem("left") != stem("leave")
     assert stem("media") != stem("medium")
+    # An adjective in its own right is not folded onto a verb of another meaning ("broken", not "break").
+    assert stem("broken") != stem("break")
+    assert stem("broke") != stem("break")
+
+
+def test_a_school_break_is_not_a_fault() -> None:
+    analyzer = Router.from_folder(DEMO_SCHOOL_DIR).analyzer
+    assert all("~issue" not in unit.features for unit in analyzer.units("on duty at break"))
+    assert any("~issue" in unit.features for unit in analyzer.units("my laptop is broken"))
 
 
 def test_a_question_in_one_form_finds_the_passage_in_another(tmp_path: Path) -> None:

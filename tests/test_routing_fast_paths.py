@@ -6,6 +6,7 @@ skip regex searches in `normalise` and `parse_when`.
 from __future__ import annotations
 
 import json
+import random
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,9 @@ from intents.passage_index import (
     PARTIAL_CREDIT,
     RANK_COVERAGE,
     SECTION_WEIGHT,
+    TIE_DIGITS,
     PassageIndex,
+    _best,
 )
 from intents.router import Router
 from intents.routing import PartOfDay
@@ -85,6 +88,22 @@ def test_search_matches_the_plain_computation(router: Router, questions: list[st
         for limit in (6, 12):
             found = [(s.index, s.score, s.coverage, s.matched) for s in router.index.search(units, limit)]
             assert found == _plain_search(router.index, units, limit), question
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_best_candidates_are_the_full_sort_cut(seed: int) -> None:
+    """Picking the best few gives the first few of every scored passage sorted, ties (equal
+    to `TIE_DIGITS` places, or differing only in the last bits) going to the earlier passage."""
+    rng = random.Random(seed)
+    levels = [rng.uniform(0, 30) for _ in range(rng.randint(1, 40))]
+    scores = {}
+    for index in rng.sample(range(5000), rng.randint(0, 2000)):
+        score = rng.choice(levels)
+        # Sums added in another order differ in the last bits; nearby scores differ more.
+        scores[index] = score + rng.choice([0.0, 1e-13, -1e-13, 1e-7, -1e-7, 1e-5])
+    for count in (1, 18, 30, 36):
+        expected = sorted(scores, key=lambda i: (-round(scores[i], TIE_DIGITS), i))[:count]
+        assert _best(scores, count) == expected
 
 
 def _plain_longest_phrase(analyzer: Analyzer, words: list[str], stems: list[str], start: int) -> int:
