@@ -76,7 +76,8 @@ def _posts_nobody_holds(config: SchoolConfig, name: str,
         (("request_types", name, "chain", index), step) for index, step in enumerate(request_type.chain)
         if step != LINE_MANAGER
     ]
-    named += [(("request_types", name, "tell_roles", index), role) for index, role in enumerate(request_type.tell_roles)]
+    named += [(("request_types", name, "tell_roles", index), role)
+              for index, role in enumerate(request_type.tell_roles)]
     return [(location, f"nobody holds the post '{post}': name them under roles, or take it out here")
             for location, post in named if str(post) not in held]
 
