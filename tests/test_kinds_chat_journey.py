@@ -127,3 +127,11 @@ def test_a_refused_form_is_offered_again_with_what_was_typed_kept(tmp_path: Path
     assert "Course: Leading phonics" in sent and "Provider: The local authority" in sent
     assert "Cost: £250.00" in sent and "Why: I lead phonics next year" in sent
     assert "Request #2" not in out
+
+
+def test_an_ask_for_time_off_the_router_reads_as_help_still_offers_the_leave_form(tmp_path: Path) -> None:
+    tomorrow = today() + timedelta(days=1)
+    out = chat(tmp_path, ["can I have the afternoon off tomorrow?", "1", "1", "", "", "", "6", "", "", ""], TEACHER)
+    offered = after(out, "You are now Sam Carter")
+    assert "[1] Leave of absence" in offered and "I answer questions from the school's policies" not in offered
+    assert f"When: {tomorrow:%a %-d %b %Y}, afternoon" in after(out, "Request #1 sent.")
