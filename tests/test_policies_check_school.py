@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +101,17 @@ def test_a_request_type_naming_a_post_nobody_holds_fails_the_check(tmp_path: Pat
         f"{school_file}:{line_of(text, 'chain: [line_manager, cpd_lead]')}: request_types.course.chain[1]: "
         "nobody holds the post 'cpd_lead': name them under roles, or take it out here",
     ]
+
+
+def test_serve_refuses_the_folder_the_check_fails_without_first_saying_it_is_serving(tmp_path: Path) -> None:
+    folder, _ = school_with(tmp_path, "time_zone: Europe/London", "time_zone: Europe/Londres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    served = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--policies", str(folder)],
+                            capture_output=True, text=True, timeout=120, env={**os.environ,
+                                                                              "STAFFROOM_DATA_DIR": str(tmp_path)})
+    assert served.returncode == 2 and "Traceback" not in served.stderr
+    assert "unknown time zone 'Europe/Londres'" in served.stderr
+    assert "Staffroom serving" not in served.stderr
