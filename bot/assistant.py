@@ -189,7 +189,8 @@ class Assistant:
         if refusal is not None:
             return Answer(question[:200], Intent.FALLBACK, False, 0.0, Reply(text=refusal))
         routing = self.router.route(question, self.today())
-        if routing.intent in (Intent.POLICY, Intent.FALLBACK) and not routing.safeguarding:
+        # "Can I have the afternoon off tomorrow?" may read as help to the router: the form it asks for wins.
+        if routing.intent in (Intent.POLICY, Intent.FALLBACK, Intent.HELP) and not routing.safeguarding:
             for offer in self.offers:
                 asked = offer.asked(question, self.today()) if offer.asked is not None else None
                 if asked is None:

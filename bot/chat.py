@@ -2,7 +2,8 @@
 
 Buttons are numbered choices: type the number to press one. A form asks for
 each field in turn (Enter keeps the value shown; a choice takes its number, its
-label or the start of it; a field that is needed is asked again until answered). `/good` and `/bad` are 👍
+label or the start of it; a field that is needed is asked again until answered; a form
+the request refuses is offered again with what was typed kept). `/good` and `/bad` are 👍
 and 👎 on the last answer; after `/bad` a prompt line asks what you were looking for. `/as EMAIL` switches person,
 so one person can try request -> endorsement -> approval alone; messages the
 assistant has for the person you switch to are shown then. At a terminal,
@@ -21,7 +22,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.assistant import Assistant
-from bot.messages import Action, Button, ButtonsBlock, FormBlock, Message, Person, Reply
+from bot.messages import Action, Button, ButtonsBlock, FormBlock, Message, Person, Reply, TextBlock
 from bot.questions.desk import ANSWER_BAD, ANSWER_FEEDBACK, ANSWER_GOOD, LOOKING_FOR
 from bot.store.database import Database
 from bot.store.outbox import read_notice
@@ -37,6 +38,13 @@ SAY_WHO_YOU_ARE = (
     "To send or decide requests, say who you are first: type /as EMAIL with your address from the staff "
     "directory (or start with staffroom chat --as EMAIL)."
 )
+#: The choice shown under a refused form: the same form, with what was typed kept.
+FILL_IN_AGAIN = "Fill in the form again (what you typed is kept)"
+
+
+def _refused(replies: list[Reply]) -> bool:
+    """A submitted form was refused: one passing message of text only, with nothing to press."""
+    return len(replies) == 1 and replies[0].ephemeral and all(isinstance(b, TextBlock) for b in replies[0].blocks)
 
 
 def _enable_history() -> None:
@@ -231,8 +239,19 @@ class TerminalChat:
                 return False
             inputs = filled
         action = Action(person=self.person, action_id=button.action_id, value=button.value, inputs=inputs)
-        self.say(await self.assistant.handle(action))
+        replies = await self.assistant.handle(action)
+        self.say(replies)
+        if form is not None and _refused(replies):
+            self.offer_again(form, button, inputs)
         return True
+
+    def offer_again(self, form: FormBlock, button: Button, typed: dict[str, str]) -> None:
+        """After a refused form ("the last date is before the first"): a choice to fill it in again, with
+        what was typed shown as each field's value (Enter keeps it), as Slack and Teams show the form again."""
+        kept = tuple(field.model_copy(update={"initial": typed.get(field.name) or None}) for field in form.inputs)
+        self.forms[button.action_id] = form.model_copy(update={"inputs": kept})
+        self.choices.append(Button(label=FILL_IN_AGAIN, action_id=button.action_id, value=button.value))
+        print(f"[{len(self.choices)}] {FILL_IN_AGAIN}\n", file=self.stdout, flush=True)
 
     async def give_feedback(self, action_id: str) -> bool:
         """`/good` or `/bad` on the last answer; a 👎's question is asked on a prompt line straight away."""

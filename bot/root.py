@@ -74,7 +74,11 @@ def load_router(folder: Path, settings: Settings | None = None) -> Router:
 
 
 def load_school_if_configured(folder: Path, clock: Clock | None = None) -> School | None:
-    """The folder's school.yaml, or None when there is none (a folder of policies only)."""
+    """The folder's school.yaml, or None when there is none (a folder of policies only); a folder that
+    isn't there at all (a mistyped `STAFFROOM_POLICIES`) is a `SetupError`, never "no school"."""
+    if not folder.exists():
+        raise SetupError(f"The school folder {folder} doesn't exist: check --policies or STAFFROOM_POLICIES "
+                         "(in the environment or .env).")
     if not (folder / SCHOOL_FILE).is_file():
         return None
     try:

@@ -138,5 +138,11 @@ def serve(make_app: Callable[[], Awaitable[web.Application]], *, host: str, port
     builds until interrupted. `what` names what is served, for the log."""
     configure_logging(log_level)
     listening = listen_on(host, port)
-    log.info("Staffroom serving %s on http://%s:%d", what, host, port)
-    web.run_app(make_app(), sock=listening, print=None)
+
+    async def built() -> web.Application:
+        app = await make_app()
+        # Said once the school, the database and the platforms are ready (never before a setup error).
+        log.info("Staffroom serving %s on http://%s:%d", what, host, port)
+        return app
+
+    web.run_app(built(), sock=listening, print=None)

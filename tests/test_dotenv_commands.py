@@ -119,6 +119,15 @@ def test_the_environment_wins_over_dotenv_and_policies_over_both(place: Place, t
         assert RENAMED not in listed.stdout and TEACHER in listed.stdout  # the demo school has no "elmwood"
 
 
+def test_a_dotenv_naming_a_school_folder_that_isnt_there_is_refused_not_ignored(place: Place) -> None:
+    missing = place.school.parent / "elmwod"  # mistyped
+    (place.work / ".env").write_text(f"DATABASE_URL={place.database_url}\nSTAFFROOM_POLICIES={missing}\n",
+                                     encoding="utf-8")
+    listed = place.staffroom("requests", "list")
+    assert listed.returncode == 2 and listed.stdout == "" and "Traceback" not in listed.stderr
+    assert f"The school folder {missing} doesn't exist" in listed.stderr and "STAFFROOM_POLICIES" in listed.stderr
+
+
 def test_chat_reads_the_database_and_school_from_dotenv(place: Place) -> None:
     result = place.staffroom("chat", "--as", TEACHER, stdin="show my requests\n")
     assert result.returncode == 0, result.stderr

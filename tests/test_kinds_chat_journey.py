@@ -109,3 +109,29 @@ def test_a_made_up_kind_works_in_the_terminal_from_its_module_and_school_yaml(tm
     assert "Which car park?" in out and "You approved request #1." in out
     told = after(out, "You are now Sam Carter")
     assert "Helen Okafor approved your request #1." in told and "Rear car park" in told
+
+
+def test_a_refused_form_is_offered_again_with_what_was_typed_kept(tmp_path: Path) -> None:
+    day = today() + timedelta(days=10)
+    out = chat(tmp_path, [
+        "can I go on a phonics training course?",
+        "1",                                                   # Course or training (CPD)
+        "1", "Leading phonics", "The local authority", day.isoformat(), "", "a lot", "", "I lead phonics next year",
+        "1",                                                   # Fill in the form again
+        "", "", "", "", "250", "", "",                         # only the cost typed again
+        "show my requests",
+    ], TEACHER)
+    refused = after(out, "Please give the cost in pounds")
+    assert "[1] Fill in the form again (what you typed is kept)" in refused
+    sent = after(refused, "Request #1 sent.")
+    assert "Course: Leading phonics" in sent and "Provider: The local authority" in sent
+    assert "Cost: £250.00" in sent and "Why: I lead phonics next year" in sent
+    assert "Request #2" not in out
+
+
+def test_an_ask_for_time_off_the_router_reads_as_help_still_offers_the_leave_form(tmp_path: Path) -> None:
+    tomorrow = today() + timedelta(days=1)
+    out = chat(tmp_path, ["can I have the afternoon off tomorrow?", "1", "1", "", "", "", "6", "", "", ""], TEACHER)
+    offered = after(out, "You are now Sam Carter")
+    assert "[1] Leave of absence" in offered and "I answer questions from the school's policies" not in offered
+    assert f"When: {tomorrow:%a %-d %b %Y}, afternoon" in after(out, "Request #1 sent.")

@@ -145,7 +145,7 @@ async def test_leave_asked_for_in_a_dm_endorsed_then_approved_as_paid(slack: Sla
 
     await slack.deliver_outbox()
     told = card_in(fake, "D0TEACH")
-    assert f"approved your request #{request_id}" in told.body["text"] and "Paid" in text_of(told)
+    assert f"approved your request #{request_id}" in told.body["text"] and "*Pay*\\nPaid" in text_of(told)
     deputy = card_in(fake, "D0DEP")  # told, to arrange cover: never the reason
     assert f"Request #{request_id} was approved" in deputy.body["text"]
     assert "Year 5 maths is planned" in text_of(deputy) and REASON not in text_of(deputy)

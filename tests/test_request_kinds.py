@@ -173,7 +173,7 @@ async def test_leave_endorsed_then_approved_as_paid_with_the_reason_only_for_the
     [refused] = await conversation.handle_action(action(HEAD, APPROVE, request_id, paid="maybe"), now)
     assert "paid or unpaid" in refused.text and await count_rows(database) == before
     [approved] = await conversation.handle_action(action(HEAD, APPROVE, request_id, paid="unpaid"), now)
-    assert "You approved" in approved.text and facts(approved)["Paid"] == "Unpaid"
+    assert "You approved" in approved.text and facts(approved)["Pay"] == "Unpaid"
     stored = await fetch_request(database, request_id)
     assert stored.state == "approved" and stored.details["paid"] == "unpaid"
     [again] = await conversation.handle_action(action(HEAD, APPROVE, request_id, paid="paid"), now)

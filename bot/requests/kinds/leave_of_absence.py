@@ -192,7 +192,7 @@ class LeaveOfAbsence(RequestKind):
             Fact("Cover notes", str(details.get("cover_note") or "")),
         ]
         if details.get("paid"):
-            facts.append(Fact("Paid", PAID_LABELS.get(str(details["paid"]), str(details["paid"]))))
+            facts.append(Fact("Pay", PAID_LABELS.get(str(details["paid"]), str(details["paid"]))))
         return facts
 
 

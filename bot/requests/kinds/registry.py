@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.requests.kinds import course_request, equipment_loan, leave_of_absence, wfh
 from bot.requests.kinds.base import KindContext, RequestKind
-from bot.school.config import RequestTypeConfig, SchoolConfig
+from bot.school.config import LINE_MANAGER, RequestTypeConfig, SchoolConfig
 
 if TYPE_CHECKING:
     from bot.school import School
@@ -63,7 +63,23 @@ def check_request_types(config: SchoolConfig) -> list[tuple[tuple[str | int, ...
             problems.append((("request_types", name, "options", key), message))
         if request_type.agreement and kind.agreement_terms is None:
             problems.append((("request_types", name, "agreement"), f"a {request_type.form} request has no agreement"))
+        problems.extend(_posts_nobody_holds(config, name, request_type))
     return problems
+
+
+def _posts_nobody_holds(config: SchoolConfig, name: str,
+                        request_type: RequestTypeConfig) -> list[tuple[tuple[str | int, ...], str]]:
+    """Posts the request type's chain and `tell_roles` name that `roles:` leaves empty: every such request
+    would be refused ("the school has no cpd lead set up"), or its notice sent to nobody."""
+    held = {role for role, email in config.roles.model_dump().items() if email}
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("request_types", name, "chain", index), step) for index, step in enumerate(request_type.chain)
+        if step != LINE_MANAGER
+    ]
+    named += [(("request_types", name, "tell_roles", index), role)
+              for index, role in enumerate(request_type.tell_roles)]
+    return [(location, f"nobody holds the post '{post}': name them under roles, or take it out here")
+            for location, post in named if str(post) not in held]
 
 
 def context_for(school: School, type_name: str) -> tuple[RequestKind, KindContext] | None:
