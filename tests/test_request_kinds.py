@@ -104,6 +104,16 @@ async def test_asking_for_an_afternoon_off_offers_leave_with_the_day_filled_in(
     assert kinds["reason"] == ("text", True)
 
 
+def test_special_leave_is_leave_not_special_educational_needs(school: School) -> None:
+    """"Special leave" is the sector's name for leave of absence: the demo's policies don't cover it, so
+    the answer says so and offers the form, instead of quoting the SENDCO's duties."""
+    answer = Root(Settings(), policies=school.folder, clock=FakeClock(MONDAY_MORNING)).assistant().answer(
+        "can I apply for special leave?")
+    assert "SENDCO" not in answer.reply.text and not answer.citations
+    assert "don't cover leave of absence" in answer.reply.text
+    assert [p["type"] for a, p in buttons(answer.reply) if a == START_REQUEST] == ["leave"]
+
+
 def test_with_a_leave_policy_the_answer_quotes_it(tmp_path: Path) -> None:
     folder = write_school(tmp_path / "school", LEAVE_WITH_POLICY, leave_policy=True, replace_leave=True)
     school = load_school(folder, clock=FakeClock(MONDAY_MORNING))
