@@ -7,13 +7,12 @@ finds the row and does nothing. It runs on the first tick after `PURGE_FROM` loc
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import time
 
 from sqlalchemy import update
 
+from bot.background import Repeating
 from bot.clock import Clock
 from bot.privacy.retention import PurgeReport, purge
 from bot.school import School
@@ -38,7 +37,7 @@ class DailyPurge:
         self.school = school
         self.database = database
         self.clock = clock
-        self._task: asyncio.Task[None] | None = None
+        self._job = Repeating("retention purge", self.tick, TICK_SECONDS)
 
     async def tick(self) -> PurgeReport | None:
         """Purge if today's run is due and not taken; the report, or None when nothing ran here."""
@@ -64,21 +63,8 @@ class DailyPurge:
         return report
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="retention-purge")
+        self._job.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception as error:  # the next tick tries again
-                # Only the kind of failure: a database error's text can quote the rows' values.
-                log.error("retention purge failed (%s); trying again at the next tick", type(error).__name__)
-            await asyncio.sleep(TICK_SECONDS)
+        await self._job.stop()
 

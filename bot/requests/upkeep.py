@@ -7,11 +7,10 @@ at once still remind and expire each request once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
+from bot.background import Repeating
 from bot.clock import Clock
 from bot.requests.housekeeping import expire_overdue, send_reminders
 from bot.requests.workflow import RequestWorkflow
@@ -48,23 +47,10 @@ class Upkeep:
         self.workflow = workflow
         self.clock = clock
         self.every_seconds = every_seconds
-        self._task: asyncio.Task[None] | None = None
+        self._job = Repeating("request upkeep", lambda: run_upkeep(self.workflow, self.clock), every_seconds)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="staffroom-request-upkeep")
+        self._job.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await run_upkeep(self.workflow, self.clock)
-            except Exception:  # a database blip must not end upkeep for the life of the server
-                log.exception("upkeep round failed; trying again in %.0f s", self.every_seconds)
-            await asyncio.sleep(self.every_seconds)
+        await self._job.stop()
