@@ -20,17 +20,16 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from scratch_postgres import scratch_postgres
 
 from bot.checkins.scheduler import CheckInScheduler
 from bot.clock import FakeClock
@@ -159,18 +158,6 @@ async def run(label: str, url: str, args: argparse.Namespace) -> None:
         await database.close()
 
 
-async def with_scratch_postgres(base_url: str, args: argparse.Namespace) -> None:
-    name = f"staffroom_bench_{uuid.uuid4().hex[:8]}"
-    dsn = make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        await run("PostgreSQL", make_url(base_url).set(database=name).render_as_string(hide_password=False), args)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--schools", type=int, default=100)
@@ -186,7 +173,8 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             await run("SQLite", f"sqlite+aiosqlite:///{folder}/bench.sqlite3", args)
     if args.postgres:
-        await with_scratch_postgres(args.postgres, args)
+        async with scratch_postgres(args.postgres) as url:
+            await run("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":
