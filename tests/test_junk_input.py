@@ -8,13 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from conftest import PHASE_LEADER, count_rows
-from fakes.fake_slack_api import FakeSlackApi
-from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
+from fakes.slack_harness import TEACHER_ID, SlackHarness, running_slack
 from fakes.slack_payloads import block_action, dm_event, interactive_body, view_submission
-from fakes_teams.fake_connector import FakeConnector
-from fakes_teams.harness import TeamsHarness, start_harness
-from fakes_teams.harness import build_runtime as build_teams_runtime
-from test_slack_journey import PROFILES, TEACHER_ID, find_button, message_of, wfh_values
+from fakes_teams.harness import TeamsHarness, running_teams
+from test_slack_journey import find_button, message_of, wfh_values
 
 from bot.clock import FakeClock
 from bot.school import School
@@ -25,20 +22,14 @@ DEEP = "[" * 100_000 + "]" * 100_000
 
 @pytest.fixture
 async def slack(school: School, database: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    async with FakeSlackApi(profiles=dict(PROFILES)) as fake:
-        harness = await open_harness(fake, build_runtime(school, database, clock, slack_settings(fake)))
-        try:
-            yield harness
-        finally:
-            await harness.client.close()
+    async with running_slack(school, database, clock) as harness:
+        yield harness
 
 
 @pytest.fixture
 async def teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    async with FakeConnector() as connector:
-        harness = await start_harness(build_teams_runtime(school, database, clock), connector)
+    async with running_teams(school, database, clock) as harness:
         yield harness
-        await harness.client.close()
 
 
 def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:

@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from conftest import TEACHER
-from fakes.fake_slack_api import FakeSlackApi
-from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
+from fakes.slack_harness import SlackHarness, running_slack
 from sqlalchemy import text
-from test_slack_journey import PROFILES, ask_and_submit
+from test_slack_journey import ask_and_submit
 
 from bot.clock import FakeClock
 from bot.school import School
@@ -22,12 +21,8 @@ NOTE = "Seeing my consultant about the diagnosis"
 
 @pytest.fixture
 async def slack(school: School, database: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    async with FakeSlackApi(profiles=dict(PROFILES)) as fake:
-        harness = await open_harness(fake, build_runtime(school, database, clock, slack_settings(fake)))
-        try:
-            yield harness
-        finally:
-            await harness.client.close()
+    async with running_slack(school, database, clock) as harness:
+        yield harness
 
 
 async def test_a_failed_write_logs_no_email_and_no_note(

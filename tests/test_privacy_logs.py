@@ -13,18 +13,15 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from conftest import PHASE_LEADER, TEACHER, fetch_request
-from fakes.fake_slack_api import FakeSlackApi
-from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
+from fakes.slack_harness import MANAGER_ID, TEACHER_ID, SlackHarness, running_slack
 from fakes.slack_payloads import block_action, dm_event, text_input, view_submission
-from test_slack_journey import MANAGER_ID, PROFILES, TEACHER_ID, ask_and_submit, find_button, meet_approvers, message_of
+from test_slack_journey import ask_and_submit, find_button, meet_approvers, message_of
 from test_teams_http import deliver, install, invoke_card, submit_request
 
 from bot.clock import FakeClock
 from bot.school import School
 from bot.store.database import Database
-from tests.fakes_teams.fake_connector import FakeConnector
-from tests.fakes_teams.harness import TeamsHarness, find_action, start_harness
-from tests.fakes_teams.harness import build_runtime as build_teams_runtime
+from tests.fakes_teams.harness import TeamsHarness, find_action, running_teams
 
 QUESTION = "can I work from home on Friday Quetzalbury"
 NOTE = "Private appointment Tapirvale"
@@ -78,12 +75,8 @@ def assert_clean(lines: list[str], school: School) -> None:
 
 @pytest.fixture
 async def slack(school: School, database: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    async with FakeSlackApi(profiles=dict(PROFILES)) as fake:
-        harness = await open_harness(fake, build_runtime(school, database, clock, slack_settings(fake)))
-        try:
-            yield harness
-        finally:
-            await harness.client.close()
+    async with running_slack(school, database, clock) as harness:
+        yield harness
 
 
 async def test_slack_journey_logs_no_personal_data(
@@ -109,10 +102,8 @@ async def test_slack_journey_logs_no_personal_data(
 
 @pytest.fixture
 async def teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    async with FakeConnector() as connector:
-        harness = await start_harness(build_teams_runtime(school, database, clock), connector)
+    async with running_teams(school, database, clock) as harness:
         yield harness
-        await harness.client.close()
 
 
 async def test_teams_journey_logs_no_personal_data(

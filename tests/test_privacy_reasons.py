@@ -19,8 +19,7 @@ from bot.requests.workflow import RequestWorkflow
 from bot.school import School, parse_school
 from bot.store.database import Database, open_database
 from intents.policy_library import PolicyLibrary
-from tests.fakes_teams.fake_connector import FakeConnector
-from tests.fakes_teams.harness import TeamsHarness, build_runtime, start_harness
+from tests.fakes_teams.harness import TeamsHarness, running_teams
 
 LOAN_WHY = "Carer at home Pangolindo"
 WFH_NOTE = "Hospital visit Capybaran"
@@ -82,10 +81,8 @@ async def test_check_in_prompts_and_weekly_notes_carry_no_reasons(
 
 @pytest.fixture
 async def teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    async with FakeConnector() as connector:
-        harness = await start_harness(build_runtime(school, database, clock), connector)
+    async with running_teams(school, database, clock) as harness:
         yield harness
-        await harness.client.close()
 
 
 async def test_my_requests_in_a_teams_channel_leave_out_reasons_and_notes(

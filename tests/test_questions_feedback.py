@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import OTHER_TEACHER, TEACHER
-from fakes.fake_slack_api import FakeSlackApi
-from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
+from fakes.slack_harness import SlackHarness, running_slack
 from fakes.slack_payloads import block_action, dm_event, mention_event, text_input, view_submission
 from sqlalchemy import select
 
@@ -34,10 +33,7 @@ from bot.questions.redact import redact
 from bot.school import School
 from bot.store.database import Database
 from bot.store.tables import AppKeyRow, ProcessedEventRow, QuestionLogRow
-from tests.fakes_teams.fake_connector import FakeConnector
-from tests.fakes_teams.harness import TeamsHarness, find_action, start_harness
-from tests.fakes_teams.harness import build_runtime as build_teams_runtime
-from tests.fakes_teams.schemas import assert_valid_card
+from tests.fakes_teams.harness import TeamsHarness, find_action, running_teams
 
 TEACHER_ID, OTHER_ID = "U0TEACH", "U0OTHER"
 PROFILES = {
@@ -75,23 +71,14 @@ def find_button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
 
 @pytest.fixture
 async def slack(school: School, database: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    async with FakeSlackApi(profiles=dict(PROFILES)) as fake:
-        harness = await open_harness(fake, build_runtime(school, database, clock, slack_settings(fake)))
-        try:
-            yield harness
-        finally:
-            await harness.client.close()
+    async with running_slack(school, database, clock) as harness:
+        yield harness
 
 
 @pytest.fixture
 async def teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    async with FakeConnector() as connector:
-        harness = await start_harness(build_teams_runtime(school, database, clock), connector)
+    async with running_teams(school, database, clock) as harness:
         yield harness
-        for sent in connector.sent:
-            if sent.card is not None:
-                assert_valid_card(sent.card)
-        await harness.client.close()
 
 
 # --- Slack --------------------------------------------------------------------------------

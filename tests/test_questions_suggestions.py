@@ -20,10 +20,7 @@ from bot.school import School
 from bot.store.database import Database
 from intents.router import Router
 from intents.routing import Intent
-from tests.fakes_teams.fake_connector import FakeConnector
-from tests.fakes_teams.harness import TeamsHarness, all_actions, start_harness
-from tests.fakes_teams.harness import build_runtime as build_teams_runtime
-from tests.fakes_teams.schemas import assert_valid_card
+from tests.fakes_teams.harness import TeamsHarness, all_actions, running_teams
 
 TEACHER_ID = "U0TEACH"
 OTHER_SCHOOL = """---
@@ -115,13 +112,8 @@ async def test_slack_app_home_offers_suggestions_and_one_press_asks_it(slack: Sl
 
 @pytest.fixture
 async def teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    async with FakeConnector() as connector:
-        harness = await start_harness(build_teams_runtime(school, database, clock), connector)
+    async with running_teams(school, database, clock) as harness:
         yield harness
-        for sent in connector.sent:
-            if sent.card is not None:
-                assert_valid_card(sent.card)
-        await harness.client.close()
 
 
 async def test_teams_install_says_hello_with_suggestions_and_one_press_asks_it(teams: TeamsHarness) -> None:

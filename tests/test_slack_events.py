@@ -9,7 +9,16 @@ from collections.abc import AsyncIterator
 import pytest
 from conftest import HEAD, PHASE_LEADER, TEACHER, count_rows, fetch_request
 from fakes.fake_slack_api import FakeSlackApi
-from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
+from fakes.slack_harness import (
+    HEAD_ID,
+    MANAGER_ID,
+    PROFILES,
+    TEACHER_ID,
+    SlackHarness,
+    build_runtime,
+    open_harness,
+    slack_settings,
+)
 from fakes.slack_payloads import (
     block_action,
     dm_event,
@@ -19,7 +28,7 @@ from fakes.slack_payloads import (
     slash_command,
     view_submission,
 )
-from test_slack_journey import HEAD_ID, MANAGER_ID, PROFILES, TEACHER_ID, ask_and_submit, find_button, meet_approvers
+from test_slack_journey import ask_and_submit, find_button, meet_approvers
 
 from bot.clock import FakeClock
 from bot.school import School

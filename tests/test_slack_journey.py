@@ -9,9 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import DEPUTY, HEAD, PHASE_LEADER, TEACHER, count_rows, fetch_outbox, fetch_request
-from fakes.fake_slack_api import Call, FakeSlackApi
-from fakes.slack_harness import SlackHarness, build_runtime, open_harness, slack_settings
+from conftest import count_rows, fetch_outbox, fetch_request
+from fakes.fake_slack_api import Call
+from fakes.slack_harness import (
+    DEPUTY_ID,
+    HEAD_ID,
+    MANAGER_ID,
+    TEACHER_ID,
+    SlackHarness,
+    running_slack,
+)
 from fakes.slack_payloads import (
     block_action,
     datepicker,
@@ -26,23 +33,11 @@ from bot.clock import FakeClock
 from bot.school import School
 from bot.store.database import Database
 
-TEACHER_ID, MANAGER_ID, HEAD_ID, DEPUTY_ID = "U0TEACH", "U0MGR", "U0HEAD", "U0DEP"
-PROFILES = {
-    DEPUTY_ID: {"email": DEPUTY, "real_name": "David Reyes"},
-    TEACHER_ID: {"email": TEACHER, "real_name": "Sam Carter"},
-    MANAGER_ID: {"email": PHASE_LEADER, "real_name": "Priya Shah"},
-    HEAD_ID: {"email": HEAD, "real_name": "Helen Okafor"},
-}
-
 
 @pytest.fixture
 async def slack(school: School, database: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    async with FakeSlackApi(profiles=dict(PROFILES)) as fake:
-        harness = await open_harness(fake, build_runtime(school, database, clock, slack_settings(fake)))
-        try:
-            yield harness
-        finally:
-            await harness.client.close()
+    async with running_slack(school, database, clock) as harness:
+        yield harness
 
 
 def find_button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:

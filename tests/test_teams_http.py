@@ -17,7 +17,15 @@ from bot.store.database import Database
 from bot.teams.bot import TeamsOptions
 from tests.conftest import HEAD, OTHER_TEACHER, PHASE_LEADER, TEACHER, count_rows, fetch_outbox, fetch_request
 from tests.fakes_teams.fake_connector import FakeConnector, card_texts
-from tests.fakes_teams.harness import TENANT, TeamsHarness, all_actions, build_runtime, find_action, start_harness
+from tests.fakes_teams.harness import (
+    TENANT,
+    TeamsHarness,
+    all_actions,
+    build_runtime,
+    find_action,
+    running_teams,
+    start_harness,
+)
 from tests.fakes_teams.schemas import assert_valid_card
 
 WFH_FORM = {"start": "2026-11-27", "repeat": "once", "part_of_day": "whole_day",
@@ -26,13 +34,8 @@ WFH_FORM = {"start": "2026-11-27", "repeat": "once", "part_of_day": "whole_day",
 
 @pytest.fixture
 async def teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    async with FakeConnector() as connector:
-        harness = await start_harness(build_runtime(school, database, clock), connector)
+    async with running_teams(school, database, clock) as harness:
         yield harness
-        for sent in connector.sent:
-            if sent.card is not None:
-                assert_valid_card(sent.card)
-        await harness.client.close()
 
 
 def invoke_card(body: dict[str, Any]) -> dict[str, Any]:

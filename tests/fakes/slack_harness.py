@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,3 +115,25 @@ async def open_harness(fake: FakeSlackApi, runtime: Runtime) -> SlackHarness:
     client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
     await client.start_server()
     return SlackHarness(fake, runtime, client, app[SLACK_APP])
+
+
+#: The demo school's people as Slack knows them (user id → profile).
+TEACHER_ID, MANAGER_ID, HEAD_ID, DEPUTY_ID = "U0TEACH", "U0MGR", "U0HEAD", "U0DEP"
+PROFILES: dict[str, dict[str, str]] = {
+    DEPUTY_ID: {"email": "d.reyes@oakfield.example", "real_name": "David Reyes"},
+    TEACHER_ID: {"email": "s.carter@oakfield.example", "real_name": "Sam Carter"},
+    MANAGER_ID: {"email": "p.shah@oakfield.example", "real_name": "Priya Shah"},
+    HEAD_ID: {"email": "h.okafor@oakfield.example", "real_name": "Helen Okafor"},
+}
+
+
+@asynccontextmanager
+async def running_slack(school: School, database: Database, clock: FakeClock,
+                        profiles: dict[str, dict[str, str]] | None = None) -> AsyncIterator[SlackHarness]:
+    """`staffroom serve` for Slack on loopback against a fake Web API that knows `profiles` (the demo's people)."""
+    async with FakeSlackApi(profiles=dict(PROFILES if profiles is None else profiles)) as fake:
+        harness = await open_harness(fake, build_runtime(school, database, clock, slack_settings(fake)))
+        try:
+            yield harness
+        finally:
+            await harness.client.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ from bot.store.database import Database
 from bot.teams.bot import TeamsOptions
 from bot.teams.platform import TeamsPlatform
 from tests.fakes_teams.fake_connector import FakeConnector, Sent
+from tests.fakes_teams.schemas import assert_valid_card
 
 TENANT = "tenant-oakfield"
 BOT_ID = "28:staffroom-bot"
@@ -175,3 +178,18 @@ def all_actions(node: Any) -> list[dict[str, Any]]:
         for item in node:
             found.extend(all_actions(item))
     return found
+
+
+@asynccontextmanager
+async def running_teams(school: School, database: Database, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
+    """`staffroom serve --teams-unauthenticated` on loopback against a fake Connector; every card the
+    bot sent is checked against the Adaptive Card schema afterwards."""
+    async with FakeConnector() as connector:
+        harness = await start_harness(build_runtime(school, database, clock), connector)
+        try:
+            yield harness
+        finally:
+            await harness.client.close()
+        for sent in connector.sent:
+            if sent.card is not None:
+                assert_valid_card(sent.card)
