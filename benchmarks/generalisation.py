@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 MAX_CHARS = 1200
 _BLOCK_START = re.compile(r"\n\n(?=[^\n]+ · [^\n]*:\n)")
@@ -30,7 +31,7 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _right(question: dict, answer: dict, *, first_block: bool) -> bool:
+def _right(question: dict[str, Any], answer: dict[str, Any], *, first_block: bool) -> bool:
     if question["kind"] == "out_of_scope":
         return not answer.get("answered")
     if question["kind"] != "policy":
@@ -66,12 +67,12 @@ def main() -> int:
         print(f"asked {len(questions)} questions, got {len(answers)} answers", file=sys.stderr)
         return 1
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for question, answer in zip(questions, answers):
+    for question, answer in zip(questions, answers, strict=True):
         group = question.get("policy", question["kind"]) if question["kind"] == "policy" else question["kind"]
         row = tally[group]
         right = _right(question, answer, first_block=False)
-        row[0] += right
-        row[1] += _right(question, answer, first_block=True)
+        row[0] += int(right)
+        row[1] += int(_right(question, answer, first_block=True))
         row[2] += 1
         if options.show_wrong and not right and not options.totals_only:
             print(f"WRONG [{group} {question.get('section', '')}] {question['q']}")
@@ -80,11 +81,11 @@ def main() -> int:
     if not options.totals_only:
         for group, (right, first, count) in sorted(tally.items()):
             print(f"{group:48} {right:4}/{count:<4} first block {first:4}/{count}")
-    right = sum(r[0] for r in policy_rows)
+    total = sum(r[0] for r in policy_rows)
     first = sum(r[1] for r in policy_rows)
     count = sum(r[2] for r in policy_rows)
     if count:
-        print(f"{'policy questions':48} {right:4}/{count:<4} ({100 * right / count:.1f}%)"
+        print(f"{'policy questions':48} {total:4}/{count:<4} ({100 * total / count:.1f}%)"
               f" first block {first}/{count} ({100 * first / count:.1f}%)")
     if "out_of_scope" in tally:
         declined, _, asked_count = tally["out_of_scope"]
