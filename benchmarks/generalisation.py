@@ -79,8 +79,8 @@ def main() -> int:
             print("   ->", (answer.get("text") or "").split("\n", 1)[0][:140], f"({answer.get('intent')})")
     policy_rows = [row for group, row in tally.items() if group != "out_of_scope"]
     if not options.totals_only:
-        for group, (right, first, count) in sorted(tally.items()):
-            print(f"{group:48} {right:4}/{count:<4} first block {first:4}/{count}")
+        for group, (answered, first_only, asked_in_group) in sorted(tally.items()):
+            print(f"{group:48} {answered:4}/{asked_in_group:<4} first block {first_only:4}/{asked_in_group}")
     total = sum(r[0] for r in policy_rows)
     first = sum(r[1] for r in policy_rows)
     count = sum(r[2] for r in policy_rows)
