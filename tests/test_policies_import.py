@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -303,12 +304,25 @@ def test_a_failure_while_writing_leaves_no_half_written_file(
     def disk_full(source: object, target: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("bot.importing.command.os.replace", disk_full)
+    monkeypatch.setattr("bot.file_writing.os.replace", disk_full)
     status, out = run("policies", "import", str(source), "--into", str(school))
 
     assert status == 1
     assert "wellbeing.docx: not imported: No space left on device (nothing written)" in out
     assert snapshot(school) == before
+
+
+def test_an_imported_policy_is_readable_as_any_file_the_administrator_makes(school: Path, tmp_path: Path) -> None:
+    """`staffroom serve` may run as another account than the one that imported: the file is not private to it."""
+    source = wellbeing_policy(tmp_path / "wellbeing.docx")
+    previous = os.umask(0o022)
+    try:
+        status, out = run("policies", "import", str(source), "--into", str(school))
+    finally:
+        os.umask(previous)
+    assert status == 0, out
+    (written,) = [p for p in school.glob("*.md") if "wellbeing" in p.name]
+    assert stat.S_IMODE(written.stat().st_mode) == 0o644
 
 
 def test_a_missing_file_is_named(school: Path, tmp_path: Path) -> None:

@@ -8,10 +8,8 @@ gets the same checks as `staffroom policies check`.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import TextIO
 
 import yaml
 
+from bot.file_writing import replace_file
 from bot.importing.cleanup import tidy
 from bot.importing.markdown_writer import render
 from bot.importing.outline import ImportRefused, Outline
@@ -109,19 +108,6 @@ def _source(outline: Outline, path: Path) -> str:
     return f"{path.name} ({outline.kind}, {dated.day} {dated:%B %Y})"
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".importing")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def import_document(path: Path, folder: Path, out: TextIO) -> bool:
     """Import one document into the folder, printing what happened. False when nothing was written."""
     try:
@@ -144,7 +130,7 @@ def import_document(path: Path, folder: Path, out: TextIO) -> bool:
                 print(f"  {problem}", file=out)
             return False
         earlier, _ = read_policy_file(target) if target.exists() else (None, [])
-        _write_atomically(target, text)
+        replace_file(target, text)
     except ImportRefused as refusal:
         print(f"{refusal} (nothing written)", file=out)
         return False

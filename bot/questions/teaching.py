@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from bot.file_writing import replace_file
 from bot.questions.redact import redact
 from intents.policy_library import Citation, PolicyLibrary
 from intents.text import normalise
@@ -274,7 +274,7 @@ def teach_phrase(folder: Path, library: PolicyLibrary, phrase: str, section: Sec
     if problems:
         raise TeachError(f"{path} would not be valid afterwards, so nothing was written:\n"
                          + "\n".join(str(p) for p in problems))
-    _replace(path, written)
+    replace_file(path, written)
     return Taught(True, path)
 
 
@@ -299,17 +299,3 @@ def _read_back(text: str, folder: Path, library: PolicyLibrary) -> tuple[object,
         trial = Path(scratch) / TOPICS_FILE_NAME
         trial.write_text(text, encoding="utf-8")
         return read_topics(trial, library)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write the new file beside the old one, then rename it over (a reader never sees half a file)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".topics-", suffix=".yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
