@@ -26,13 +26,24 @@ def phrase_pattern(phrases: Iterable[str]) -> PhraseSet:
     return PhraseSet(normalise(p) for p in phrases)
 
 
-def _measure_pattern(numbers: Iterable[str], units: Iterable[str]) -> re.Pattern[str]:
-    """A number of something measured, in normalised text: "8 characters", "two weeks", "a year"."""
+def _measure_pattern(numbers: Iterable[str], units: Iterable[str], kinds: Iterable[str] = ()) -> re.Pattern[str]:
+    """A number of something measured, in normalised text: "8 characters", "two weeks", "a year", and with
+    the kind of unit between ("5 working days", "20 school days")."""
     amounts = "|".join(re.escape(normalise(n)) for n in [*numbers, "a", "an"] if normalise(n))
     measured = "|".join(re.escape(normalise(u)) for u in units if normalise(u))
     if not measured:
         return re.compile(r"(?!x)x")
-    return re.compile(rf"\b(?:\d+|{amounts}) (?:{measured})\b")
+    between = "|".join(re.escape(normalise(k)) for k in kinds if normalise(k))
+    kind = rf"(?:(?:{between}) )?" if between else ""
+    return re.compile(rf"\b(?:\d+|{amounts}) {kind}(?:{measured})\b")
+
+
+def _deadline_pattern(period: re.Pattern[str], before: Iterable[str], after: Iterable[str]) -> re.Pattern[str]:
+    """A period with the words that make it a deadline: "within 5 working days", "two weeks before"."""
+    leading = "|".join(re.escape(normalise(w)) for w in before if normalise(w))
+    trailing = "|".join(re.escape(normalise(w)) for w in after if normalise(w))
+    body = period.pattern.removeprefix(r"\b")
+    return re.compile(rf"\b(?:(?:{leading}) {body}|{body} (?:{trailing})\b)")
 
 
 def _handling_pattern(verbs: Iterable[str]) -> re.Pattern[str]:
@@ -74,6 +85,12 @@ class Cues:
     number_words: PhraseSet
     length_cues: PhraseSet
     measures: re.Pattern[str]
+    #: A measure, or a period counted in a kind of unit ("within 5 working days"): what a deadline or a
+    #: "how long" is answered by (not a time of day: "10 school days" is no opening time).
+    periods: re.Pattern[str]
+    #: A period that sets a deadline: "within 5 working days", "10 days after the meeting", "no later than
+    #: two weeks before" — not a length of time ("for one day").
+    deadlines: re.Pattern[str]
     pupil_subject: PhraseSet
     how_to_operate: PhraseSet
     software: tuple[str, ...]
@@ -133,6 +150,16 @@ class Cues:
             number_words=phrase_pattern(get("detail", "number_words")),
             length_cues=phrase_pattern(get("detail", "length_cues")),
             measures=_measure_pattern(get("detail", "number_words"), get("detail", "measure_units")),
+            periods=_measure_pattern(
+                get("detail", "number_words"), get("detail", "measure_units"), get("detail", "measure_kinds")
+            ),
+            deadlines=_deadline_pattern(
+                _measure_pattern(
+                    get("detail", "number_words"), get("detail", "measure_units"), get("detail", "measure_kinds")
+                ),
+                get("detail", "deadline_before"),
+                get("detail", "deadline_after"),
+            ),
             pupil_subject=phrase_pattern(get("detail", "pupil_subject")),
             how_to_operate=phrase_pattern(get("detail", "how_to_operate")),
             software=tuple(get("detail", "software")),

@@ -28,6 +28,14 @@ Teachers arrive on the playground 5 minutes before the end of break to collect t
 ## 3. Sanctions
 
 A sanction is given by the adult who saw the incident, not passed on to the class teacher.
+
+## 4. Appeals
+
+You may appeal against a sanction in writing within 5 working days of being told of it.
+
+## 5. Marking at home
+
+Marking may be completed at home for one day with the headteacher's agreement.
 """
 
 
@@ -59,6 +67,29 @@ def test_done_by_a_person_asks_who_not_when(router: Router) -> None:
 
 def test_a_deadline_still_needs_a_passage_holding_one(router: Router) -> None:
     routing = router.route("sanctions - which day is the deadline for them to be given by?", TODAY)
+    assert routing.intent is Intent.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["by when must I appeal against a sanction?", "how long do I have to appeal a sanction?"],
+)
+def test_a_period_counted_in_working_days_answers_a_deadline_or_how_long(router: Router, question: str) -> None:
+    routing = router.route(question, TODAY)
+    assert routing.reason is not DeclineReason.DETAIL_NOT_HELD
+    assert routing.intent is Intent.POLICY
+    assert "within 5 working days" in routing.matches[0].passage.text
+
+
+def test_a_length_of_time_is_no_deadline(router: Router) -> None:
+    """ "For one day" says how long, not by when: a deadline question about marking is not answered by it."""
+    routing = router.route("by when must marking at home be completed?", TODAY)
+    assert routing.reason is DeclineReason.DETAIL_NOT_HELD
+
+
+def test_a_period_in_school_days_is_no_time_of_day(router: Router) -> None:
+    """ "What time…" asks for a time of day: "within 5 working days" does not give one."""
+    routing = router.route("what time do appeals against a sanction open?", TODAY)
     assert routing.intent is Intent.FALLBACK
 
 
