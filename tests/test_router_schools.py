@@ -226,3 +226,34 @@ def test_a_safeguarding_answer_points_to_the_dsl_named_by_the_policy_it_quotes(t
     assert routing.safeguarding
     quoted = [m.passage.citation.document for m in routing.matches[:2]]
     assert quoted == ["Child Protection Policy", "Child Protection Policy"]
+
+
+STAFF_PROCEDURE_POLICY = """---
+title: Staff Disciplinary Procedure
+---
+## 1. The hearing
+
+The hearing is held by a panel of two governors, who consider the evidence and the employee's response.
+
+Employees have the right to be accompanied by a work colleague or a trade union representative.
+
+## 2. Outcomes
+
+Any sanction is confirmed in writing, with the reasons for it and how long it remains on file.
+
+## 3. Unfounded complaints
+
+Complaints found to be vexatious are themselves dealt with under this procedure.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["can I bring my union rep with me to the hearing?", "who can I bring with me to the hearing?"]
+)
+def test_staff_procedure_words_meet_the_policy_in_the_sector_s_own_terms(tmp_path: Path, question: str) -> None:
+    """Bringing someone to a hearing is being accompanied: HR language true of every school's staff
+    procedures (intents/data/school_sector.yaml)."""
+    router = Router.from_folder(_school(tmp_path, "a", {"procedure.md": STAFF_PROCEDURE_POLICY}))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "right to be accompanied" in routing.matches[0].passage.text
