@@ -26,6 +26,10 @@ def phrase_pattern(phrases: Iterable[str]) -> PhraseSet:
     return PhraseSet(normalise(p) for p in phrases)
 
 
+#: "Aims of this policy" is the section "Aims".
+_POLICY_SUFFIX = re.compile(r"\b(?:of|for) (?:the|this|our) policy$")
+
+
 def _measure_pattern(numbers: Iterable[str], units: Iterable[str], kinds: Iterable[str] = ()) -> re.Pattern[str]:
     """A number of something measured, in normalised text: "8 characters", "two weeks", "a year", and with
     the kind of unit between ("5 working days", "20 school days")."""
@@ -102,6 +106,13 @@ class Cues:
     place_cues: PhraseSet
     place_words: PhraseSet
     fillers: frozenset[str] = frozenset()
+    #: Headings of a policy's opening sections, normalised: its aims, purpose or statement of intent.
+    preamble_headings: frozenset[str] = frozenset()
+
+    def is_preamble(self, heading: str) -> bool:
+        """Whether a section heading names a policy's aims, purpose or statement ("Purpose and Aims")."""
+        plain = _POLICY_SUFFIX.sub("", normalise(heading)).strip()
+        return plain in self.preamble_headings
 
     def unfilled(self, plain: str) -> str:
         """Normalised text without the filler words that leave a cue's meaning unchanged ("do i still have to")."""
@@ -171,4 +182,5 @@ class Cues:
             place_cues=phrase_pattern(get("detail", "place_cues")),
             place_words=phrase_pattern(get("detail", "place_words")),
             fillers=frozenset(w for p in get("fillers", "words") for w in normalise(p).split()),
+            preamble_headings=frozenset(normalise(h) for h in get("sections", "preamble_headings")),
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -50,6 +50,10 @@ _NEAR_CUTOFF = 1e-6
 EVERYDAY_RARITY = 2.5
 EVERYDAY_SPAN = 3.0
 MIN_EVERYDAY_DAMPING = 0.25
+#: How much a passage of a policy's opening sections (its aims, purpose, statement: headings listed as
+#: `preamble_headings` in intents/data/intents.yaml) counts in ranking, unless the message names that
+#: section: "Clearly define what bullying is" states an aim; the section defining it answers.
+PREAMBLE_WEIGHT = 0.7
 #: Per-unit results kept between messages (a unit recurs across messages); cleared when full.
 _CACHE_SIZE = 4096
 
@@ -112,7 +116,13 @@ def _bag(units: Iterable[Unit], repeat: int = 1) -> Counter[str]:
 class PassageIndex:
     """Inverted indexes over one school's passages and sections."""
 
-    def __init__(self, library: PolicyLibrary, analyzer: Analyzer, keywords: SectionKeywords) -> None:
+    def __init__(
+        self,
+        library: PolicyLibrary,
+        analyzer: Analyzer,
+        keywords: SectionKeywords,
+        preamble: Callable[[str], bool] = lambda heading: False,
+    ) -> None:
         self.passages = library.passages
         self.analyzer = analyzer
         section_ids: dict[tuple[str, str, str], int] = {}
@@ -120,6 +130,7 @@ class PassageIndex:
         section_whole: list[frozenset[str]] = []
         self.section_of: list[int] = []
         section_labels: dict[tuple[str, str, str], frozenset[str]] = {}
+        heading_whole: list[frozenset[str]] = []
         for section in library.sections():
             key = (section.document, section.number, section.heading)
             section_ids[key] = len(section_bags)
@@ -128,6 +139,7 @@ class PassageIndex:
             document_units = analyzer.units(section.document)
             bag.update(_bag(document_units))
             whole = set(_whole(units) | _whole(document_units))
+            heading_whole.append(_whole(units))
             # A table's column headings, repeated in every row, are read once for the section.
             labels = repeated_labels(p.body for p in section.passages)
             section_labels[key] = labels
@@ -151,6 +163,9 @@ class PassageIndex:
             units = analyzer.units(_indexed_text(passage.text, passage.body, section_labels.get(key, frozenset())))
             passage_bags.append(_bag(units))
             passage_whole.append(_whole(units))
+        # A passage of an opening section (aims, purpose), and what the section's own heading names.
+        self._preamble = [preamble(p.citation.heading) for p in self.passages]
+        self._heading_whole = heading_whole
         self.passage_postings = _Postings(passage_bags)
         self.section_postings = _Postings(section_bags)
         self.members: dict[int, list[int]] = defaultdict(list)
@@ -332,6 +347,10 @@ class PassageIndex:
             score = scores[index]
             coverage = covered / total_weight
             rank = score * (1 + RANK_COVERAGE * coverage) * (1 + DOCUMENT_COVERAGE * across)
+            if self._preamble[index] and all(
+                features.isdisjoint(self._heading_whole[self.section_of[index]]) for _, _, features, _ in terms
+            ):
+                rank *= PREAMBLE_WEIGHT
             ranked.append((rank, index, score, coverage, covered))
         ranked.sort(key=_rank_then_order)
         return [Scored(index, score, coverage, covered) for _, index, score, coverage, covered in ranked[:limit]]

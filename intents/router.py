@@ -211,9 +211,9 @@ class Router:
         # taught with `staffroom questions teach`) is then known, not a topic the policies never mention.
         corpus_words |= {w for phrases in keywords.values() for phrase in phrases for w in normalise(phrase).split()}
         analyzer = Analyzer(lexicon, corpus_words)
-        index = PassageIndex(library, analyzer, keywords)
         wfh_group = next((g for g in lexicon.groups if "~" + "_".join(normalise(g[0]).split()) == WFH), [])
         cues = Cues.load([BUNDLED_CUES, folder / SCHOOL_CUES_NAME], wfh_group)
+        index = PassageIndex(library, analyzer, keywords, cues.is_preamble)
         return cls(library, analyzer, index, cues)
 
     # -- routing -----------------------------------------------------------

@@ -257,3 +257,31 @@ def test_staff_procedure_words_meet_the_policy_in_the_sector_s_own_terms(tmp_pat
     routing = router.route(question, TODAY)
     assert routing.intent is Intent.POLICY
     assert "right to be accompanied" in routing.matches[0].passage.text
+
+
+AIMS_POLICY = """---
+title: Staff Anti-Bullying Policy
+---
+## 1. Purpose and Aims
+
+The purpose of this policy is to:
+
+- Clearly define what bullying is and how it will be dealt with.
+- Provide a clear procedure for staff to raise concerns.
+
+## 2. What is Bullying?
+
+Bullying is defined as repeated, unreasonable behaviour directed towards an employee or group of employees.
+"""
+
+
+def test_a_policy_s_aims_rank_below_the_section_that_says_it_unless_asked_for(tmp_path: Path) -> None:
+    """An aims bullet ("clearly define what bullying is") states what the policy is for; the section that
+    defines bullying answers "how is bullying defined", and the aims answer "what is the policy for"."""
+    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": AIMS_POLICY}))
+    defined = router.route("how does the school define bullying?", TODAY)
+    assert defined.intent is Intent.POLICY
+    assert "repeated, unreasonable behaviour" in defined.matches[0].passage.text
+    aims = router.route("what are the aims of the anti-bullying policy?", TODAY)
+    assert aims.intent is Intent.POLICY
+    assert "Clearly define" in aims.matches[0].passage.text
