@@ -105,6 +105,8 @@ class Cues:
     amount_cues: PhraseSet
     place_cues: PhraseSet
     place_words: PhraseSet
+    frequency_cues: PhraseSet
+    frequency_words: PhraseSet
     fillers: frozenset[str] = frozenset()
     #: Headings of a policy's opening sections, normalised: its aims, purpose or statement of intent.
     preamble_headings: frozenset[str] = frozenset()
@@ -181,6 +183,8 @@ class Cues:
             amount_cues=phrase_pattern(get("detail", "amount_cues")),
             place_cues=phrase_pattern(get("detail", "place_cues")),
             place_words=phrase_pattern(get("detail", "place_words")),
+            frequency_cues=phrase_pattern(get("detail", "frequency_cues")),
+            frequency_words=phrase_pattern(get("detail", "frequency_words")),
             fillers=frozenset(w for p in get("fillers", "words") for w in normalise(p).split()),
             preamble_headings=frozenset(normalise(h) for h in get("sections", "preamble_headings")),
         )

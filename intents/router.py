@@ -461,6 +461,17 @@ class Router:
             return None
         return [holding, *(m for m in matches if m is not holding)]
 
+    def _with_frequency_first(self, plain: str, matches: list[Match]) -> list[Match]:
+        """For "how often…", the first of the near passages saying how often ("reviewed annually") comes first;
+        when none says, the order stands (a policy may answer "as needed")."""
+        if not matches or not self.cues.frequency_cues.search(plain):
+            return matches
+        near = [m for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
+        holding = next((m for m in near if self.cues.frequency_words.search(normalise(m.passage.text))), None)
+        if holding is None:
+            return matches
+        return [holding, *(m for m in matches if m is not holding)]
+
     def _route_policy(self, plain: str, units: list[Unit], ideas: set[str], trace: Trace | None = None) -> Routing:
         units = self._without_their_purpose(plain, units)
         if APPLIES in ideas and _ABOUT_ME.search(plain) and ("polic" in plain or ideas & self._all_title_ideas):
@@ -504,7 +515,7 @@ class Router:
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
         scores = {self.library.passages[s.index]: s.score for s in found}
-        matches = self._with_preferred_first(plain, detailed, scores)
+        matches = self._with_preferred_first(plain, self._with_frequency_first(plain, detailed), scores)
         matches = self._with_short_list(matches)
         if trace is not None:
             for m in matches[:5]:

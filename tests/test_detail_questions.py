@@ -142,3 +142,28 @@ def test_examples_no_policy_names_are_left_out_but_an_uncovered_topic_still_decl
     assert routing.intent is Intent.POLICY
     assert "instrument lessons taught" in routing.matches[0].passage.text
     assert router.route("can we charge for staff parking (e.g. a permit)?", TODAY).intent is Intent.FALLBACK
+
+
+REVIEWED = """---
+title: Staff Grievance Procedure
+---
+## 1. Raising a grievance
+
+A grievance is raised in writing with the headteacher.
+
+## 2. Review of policy dates
+
+Review date: Next review due: September; Reviewed by: Governing Body; Review of policy signed off by the chair.
+
+## 3. Monitoring and review
+
+This policy will be reviewed annually by the governing body.
+"""
+
+
+def test_how_often_is_answered_first_by_the_passage_saying_how_often(tmp_path: Path) -> None:
+    (tmp_path / "grievance.md").write_text(REVIEWED, encoding="utf-8")
+    router = Router.from_folder(tmp_path)
+    routing = router.route("how often is the grievance policy reviewed?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "reviewed annually" in routing.matches[0].passage.text
