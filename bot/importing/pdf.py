@@ -22,6 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
+from bot.importing.pdf_columns import find_borderless_tables
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
 from bot.importing.wording import (
     POLICY_WORDS,
@@ -159,24 +160,14 @@ def _is_bold(char: dict[str, Any]) -> bool:
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     tables = _tables(page, number) if (page.rects or page.lines) else []
-    boxes = [box for box, _ in tables]
-
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char" or not boxes:
-            return True
-        mid_x = (obj["x0"] + obj["x1"]) / 2
-        mid_y = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
-
     marks = reference_marks(page)
     mark_keys = {char_key(mark) for mark in marks}
     rule = footnote_rule(page, marks)
-
-    def kept(obj: dict[str, Any]) -> bool:
-        is_mark = obj.get("object_type") == "char" and char_key(obj) in mark_keys
-        return not is_mark and outside_tables(obj)
-
-    text_page = page.filter(kept) if boxes or mark_keys else page
+    text_page = page.filter(_kept([box for box, _ in tables], mark_keys)) if tables or mark_keys else page
+    borderless = _borderless_tables(text_page, number)
+    if borderless:
+        tables.extend(borderless)
+        text_page = page.filter(_kept([box for box, _ in tables], mark_keys))
     items: list[_Line | _Table] = []
     note = number * 1000
     for raw in text_page.extract_text_lines(return_chars=True, strip=True):
@@ -213,6 +204,29 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _kept(boxes: list[tuple[float, float, float, float]], mark_keys: set[tuple[str, int, int]]) -> Any:
+    """Which of a page's objects are its running text: not in a table, not a footnote's raised mark."""
+
+    def kept(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        if char_key(obj) in mark_keys:
+            return False
+        mid_x = (obj["x0"] + obj["x1"]) / 2
+        mid_y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
+
+    return kept
+
+
+def _borderless_tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
+    """Tables without ruling lines, read the same way as ruled ones (one row a passage, under its headings)."""
+    return [
+        (table.bbox, _Table(table.bbox[1], number, table.headings, [list(map(clean_cell, row)) for row in table.rows]))
+        for table in find_borderless_tables(page)
+    ]
 
 
 def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
