@@ -535,7 +535,10 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         and right - previous.x1 <= 3 * (previous.x1 - previous.x0) / max(len(previous.text), 1)
     )
     if abs(line.size - previous.size) > 0.6 or (
-        _heading_style(line, body) != _heading_style(previous, body) and not carries_item and not bold_start
+        _heading_style(line, body) != _heading_style(previous, body)
+        and not carries_item
+        and not bold_start
+        and not _runs_on_in_bold(group, previous, line, pitch, right, body)
     ):
         return False
     if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
@@ -561,6 +564,23 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
     width = (previous.x1 - previous.x0) / max(len(previous.text), 1)
     # The next word would have fitted on the line before: the line was ended on purpose.
     return right - previous.x1 <= (len(first_word) + 4) * width * 1.1
+
+
+def _runs_on_in_bold(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
+    """A bold phrase wrapped on to the next line of a sentence ("…in line with the Data" / "Protection Policy.").
+
+    The line before was full and stopped mid-sentence, so the bold line goes on with it: it is not a heading.
+    """
+    if not _heading_style(line, body) or _heading_style(previous, body) or line.page != previous.page:
+        return False
+    first_word = line.text.split()[0] if line.text.split() else ""
+    width = (previous.x1 - previous.x0) / max(len(previous.text), 1)
+    return (
+        line.top - previous.top <= pitch * 1.25 + 0.5
+        and not re.search(r"[.:;!?]$", previous.text)
+        and (abs(line.x0 - previous.x0) <= 4 or (bool(group.marker) and line.x0 >= group.indent - 4))
+        and right - previous.x1 <= (len(first_word) + 4) * width * 1.1
+    )
 
 
 def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
