@@ -587,6 +587,7 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
     blocks: list[Block] = []
     item_indents: list[float] = []
     spaced_items = False  # the list written without bullets that is open has space between its lines
+    headings_run_into_text = _headings_run_into_text(groups, body_size)
     for position, group in enumerate(groups):
         if isinstance(group, _Table):
             item_indents = []
@@ -630,14 +631,50 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
         item_indents = []
         if _plain_heading(group, text, following):
             blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
-        elif all(_heading_style(line, body_size) for line in group.lines) and _looks_like_heading(
-            text, len(group.lines), following
+        elif (
+            _styled_as_heading(group, body_size)
+            and _looks_like_heading(text, len(group.lines), following)
+            and not (_sentence(text) and _runs_into(group, following) and not headings_run_into_text)
         ):
             strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
             blocks.append(Block("heading", text, strength=strength, page=first.page))
         else:
             blocks.append(Block("paragraph", text, page=first.page))
     return blocks
+
+
+def _styled_as_heading(group: _Group, body_size: float) -> bool:
+    return all(_heading_style(line, body_size) for line in group.lines)
+
+
+def _sentence(text: str) -> bool:
+    """A whole sentence: a capital, four words or more, a full stop."""
+    return bool(re.match(r"[A-Z]", text)) and text.endswith(".") and len(text.split()) >= 4
+
+
+def _runs_into(group: _Group, following: _Group | _Table | None) -> bool:
+    """Whether the paragraph after a group follows on its next line, at the same indent, with no space between."""
+    return (
+        isinstance(following, _Group)
+        and following.tight
+        and not following.marker
+        and not following.note
+        and abs(following.lines[0].x0 - group.lines[0].x0) <= 4
+    )
+
+
+def _headings_run_into_text(groups: list[_Group | _Table], body_size: float) -> bool:
+    """Whether the document sets its headings with no space under them (Word's "no spacing" styles).
+
+    Then a bold sentence with its paragraph straight under it is laid out like the other headings.
+    """
+    headings = [
+        (group, following)
+        for group, following in itertools.zip_longest(groups, groups[1:])
+        if isinstance(group, _Group) and not group.marker and not group.note and _styled_as_heading(group, body_size)
+        and not _sentence(" ".join(line.text for line in group.lines))
+    ]
+    return sum(_runs_into(group, following) for group, following in headings) > len(headings) / 2
 
 
 def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) -> bool:
@@ -659,8 +696,8 @@ def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) 
 
 
 def _looks_like_heading(text: str, line_count: int, following: _Group | _Table | None) -> bool:
-    if len(text) > 160 or line_count > 3 or not re.search(r"[A-Za-z]", text) or re.search(r"[,;]$", text):
-        return False
+    if len(text) > 160 or line_count > 3 or len(re.findall(r"[A-Za-z]", text)) <= 2 or re.search(r"[,;]$", text):
+        return False  # long, a letter or two (a box's label in a diagram), or a clause that goes on
     if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
         return False  # the end of a sentence in bold, or a web address: not a heading
     if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
