@@ -3,8 +3,8 @@
 pdfplumber gives each character's font and size, so headings are told from body text by
 looking bold or larger; lines are grouped into paragraphs by their spacing and indents, and
 list items by their bullet or number. Running headers and footers (the same line on many
-pages), page numbers, the title and cover lines are taken out; ruled tables are read row by
-row with their column headings.
+pages), page numbers, the title and cover lines are taken out; tables, ruled or not
+(`pdf_columns`), are read row by row with their column headings.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
-from bot.importing.pdf_columns import find_borderless_tables
+from bot.importing.pdf_columns import find_borderless_tables, is_bold_font
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
 from bot.importing.wording import (
     POLICY_WORDS,
@@ -42,7 +42,6 @@ _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*
 _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
 #: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
 _STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
-_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.I)
 
 
 @dataclass
@@ -155,7 +154,7 @@ def _read(pdf: Any, path: Path) -> Outline:
 
 
 def _is_bold(char: dict[str, Any]) -> bool:
-    return bool(_BOLD_FONT.search(str(char.get("fontname", "")).split("+")[-1]))
+    return is_bold_font(str(char.get("fontname", "")))
 
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:

@@ -58,6 +58,11 @@ class BorderlessTable:
     rows: list[list[str]]
 
 
+def is_bold_font(font_name: str) -> bool:
+    """Whether a PDF font is a bold one, by its name ("ABCDEF+SegoeUI-Bold", "Arial,Bold")."""
+    return bool(_BOLD_FONT.search(font_name.split("+")[-1]))
+
+
 def find_borderless_tables(page: Any) -> list[BorderlessTable]:
     """The tables without ruling lines on a page (already cleared of ruled tables), top to bottom."""
     lines = _text_lines(page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False))
@@ -116,7 +121,7 @@ def _piece(words: list[dict[str, Any]]) -> _Piece:
         min(float(w["top"]) for w in words),
         max(float(w["bottom"]) for w in words),
         statistics.median(float(w["size"]) for w in words),
-        bool(_BOLD_FONT.search(str(words[0]["fontname"]).split("+")[-1])),
+        is_bold_font(str(words[0]["fontname"])),
     )
 
 
@@ -137,8 +142,8 @@ def _column_of(piece: _Piece, starts: list[float], size: float) -> int | None:
         return None  # a heading or a note in another size: the table has ended
     for column, start in enumerate(starts):
         following = starts[column + 1] if column + 1 < len(starts) else None
-        if piece.x0 < start - _ALIGNED or (column == 0 and piece.x0 > start + _ALIGNED and following is not None
-                                           and piece.x0 < following - _ALIGNED):
+        indented = column == 0 and following is not None and start + _ALIGNED < piece.x0 < following - _ALIGNED
+        if piece.x0 < start - _ALIGNED or indented:
             return None  # left of the table, or indented under its first column: a list after it
         if following is not None and piece.x0 >= following - _ALIGNED:
             continue
