@@ -665,3 +665,142 @@ def test_a_heading_at_the_foot_of_a_pdf_page_is_not_joined_to_bold_text_on_the_n
     assert status == 0, out
     headings = [s.heading for s in policy(school / "charging.md").sections]
     assert headings == ["Charges", "Contacts", "The Department for Education"]
+
+
+def _row(page: PdfPage, y: float, label: list[str], cell: list[str], *, pitch: float = 18) -> float:
+    """A borderless table row: the bold label centred against its neighbour; returns the next row's y."""
+    height = max(len(label), len(cell))
+    for lines, x, bold in ((label, 60.0, True), (cell, 220.0, False)):
+        start = y - (height - len(lines)) * pitch / 2  # centred in the row, as Word lays out a cell
+        for position, text in enumerate(lines):
+            page.text(x, start - position * pitch, text, 11, bold=bold)
+    return y - height * pitch - 16  # the cell padding: more space between rows than between a cell's lines
+
+
+def test_a_pdf_table_without_ruling_lines_is_read_row_by_row_under_its_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    first = pdf.page()
+    first.text(60, 780, "Disciplinary Policy", 18, bold=True)
+    first.text(60, 740, "8 Outcomes", 11, bold=True)
+    y = _write_lines(first, 712, _wrapped(
+        "Following the hearing, you will be told of the decision in writing, usually within five working days of "
+        "the hearing. The outcome may be:"
+    ))
+    y -= 20
+    first.text(60, y, "Outcome", 11)  # the column headings: plain, over bold labels
+    first.text(220, y, "Description", 11)
+    y = _row(first, y - 34, ["No Further Action"], ["Allegations not upheld."])
+    y = _row(first, y, ["Formal Verbal", "Warning"], ["Issued for unsatisfactory conduct."])
+    y = _row(first, y, ["Working Environment"], ["Health and safety concerns, inadequate facilities,",
+                                                 "or unreasonable workload."])
+    y = _row(first, y, ["Dismissal"], ["Summary dismissal for gross misconduct; or dismissal",
+                                       "with notice for failure to improve following",
+                                       "warnings."])
+    y = _write_lines(first, y - 20, _wrapped(
+        "The outcome letter will explain the reason for the decision, the penalty and your right to appeal against "
+        "it within five working days of receiving the letter."
+    ))
+    first.text(60, y - 20, "9 Abbreviations", 11, bold=True)
+    y -= 48
+    for short, meaning in (("DSL", "the designated safeguarding lead"), ("HR", "human resources"),
+                           ("SLT", "the senior leadership team")):  # pairs in columns, but no headings over them
+        first.text(60, y, short, 11)
+        first.text(220, y, meaning, 11)
+        y -= 14
+    second = pdf.page()  # the table goes on over the page, its headings repeated
+    second.text(60, 780, "10 Authority", 11, bold=True)
+    second.text(60, 750, "Warning", 11)
+    second.text(220, 750, "Who may give it", 11)
+    y = _row(second, 716, ["Formal Verbal", "Warning"], ["Line Manager"])
+    second.text(60, 650, "Warning", 11)
+    second.text(220, 650, "Who may give it", 11)
+    _row(second, 616, ["Final Written", "Warning"], ["Headteacher, or the Chair of Governors when the",
+                                                    "Headteacher is involved"])
+    source = pdf.save(tmp_path / "disciplinary.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "disciplinary.md")
+    assert [s.heading for s in document.sections] == ["Outcomes", "Abbreviations", "Authority"]
+    outcomes, abbreviations, authority = document.sections
+    rows = [p for p in outcomes.passages if p.lead]
+    assert all(p.lead[0].endswith("The outcome may be:") for p in rows)
+    assert [p.body for p in rows] == [
+        "Outcome: No Further Action; Description: Allegations not upheld.",
+        "Outcome: Formal Verbal Warning; Description: Issued for unsatisfactory conduct.",
+        "Outcome: Working Environment; Description: Health and safety concerns, inadequate facilities, or "
+        "unreasonable workload.",
+        "Outcome: Dismissal; Description: Summary dismissal for gross misconduct; or dismissal with notice for "
+        "failure to improve following warnings.",
+    ]
+    assert outcomes.passages[-1].text.startswith("The outcome letter will explain")
+    assert [p.text for p in abbreviations.passages] == [
+        "DSL the designated safeguarding lead", "HR human resources", "SLT the senior leadership team"
+    ]
+    assert [p.text for p in authority.passages] == [
+        "Warning: Formal Verbal Warning; Who may give it: Line Manager",
+        "Warning: Final Written Warning; Who may give it: Headteacher, or the Chair of Governors when the "
+        "Headteacher is involved",
+    ]
+
+
+def test_a_bold_phrase_wrapped_on_to_the_next_line_of_a_sentence_is_not_a_heading(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Records Policy", 18, bold=True)
+    page.text(60, 740, "1 Keeping records", 11, bold=True)
+    lines = [
+        "Records about staff are kept securely for as long as the law requires and",
+        "no longer; when they are no longer needed they are shredded or deleted in",
+        "line with what the school sets out for each kind of record in its own Data",
+    ]  # full lines: the sentence is carried over by the width of the page
+    y = _write_lines(page, 712, lines)
+    page.text(60, y, "Protection Policy.", 11, bold=True)  # the policy's name in bold, wrapped on to the next line
+    y = _write_lines(page, y - 28, _wrapped(
+        "Staff may ask to see the records the school keeps about them at any time, by writing to the headteacher."
+    ))
+    page.text(60, y - 14, "2 Sharing records", 11, bold=True)
+    _write_lines(page, y - 42, ["Records are shared only with the member of staff's consent."])
+    source = pdf.save(tmp_path / "records.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "records.md")
+    assert [s.heading for s in document.sections] == ["Keeping records", "Sharing records"]
+    assert document.sections[0].passages[0].text == " ".join([*lines, "Protection Policy."])
+
+
+def test_a_letter_in_a_box_and_a_bold_sentence_run_into_its_paragraph_are_not_headings(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "First Aid Policy", 18, bold=True)
+    page.text(60, 740, "1 Accidents", 11, bold=True)  # headings with space under them
+    y = _write_lines(page, 712, _wrapped(
+        "Every accident to a pupil, member of staff or visitor is recorded on the day in the accident book kept "
+        "in the school office, with what happened and the first aid given."
+    ))
+    page.text(60, y - 14, "A", 11, bold=True)  # the label of a box in a diagram
+    y = _write_lines(page, y - 42, _wrapped(
+        "The first aider on duty is called by the member of staff who finds the injured person, by radio or by "
+        "sending a responsible pupil to the office."
+    ))
+    page.text(60, y - 14, "Staff report every head injury to the parents on the same day.", 11, bold=True)
+    y = _write_lines(page, y - 28, _wrapped(  # straight under it: the sentence and its paragraph run on
+        "A note goes home with the pupil, and the class teacher telephones the parents when the injury looks "
+        "more than a bump."
+    ))
+    page.text(60, y - 14, "2 Medicines", 11, bold=True)
+    _write_lines(page, y - 42, ["Medicines are kept locked in the school office."])
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "first-aid.md")
+    assert [s.heading for s in document.sections] == ["Accidents", "Medicines"]
+    texts = [p.text for p in document.sections[0].passages]
+    assert "Staff report every head injury to the parents on the same day." in texts

@@ -3,8 +3,8 @@
 pdfplumber gives each character's font and size, so headings are told from body text by
 looking bold or larger; lines are grouped into paragraphs by their spacing and indents, and
 list items by their bullet or number. Running headers and footers (the same line on many
-pages), page numbers, the title and cover lines are taken out; ruled tables are read row by
-row with their column headings.
+pages), page numbers, the title and cover lines are taken out; tables, ruled or not
+(`pdf_columns`), are read row by row with their column headings.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from bot.importing.outline import Block, ImportRefused, Outline
+from bot.importing.pdf_columns import find_borderless_tables, is_bold_font
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
 from bot.importing.wording import (
     POLICY_WORDS,
@@ -41,7 +42,6 @@ _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*
 _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
 #: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
 _STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
-_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.I)
 
 
 @dataclass
@@ -154,29 +154,19 @@ def _read(pdf: Any, path: Path) -> Outline:
 
 
 def _is_bold(char: dict[str, Any]) -> bool:
-    return bool(_BOLD_FONT.search(str(char.get("fontname", "")).split("+")[-1]))
+    return is_bold_font(str(char.get("fontname", "")))
 
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     tables = _tables(page, number) if (page.rects or page.lines) else []
-    boxes = [box for box, _ in tables]
-
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char" or not boxes:
-            return True
-        mid_x = (obj["x0"] + obj["x1"]) / 2
-        mid_y = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
-
     marks = reference_marks(page)
     mark_keys = {char_key(mark) for mark in marks}
     rule = footnote_rule(page, marks)
-
-    def kept(obj: dict[str, Any]) -> bool:
-        is_mark = obj.get("object_type") == "char" and char_key(obj) in mark_keys
-        return not is_mark and outside_tables(obj)
-
-    text_page = page.filter(kept) if boxes or mark_keys else page
+    text_page = page.filter(_kept([box for box, _ in tables], mark_keys)) if tables or mark_keys else page
+    borderless = _borderless_tables(text_page, number)
+    if borderless:
+        tables.extend(borderless)
+        text_page = page.filter(_kept([box for box, _ in tables], mark_keys))
     items: list[_Line | _Table] = []
     note = number * 1000
     for raw in text_page.extract_text_lines(return_chars=True, strip=True):
@@ -213,6 +203,29 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _kept(boxes: list[tuple[float, float, float, float]], mark_keys: set[tuple[str, int, int]]) -> Any:
+    """Which of a page's objects are its running text: not in a table, not a footnote's raised mark."""
+
+    def kept(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        if char_key(obj) in mark_keys:
+            return False
+        mid_x = (obj["x0"] + obj["x1"]) / 2
+        mid_y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
+
+    return kept
+
+
+def _borderless_tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
+    """Tables without ruling lines, read the same way as ruled ones (one row a passage, under its headings)."""
+    return [
+        (table.bbox, _Table(table.bbox[1], number, table.headings, [list(map(clean_cell, row)) for row in table.rows]))
+        for table in find_borderless_tables(page)
+    ]
 
 
 def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, float], _Table]]:
@@ -521,7 +534,10 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         and right - previous.x1 <= 3 * (previous.x1 - previous.x0) / max(len(previous.text), 1)
     )
     if abs(line.size - previous.size) > 0.6 or (
-        _heading_style(line, body) != _heading_style(previous, body) and not carries_item and not bold_start
+        _heading_style(line, body) != _heading_style(previous, body)
+        and not carries_item
+        and not bold_start
+        and not _runs_on_in_bold(group, previous, line, pitch, right, body)
     ):
         return False
     if line.page != previous.page and (re.search(r"[.:!?]$", previous.text) or line.page != previous.page + 1):
@@ -549,10 +565,28 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
     return right - previous.x1 <= (len(first_word) + 4) * width * 1.1
 
 
+def _runs_on_in_bold(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
+    """A bold phrase wrapped on to the next line of a sentence ("…in line with the Data" / "Protection Policy.").
+
+    The line before was full and stopped mid-sentence, so the bold line goes on with it: it is not a heading.
+    """
+    if not _heading_style(line, body) or _heading_style(previous, body) or line.page != previous.page:
+        return False
+    first_word = line.text.split()[0] if line.text.split() else ""
+    width = (previous.x1 - previous.x0) / max(len(previous.text), 1)
+    return (
+        line.top - previous.top <= pitch * 1.25 + 0.5
+        and not re.search(r"[.:;!?]$", previous.text)
+        and (abs(line.x0 - previous.x0) <= 4 or (bool(group.marker) and line.x0 >= group.indent - 4))
+        and right - previous.x1 <= (len(first_word) + 4) * width * 1.1
+    )
+
+
 def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
     blocks: list[Block] = []
     item_indents: list[float] = []
     spaced_items = False  # the list written without bullets that is open has space between its lines
+    headings_run_into_text = _headings_run_into_text(groups, body_size)
     for position, group in enumerate(groups):
         if isinstance(group, _Table):
             item_indents = []
@@ -596,14 +630,50 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
         item_indents = []
         if _plain_heading(group, text, following):
             blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
-        elif all(_heading_style(line, body_size) for line in group.lines) and _looks_like_heading(
-            text, len(group.lines), following
+        elif (
+            _styled_as_heading(group, body_size)
+            and _looks_like_heading(text, len(group.lines), following)
+            and not (_sentence(text) and _runs_into(group, following) and not headings_run_into_text)
         ):
             strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
             blocks.append(Block("heading", text, strength=strength, page=first.page))
         else:
             blocks.append(Block("paragraph", text, page=first.page))
     return blocks
+
+
+def _styled_as_heading(group: _Group, body_size: float) -> bool:
+    return all(_heading_style(line, body_size) for line in group.lines)
+
+
+def _sentence(text: str) -> bool:
+    """A whole sentence: a capital, four words or more, a full stop."""
+    return bool(re.match(r"[A-Z]", text)) and text.endswith(".") and len(text.split()) >= 4
+
+
+def _runs_into(group: _Group, following: _Group | _Table | None) -> bool:
+    """Whether the paragraph after a group follows on its next line, at the same indent, with no space between."""
+    return (
+        isinstance(following, _Group)
+        and following.tight
+        and not following.marker
+        and not following.note
+        and abs(following.lines[0].x0 - group.lines[0].x0) <= 4
+    )
+
+
+def _headings_run_into_text(groups: list[_Group | _Table], body_size: float) -> bool:
+    """Whether the document sets its headings with no space under them (Word's "no spacing" styles).
+
+    Then a bold sentence with its paragraph straight under it is laid out like the other headings.
+    """
+    headings = [
+        (group, following)
+        for group, following in itertools.zip_longest(groups, groups[1:])
+        if isinstance(group, _Group) and not group.marker and not group.note and _styled_as_heading(group, body_size)
+        and not _sentence(" ".join(line.text for line in group.lines))
+    ]
+    return sum(_runs_into(group, following) for group, following in headings) > len(headings) / 2
 
 
 def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) -> bool:
@@ -625,8 +695,8 @@ def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) 
 
 
 def _looks_like_heading(text: str, line_count: int, following: _Group | _Table | None) -> bool:
-    if len(text) > 160 or line_count > 3 or not re.search(r"[A-Za-z]", text) or re.search(r"[,;]$", text):
-        return False
+    if len(text) > 160 or line_count > 3 or len(re.findall(r"[A-Za-z]", text)) <= 2 or re.search(r"[,;]$", text):
+        return False  # long, a letter or two (a box's label in a diagram), or a clause that goes on
     if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
         return False  # the end of a sentence in bold, or a web address: not a heading
     if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
