@@ -402,15 +402,20 @@ class Router:
                 lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
             )
         if any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)):
-            # A deadline is a day or date, or a period to act within ("within 5 working days").
+            # A deadline is a day or date, or a period to act within ("within 5 working days"); a section
+            # headed with its timing ("Mid-Point Review (3 Months)") says when for each of its passages.
             tests.append(
                 lambda p: bool(self.cues.time_words.search(normalise(p.text)))
                 or _holds_date(p.text)
                 or bool(self.cues.deadlines.search(normalise(p.text)))
+                or bool(self.cues.periods.search(normalise(p.citation.heading)))
             )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
-            tests.append(lambda p: bool(self.cues.periods.search(normalise(p.text))))
+            tests.append(
+                lambda p: bool(self.cues.periods.search(normalise(p.text)))
+                or bool(self.cues.periods.search(normalise(p.citation.heading)))
+            )
         elif self.cues.quantity_cues.search(plain):
             tests.append(
                 lambda p: any(c.isdigit() for c in p.text) or bool(self.cues.number_words.search(normalise(p.text)))

@@ -167,3 +167,27 @@ def test_how_often_is_answered_first_by_the_passage_saying_how_often(tmp_path: P
     routing = router.route("how often is the grievance policy reviewed?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "reviewed annually" in routing.matches[0].passage.text
+
+
+STAGES = """---
+title: Staff Probation Policy
+---
+## 1. Stages
+
+### 1.1 Mid-Point Review (3 Months)
+
+The line manager reviews progress against the objectives agreed at the start.
+
+### 1.2 Final Review
+
+The line manager recommends whether the appointment is confirmed.
+"""
+
+
+def test_a_section_headed_with_its_timing_answers_when(tmp_path: Path) -> None:
+    """ "Mid-Point Review (3 Months)": the heading says when, for the passages under it."""
+    (tmp_path / "probation.md").write_text(STAGES, encoding="utf-8")
+    router = Router.from_folder(tmp_path)
+    routing = router.route("when is the mid-point review?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "reviews progress" in routing.matches[0].passage.text
