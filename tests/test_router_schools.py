@@ -285,3 +285,26 @@ def test_a_policy_s_aims_rank_below_the_section_that_says_it_unless_asked_for(tm
     aims = router.route("what are the aims of the anti-bullying policy?", TODAY)
     assert aims.intent is Intent.POLICY
     assert "Clearly define" in aims.matches[0].passage.text
+
+
+EQUALITY_STATEMENT_POLICY = """---
+title: Staff Disciplinary Procedure
+---
+## 1. Monitoring and review
+
+This policy will be reviewed annually and applied fairly to all staff regardless of age, disability, gender
+reassignment, marriage and civil partnership, pregnancy and maternity, race, religion or belief, sex, or sexual
+orientation.
+
+## 2. Suspension
+
+Suspension is on full pay and is not a disciplinary sanction.
+"""
+
+
+def test_a_list_of_protected_characteristics_does_not_answer_for_maternity_pay(tmp_path: Path) -> None:
+    """Most policies' equality statements list the Equality Act's characteristics; "pregnancy and maternity"
+    there names one, so a question about maternity pay is not answered by the statement."""
+    router = Router.from_folder(_school(tmp_path, "a", {"disciplinary.md": EQUALITY_STATEMENT_POLICY}))
+    routing = router.route("what's the maternity pay like for support staff here?", TODAY)
+    assert routing.intent is Intent.FALLBACK
