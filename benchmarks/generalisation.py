@@ -34,6 +34,8 @@ def _norm(text: str) -> str:
 def _right(question: dict[str, Any], answer: dict[str, Any], *, first_block: bool) -> bool:
     if question["kind"] == "out_of_scope":
         return not answer.get("answered")
+    if question["kind"] == "my_requests":
+        return answer.get("intent") in ("my_requests", "cancel_request")
     if question["kind"] != "policy":
         return bool(answer.get("intent") == question["kind"])
     text = answer.get("text") or ""
@@ -77,7 +79,8 @@ def main() -> int:
         if options.show_wrong and not right and not options.totals_only:
             print(f"WRONG [{group} {question.get('section', '')}] {question['q']}")
             print("   ->", (answer.get("text") or "").split("\n", 1)[0][:140], f"({answer.get('intent')})")
-    policy_rows = [row for group, row in tally.items() if group != "out_of_scope"]
+    kinds = {q.get("policy", q["kind"]) if q["kind"] == "policy" else q["kind"]: q["kind"] for q in questions}
+    policy_rows = [row for group, row in tally.items() if kinds[group] == "policy"]
     if not options.totals_only:
         for group, (answered, first_only, asked_in_group) in sorted(tally.items()):
             print(f"{group:48} {answered:4}/{asked_in_group:<4} first block {first_only:4}/{asked_in_group}")
