@@ -106,6 +106,8 @@ class Cues:
     place_cues: PhraseSet
     place_words: PhraseSet
     frequency_cues: PhraseSet
+    #: Things withdrawn or followed up that are not requests made here ("my grievance", "my complaint").
+    not_requests: PhraseSet
     frequency_words: PhraseSet
     fillers: frozenset[str] = frozenset()
     #: Headings of a policy's opening sections, normalised: its aims, purpose or statement of intent.
@@ -184,6 +186,7 @@ class Cues:
             place_cues=phrase_pattern(get("detail", "place_cues")),
             place_words=phrase_pattern(get("detail", "place_words")),
             frequency_cues=phrase_pattern(get("detail", "frequency_cues")),
+            not_requests=phrase_pattern(get("not_requests", "things")),
             frequency_words=phrase_pattern(get("detail", "frequency_words")),
             fillers=frozenset(w for p in get("fillers", "words") for w in normalise(p).split()),
             preamble_headings=frozenset(normalise(h) for h in get("sections", "preamble_headings")),

@@ -252,9 +252,13 @@ class Router:
                 trace.add(Stage.UNDERSTAND, f"days named: {when.text or when.start}")
         about_requests = WFH in ideas or "request" in plain.split() or not when.is_empty
 
-        if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} "):
+        # "Can I withdraw my grievance?" is about something the policies deal with, not a request made here.
+        other_thing = bool(self.cues.not_requests.search(plain)) and WFH not in ideas
+        if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} ") and not other_thing:
             return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
-        if self._asks_about_own_requests(plain) or self._asks_about_own_requests(self.analyzer.spell(plain)):
+        if not other_thing and (
+            self._asks_about_own_requests(plain) or self._asks_about_own_requests(self.analyzer.spell(plain))
+        ):
             return Routing(Intent.MY_REQUESTS, 0.9)
         if when.is_empty and self.cues.capability.search(plain):
             return Routing(Intent.HELP, 0.9)

@@ -618,3 +618,33 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I withdraw my grievance?",
+        "any update on my grievance?",
+        "what happened to my complaint?",
+        "where is my subject access request?",
+        "I want to withdraw my consent for photos",
+    ],
+)
+def test_withdrawing_or_following_up_what_is_not_a_request_here_asks_the_policies(router: Router, text: str) -> None:
+    """A grievance, complaint or subject access request is not a request made in Staffroom: the question is
+    for the policies (answered or declined), never "I can show and cancel your requests"."""
+    routing = router.route(text, MONDAY)
+    assert routing.intent not in (Intent.CANCEL_REQUEST, Intent.MY_REQUESTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("cancel my leave request", Intent.CANCEL_REQUEST),
+        ("scrap my wfh day tomorrow", Intent.CANCEL_REQUEST),
+        ("cancel my wfh, I need to report a safeguarding concern instead", Intent.CANCEL_REQUEST),
+        ("any update on my wfh request?", Intent.MY_REQUESTS),
+    ],
+)
+def test_requests_made_here_are_still_cancelled_and_listed(router: Router, text: str, intent: Intent) -> None:
+    assert router.route(text, MONDAY).intent is intent
