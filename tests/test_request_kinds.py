@@ -114,6 +114,25 @@ def test_special_leave_is_leave_not_special_educational_needs(school: School) ->
     assert [p["type"] for a, p in buttons(answer.reply) if a == START_REQUEST] == ["leave"]
 
 
+@pytest.mark.parametrize(
+    ("question", "part_of_day", "leave_type"),
+    [
+        ("can I leave early on Friday for a hospital appointment?", "afternoon", "medical_appointment"),
+        ("can I have a day off for my grievance hearing?", "whole_day", None),
+    ],
+)
+def test_leaving_early_for_an_appointment_or_a_day_off_offers_leave(
+    school: School, question: str, part_of_day: str, leave_type: str | None
+) -> None:
+    """Leaving early for an appointment is leave for the afternoon; a day off named outright needs no date
+    (the form asks for it). Leaving early with no such reason is not taken for leave (below)."""
+    answer = Root(Settings(), policies=school.folder, clock=FakeClock(MONDAY_MORNING)).assistant().answer(question)
+    [offer] = [p for a, p in buttons(answer.reply) if a == START_REQUEST]
+    assert offer["type"] == "leave"
+    assert offer["part_of_day"] == part_of_day
+    assert offer.get("leave_type") == leave_type
+
+
 def test_with_a_leave_policy_the_answer_quotes_it(tmp_path: Path) -> None:
     folder = write_school(tmp_path / "school", LEAVE_WITH_POLICY, leave_policy=True, replace_leave=True)
     school = load_school(folder, clock=FakeClock(MONDAY_MORNING))

@@ -58,7 +58,12 @@ _ASKED = asking_for(
 )
 #: Named outright, an ask for leave needs no day: "can I apply for special leave?".
 _NAMED = asking_for(("have", "take", "get", "book", "apply", "request", "ask"),
-                    ("leave of absence", "special leave", "compassionate leave", "absence request"), gap=3)
+                    ("leave of absence", "special leave", "compassionate leave", "absence request", "a day off",
+                     "day off", "time off"), gap=3)
+#: Leaving early for an appointment, a funeral or the like is leave for the afternoon: "can I leave early on
+#: Friday for a hospital appointment?" (leaving early with no such reason is not taken for leave).
+_EARLY = re.compile(r"\b(?:leave|finish|go|get off) early\b")
+_ASKING_EARLY = asking_for(("leave", "finish", "go", "get off"), ("early",), gap=1)
 _NOT_LEAVE = re.compile(r"\b(?:work from home|working from home|wfh|sick|ill|sickness|off sick|turn off|switch off"
                         r"|log off|sign off|signed off|leave early|leave school|leave the building|maternity"
                         r"|paternity|parental leave|annual leave|holiday)\b")
@@ -93,25 +98,33 @@ class LeaveOfAbsence(RequestKind):
 
     def asked(self, context: KindContext, text: str, today: date) -> Asked | None:
         plain = normalise(text)
-        if _NOT_LEAVE.search(plain):
-            return None
         when = parse_when(text, today)
-        if not (asks(_NAMED, text) or (asks(_ASKED, text) and not when.is_empty)):
+        hinted = self._hinted_type(plain, leave_types(context.options))
+        early = hinted is not None and bool(_EARLY.search(plain)) and asks(_ASKING_EARLY, text)
+        if not early and _NOT_LEAVE.search(plain):
             return None
-        prefill: dict[str, Any] = {"part_of_day": when.part_of_day.value}
+        if not (early or asks(_NAMED, text) or (asks(_ASKED, text) and not when.is_empty)):
+            return None
+        part_of_day = PartOfDay.AFTERNOON if early and when.part_of_day is PartOfDay.WHOLE_DAY else when.part_of_day
+        prefill: dict[str, Any] = {"part_of_day": part_of_day.value}
         if when.start is not None:
             prefill["start"] = when.start.isoformat()
         if when.end is not None:
             prefill["end"] = when.end.isoformat()
-        offered = leave_types(context.options)
-        for label, hints in _TYPE_HINTS.items():
-            if label in offered and re.search(r"\b(?:" + "|".join(map(re.escape, hints)) + r")\b", plain):
-                prefill["leave_type"] = type_value(label)
-                break
-        when_text, part = when.text, when.part_of_day.value
-        if when_text and when.part_of_day is not PartOfDay.WHOLE_DAY and part not in when_text.lower():
+        if hinted is not None:
+            prefill["leave_type"] = type_value(hinted)
+        when_text, part = when.text, part_of_day.value
+        if when_text and part_of_day is not PartOfDay.WHOLE_DAY and part not in when_text.lower():
             when_text += f" {part}"
         return Asked(prefill=prefill, when_text=when_text)
+
+    @staticmethod
+    def _hinted_type(plain: str, offered: tuple[str, ...]) -> str | None:
+        """The school's type of leave the message's words suggest ("hospital": Medical appointment), if any."""
+        for label, hints in _TYPE_HINTS.items():
+            if label in offered and re.search(r"\b(?:" + "|".join(map(re.escape, hints)) + r")\b", plain):
+                return label
+        return None
 
     def _type_field(self, context: KindContext) -> FieldSpec:
         types = leave_types(context.options)
