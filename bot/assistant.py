@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.answers import MAX_ANSWER_CHARS, compose_decline, compose_policy_answer, group_quotes
 from bot.clock import Clock
 from bot.messages import Action, Block, Button, ButtonsBlock, Message, Person, QuoteBlock, Reply, TextBlock
+from bot.questions.suggestions import suggest_questions
 from intents.policy_library import Citation, Passage
 from intents.router import Router
 from intents.routing import Intent, RequestSlots, Routing
@@ -70,19 +71,34 @@ class RequestOffer:
         return f"To {self.ask_phrase}{asked}, send a request: {self.route}, and I'll tell you the outcome."
 
 
-HELP_TEXT = (
-    "I answer questions from the school's policies, quoting the policy and where it says it. "
-    "Try: \"who do I contact about IT?\" or \"do I have to answer parent emails in the evening?\"."
-)
+#: At most this many of the school's policies are named in the help text.
+MAX_POLICIES_NAMED = 8
+#: Example questions the help text offers, drawn from the school's own headings.
+HELP_EXAMPLES = 2
 
 
-def help_text(offers: Sequence[RequestOffer]) -> str:
-    """What the assistant can do here: questions, and the requests this school's `school.yaml` offers."""
+def help_text(
+    offers: Sequence[RequestOffer], policies: Sequence[str] = (), examples: Sequence[str] = ()
+) -> str:
+    """What the assistant can do here: questions about this school's policies (named, with examples drawn
+    from their headings, never fixed text another school's policies may not answer), and the requests this
+    school's `school.yaml` offers."""
+    named_policies = ""
+    if policies:
+        shown = list(policies[:MAX_POLICIES_NAMED])
+        more = len(policies) - len(shown)
+        listing = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+        named_policies = f" ({listing})"
+    text = f"I answer questions from the school's policies{named_policies}, quoting the policy and where it says it."
+    if examples:
+        text += " Try: " + " or ".join(f"\"{example}\"" for example in examples) + "."
+    else:
+        text += " Ask in your own words."
     if not offers:
-        return HELP_TEXT
+        return text
     phrases = [offer.ask_phrase for offer in offers]
     named = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
-    return (f"{HELP_TEXT} You can also {named}: just say what you need, and I'll bring the form. "
+    return (f"{text} You can also {named}: just say what you need, and I'll bring the form. "
             "Check or cancel your requests with \"what's happening with my request?\".")
 
 
@@ -171,11 +187,18 @@ class Assistant:
         self.offers = tuple(offers if offers is not None else requests.offers() if requests is not None else ())
         #: The question log (declines and 👎, without who asked) and 👍/👎 under answers, when attached.
         self.questions = questions
+        #: The help text's example questions, for the router and day they were worked out for.
+        self._examples: tuple[Router, date, tuple[str, ...]] | None = None
 
     @property
     def help_text(self) -> str:
-        """What this assistant can do, for "help" and a first hello."""
-        return help_text(self.offers)
+        """What this assistant can do, for "help" and a first hello: the school's policies by title, and two
+        questions from their headings (worked out once a day)."""
+        today = self.today()
+        if self._examples is None or self._examples[0] is not self.router or self._examples[1] != today:
+            self._examples = (self.router, today, tuple(suggest_questions(self.router, today, HELP_EXAMPLES)))
+        titles = tuple(dict.fromkeys(p.citation.document for p in self.router.library.passages))
+        return help_text(self.offers, titles, self._examples[2])
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.timezone).date()

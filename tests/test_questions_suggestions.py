@@ -69,6 +69,34 @@ def test_suggestions_come_from_the_schools_own_headings_and_each_is_answered_fro
     assert len(days) > 1  # and they change from day to day
 
 
+def test_help_names_the_schools_own_policies_and_asks_questions_from_their_headings(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """ "help" at a school that brought its own policies: never the demo's example questions, which its
+    policies may not answer."""
+    from zoneinfo import ZoneInfo
+
+    from bot.assistant import Assistant
+
+    (tmp_path / "handbook.md").write_text(OTHER_SCHOOL, encoding="utf-8")
+    assistant = Assistant(Router.from_folder(tmp_path), clock, ZoneInfo("Europe/London"))
+    text = assistant.answer("help").reply.text
+    assert "(Staff Handbook)" in text
+    assert "contact about IT" not in text and "parent emails" not in text
+    examples = [part.split('"')[1] for part in text.split("Try: ")[1].split(" or ")]
+    assert len(examples) == 2
+    for example in examples:
+        assert assistant.answer(example).answered
+
+
+def test_a_heading_that_is_a_question_is_suggested_as_it_stands(tmp_path: Path, clock: FakeClock) -> None:
+    (tmp_path / "bullying.md").write_text(
+        "---\ntitle: Anti-Bullying Policy\n---\n\n## 1. Why do some children bully?\n\n"
+        "Children who bully often want to feel powerful.\n", encoding="utf-8")
+    router = Router.from_folder(tmp_path)
+    assert suggest_questions(router, clock.now().date()) == ["Why do some children bully?"]
+
+
 def test_the_demo_school_gets_suggestions_from_both_policies(school: School, clock: FakeClock) -> None:
     router = Router.from_folder(school.folder)
     today = school.calendar.local_date(clock.now())

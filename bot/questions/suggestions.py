@@ -23,8 +23,9 @@ MAX_SUGGESTION_CHARS = 75
 INTRO = "Not sure where to start? Try one of these:"
 _WORD = re.compile(r"\S+")
 #: Headings every policy has that nobody asks about ("Aims", "Monitoring arrangements", "Links with other policies").
-_FURNITURE = re.compile(r"^(?:aims?|purpose|introduction|scope|definitions?|monitoring|review|links? with|related|"
-                        r"appendix|contents|references|version)\b", re.IGNORECASE)
+_FURNITURE = re.compile(r"^(?:section \d+\s*:\s*)?(?:aims?|purpose|introduction|scope|definitions?|monitoring|review|"
+                        r"links? with|related|appendix|contents|references|version|policy statement|"
+                        r"statement of intent|legislation)\b", re.IGNORECASE)
 
 
 def _lower_words(heading: str) -> str:
@@ -39,9 +40,14 @@ def candidate_questions(router: Router, today: date) -> list[list[str]]:
     for section in router.library.sections():
         if not section.passages or not section.heading.strip() or _FURNITURE.match(section.heading.strip()):
             continue
-        topic = _lower_words(section.heading)
-        for question in (f"What does the policy say about {topic}?",
+        heading = section.heading.strip().rstrip(":").strip()
+        topic = _lower_words(heading)
+        # A heading that is a question ("Why do some children bully?") is the question itself.
+        asked = (heading,) if heading.endswith("?") else ()
+        for question in (*asked, f"What does the policy say about {topic}?",
                          f"What does the {section.document} say about {topic}?"):
+            if question.endswith("??"):
+                continue
             if len(question) > MAX_SUGGESTION_CHARS:
                 continue
             routing = router.route(question, today)
