@@ -244,19 +244,30 @@ Any sanction is confirmed in writing, with the reasons for it and how long it re
 ## 3. Unfounded complaints
 
 Complaints found to be vexatious are themselves dealt with under this procedure.
+
+## 4. Confidentiality
+
+Witnesses are expected to maintain confidentiality throughout.
 """
 
 
 @pytest.mark.parametrize(
-    "question", ["can I bring my union rep with me to the hearing?", "who can I bring with me to the hearing?"]
+    ("question", "quoted"),
+    [
+        ("can I bring my union rep with me to the hearing?", "right to be accompanied"),
+        ("who can I bring with me to the hearing?", "right to be accompanied"),
+        ("is a witness allowed to gossip about it?", "maintain confidentiality"),
+    ],
 )
-def test_staff_procedure_words_meet_the_policy_in_the_sector_s_own_terms(tmp_path: Path, question: str) -> None:
-    """Bringing someone to a hearing is being accompanied: HR language true of every school's staff
-    procedures (intents/data/school_sector.yaml)."""
+def test_staff_procedure_words_meet_the_policy_in_the_sector_s_own_terms(
+    tmp_path: Path, question: str, quoted: str
+) -> None:
+    """Bringing someone to a hearing is being accompanied, gossip breaks confidentiality: HR language true of
+    every school's staff procedures (intents/data/school_sector.yaml)."""
     router = Router.from_folder(_school(tmp_path, "a", {"procedure.md": STAFF_PROCEDURE_POLICY}))
     routing = router.route(question, TODAY)
     assert routing.intent is Intent.POLICY
-    assert "right to be accompanied" in routing.matches[0].passage.text
+    assert quoted in routing.matches[0].passage.text
 
 
 AIMS_POLICY = """---
