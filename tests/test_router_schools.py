@@ -322,3 +322,21 @@ def test_a_list_of_protected_characteristics_does_not_speak_of_maternity(tmp_pat
     assert not any(router.index.covers_idea(statement, idea) for idea in maternity.features)
     (characteristics,) = router.analyzer.units("protected characteristics")
     assert any(router.index.covers_idea(statement, idea) for idea in characteristics.features)
+
+
+CPD_POLICY = """---
+title: Staff Performance Management Policy
+---
+## 7. Support for good performance
+
+Where staff are performing well, the school will fund professional development and consider them for
+leadership opportunities.
+"""
+
+
+def test_a_sector_qualification_no_policy_names_is_a_topic_the_policies_do_not_cover(tmp_path: Path) -> None:
+    """An NPQ is a qualification of its own: a policy funding "professional development" says nothing of it."""
+    router = Router.from_folder(_school(tmp_path, "a", {"performance.md": CPD_POLICY}))
+    routing = router.route("will the school pay for me to do an NPQ?", TODAY)
+    assert routing.intent is Intent.FALLBACK
+    assert routing.reason is DeclineReason.NOT_COVERED
