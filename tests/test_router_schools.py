@@ -337,6 +337,6 @@ leadership opportunities.
 def test_a_sector_qualification_no_policy_names_is_a_topic_the_policies_do_not_cover(tmp_path: Path) -> None:
     """An NPQ is a qualification of its own: a policy funding "professional development" says nothing of it."""
     router = Router.from_folder(_school(tmp_path, "a", {"performance.md": CPD_POLICY}))
-    routing = router.route("will the school pay for me to do an NPQ?", TODAY)
+    routing = router.route("will the school fund professional development like an NPQ?", TODAY)
     assert routing.intent is Intent.FALLBACK
     assert routing.reason is DeclineReason.NOT_COVERED
