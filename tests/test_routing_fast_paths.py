@@ -18,6 +18,7 @@ from intents.passage_index import (
     DOCUMENT_COVERAGE,
     NUMBER_WORDS,
     PARTIAL_CREDIT,
+    PREAMBLE_WEIGHT,
     RANK_COVERAGE,
     SECTION_WEIGHT,
     TIE_DIGITS,
@@ -78,6 +79,10 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
         ) / total_weight
         scored.append((passage, scores[passage], covered / total_weight, covered))
         ranks[passage] = scores[passage] * (1 + RANK_COVERAGE * covered / total_weight) * (1 + DOCUMENT_COVERAGE * across)
+        # A policy's aims rank lower unless the message names the section (its heading's own words).
+        heading = index._heading_whole[index.section_of[passage]]
+        if index._preamble[passage] and all(u.features.isdisjoint(heading) for u in units):
+            ranks[passage] *= PREAMBLE_WEIGHT
     scored.sort(key=lambda s: ranks[s[0]], reverse=True)
     return scored[:limit]
 
