@@ -18,6 +18,7 @@ from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
 from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
 from intents.passage_index import PassageIndex, Scored
+from intents.phrases import PhraseSet
 from intents.policy_library import Passage, PolicyLibrary, load_library
 from intents.reasons import parse_reason
 from intents.routing import DeclineReason, Intent, Match, RequestSlots, Routing
@@ -254,7 +255,12 @@ class Router:
 
         # "Can I withdraw my grievance?" is about something the policies deal with, not a request made here.
         other_thing = bool(self.cues.not_requests.search(plain)) and WFH not in ideas
-        if self.cues.cancel.search(plain) and (about_requests or " my " in f" {plain} ") and not other_thing:
+        if (
+            self.cues.cancel.search(plain)
+            and (about_requests or " my " in f" {plain} ")
+            and not other_thing
+            and _cancels_own(plain, self.cues.cancel)
+        ):
             return Routing(Intent.CANCEL_REQUEST, 0.9, slots=RequestSlots(when=when))
         if not other_thing and (
             self._asks_about_own_requests(plain) or self._asks_about_own_requests(self.analyzer.spell(plain))
@@ -694,6 +700,17 @@ def _named_in(words: str) -> str:
 def _holds_date(text: str) -> bool:
     """Whether a passage gives a date, written out ("31 August") or short ("31 Aug", "31/08/2021")."""
     return bool(_DATE.search(text)) or bool(_SHORT_DATE.search(text))
+
+
+#: Words of a message that make it the speaker's own: "cancel my day", "I no longer need Friday", "please scrap it".
+_FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|my|me|mine|please|pls|plz)\b")
+
+
+def _cancels_own(plain: str, cancel: PhraseSet) -> bool:
+    """Whether the speaker cancels something of theirs ("cancel Friday", "can I withdraw my request"), not
+    tells of someone else cancelling ("a hirer cancelled their Saturday booking, do they get a refund?")."""
+    first = cancel.search(plain)
+    return (first is not None and first.start() == 0) or bool(_FIRST_PERSON.search(plain))
 
 
 def _asks_when(plain: str, cue: re.Match[str]) -> bool:

@@ -628,6 +628,9 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
         "what happened to my complaint?",
         "where is my subject access request?",
         "I want to withdraw my consent for photos",
+        # Someone else cancelling is told of, not done: "cancelled" with a day is no request to cancel.
+        "A hirer cancelled their Saturday booking three days beforehand. Do they get their money back?",
+        "the trip was cancelled on friday, do parents get refunds?",
     ],
 )
 def test_withdrawing_or_following_up_what_is_not_a_request_here_asks_the_policies(router: Router, text: str) -> None:
@@ -641,6 +644,8 @@ def test_withdrawing_or_following_up_what_is_not_a_request_here_asks_the_policie
     ("text", "intent"),
     [
         ("cancel my leave request", Intent.CANCEL_REQUEST),
+        ("cancel friday", Intent.CANCEL_REQUEST),
+        ("withdraw the request for monday", Intent.CANCEL_REQUEST),
         ("scrap my wfh day tomorrow", Intent.CANCEL_REQUEST),
         ("cancel my wfh, I need to report a safeguarding concern instead", Intent.CANCEL_REQUEST),
         ("any update on my wfh request?", Intent.MY_REQUESTS),
