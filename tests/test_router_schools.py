@@ -340,3 +340,20 @@ def test_a_sector_qualification_no_policy_names_is_a_topic_the_policies_do_not_c
     routing = router.route("will the school fund professional development like an NPQ?", TODAY)
     assert routing.intent is Intent.FALLBACK
     assert routing.reason is DeclineReason.NOT_COVERED
+
+
+LETTINGS_POLICY = """---
+title: Letting Policy
+---
+## 11. Kitchen facilities
+
+Kitchen facilities and facilities for the preparation of refreshments are available on request, at a charge.
+"""
+
+
+def test_tea_and_coffee_are_refreshments(tmp_path: Path) -> None:
+    """Tea and coffee are topics of their own (the staffroom's), and kinds of the refreshments a policy names."""
+    router = Router.from_folder(_school(tmp_path, "a", {"lettings.md": LETTINGS_POLICY}))
+    routing = router.route("can a group hiring the hall make teas and coffees in the kitchen?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "refreshments" in routing.matches[0].passage.text
