@@ -357,3 +357,20 @@ def test_tea_and_coffee_are_refreshments(tmp_path: Path) -> None:
     routing = router.route("can hirers make tea and coffee in the kitchen?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "refreshments" in routing.matches[0].passage.text
+
+
+LETTERS_POLICY = """---
+title: Communication Policy
+---
+## 3. Letters home
+
+The headteacher approves every letter sent home to parents before it goes out.
+"""
+
+
+def test_head_lice_is_a_topic_not_the_headteacher(tmp_path: Path) -> None:
+    """ "Head lice" is one topic no policy here covers; its "head" is not the headteacher."""
+    router = Router.from_folder(_school(tmp_path, "a", {"communication.md": LETTERS_POLICY}))
+    routing = router.route("one of my class has head lice. do I send a letter home?", TODAY)
+    assert routing.intent is Intent.FALLBACK
+    assert routing.reason is DeclineReason.NOT_COVERED
