@@ -456,7 +456,8 @@ class Analyzer:
         for back in range(start - 1, max(start - 2 - MAX_WORDS_BEFORE_PLACE, -1), -1):
             word, known = tokens[back]
             if word in PLACE_PREPOSITIONS:
-                return True
+                # "Send in birthday cake": the "in" of a phrasal verb the lexicon knows is no place.
+                return not (back >= 1 and (stem(tokens[back - 1][0]), stem(word)) in self.phrases)
             if word == "about":
                 # "the head emailed me (on Sunday) about a data drop": what a message was about, not the
                 # question's topic.

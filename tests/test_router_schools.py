@@ -374,3 +374,30 @@ def test_head_lice_is_a_topic_not_the_headteacher(tmp_path: Path) -> None:
     routing = router.route("one of my class has head lice. do I send a letter home?", TODAY)
     assert routing.intent is Intent.FALLBACK
     assert routing.reason is DeclineReason.NOT_COVERED
+
+
+PARENTS_POLICY = """---
+title: Home Learning Policy
+---
+## 2. Parents
+
+Parents who send in a pupil's work should receive a reply from the class teacher within a week.
+
+## 3. Year 1
+
+Year 1 children read for ten minutes a day; the procedure is set by the class teacher.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "are parents allowed to send in birthday cake to share with the class?",  # "send in" is no place
+        "it's ten past four and a year 1 child still hasn't been picked up. what's the procedure?",
+    ],
+)
+def test_topics_no_policy_covers_are_declined_however_the_question_is_put(tmp_path: Path, question: str) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"home-learning.md": PARENTS_POLICY}))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.FALLBACK
+    assert routing.reason is DeclineReason.NOT_COVERED
