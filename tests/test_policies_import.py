@@ -804,3 +804,52 @@ def test_a_letter_in_a_box_and_a_bold_sentence_run_into_its_paragraph_are_not_he
     assert [s.heading for s in document.sections] == ["Accidents", "Medicines"]
     texts = [p.text for p in document.sections[0].passages]
     assert "Staff report every head injury to the parents on the same day." in texts
+
+
+def _ruled_table(page: PdfPage, y: float, columns: list[float], rows: list[list[str]], *, height: float = 20) -> float:
+    """A table ruled as Word draws it (thin filled rules round every cell); returns the y under its last rule."""
+    left, right = columns[0], 540.0
+    edges = [*columns, right]
+    for position, row in enumerate(rows):
+        top = y - position * height
+        page.rule(left, top, right - left)
+        for x in edges:
+            page.box(x, top - height, 0.5, height)
+        for x, text in zip(columns, row, strict=True):
+            page.text(x + 5, top - 14, text, 10, bold=position == 0)
+    bottom = y - len(rows) * height
+    page.rule(left, bottom, right - left)
+    return bottom
+
+
+def test_lines_under_a_ruled_table_on_white_shading_are_not_its_rows(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Disciplinary Policy", 18, bold=True)
+    page.text(60, 740, "4 Disciplinary stages", 11, bold=True)
+    y = _write_lines(page, 712, ["The stages of the procedure are set out below."])
+    bottom = _ruled_table(page, y - 10, [60, 160, 360], [
+        ["Stage", "Action", "Duration on File"],
+        ["Stage 1", "Formal Verbal Warning", "3 months"],
+        ["Stage 2", "Final Written Warning", "12 months"],
+    ])
+    note = [
+        "Note: In cases of gross misconduct, the procedure may start at Stage 2, leading to dismissal without",
+        "notice if the allegations are proven.",
+    ]
+    for position in range(len(note)):  # Word's white paragraph shading, straight under the table and wider
+        page.box(58, bottom - (position + 1) * 16, 500, 16, grey=1)
+    y = _write_lines(page, bottom - 12, note, pitch=16)
+    page.text(60, y - 20, "5 Appeals", 11, bold=True)
+    _write_lines(page, y - 48, ["You may appeal against any warning within five working days."])
+    source = pdf.save(tmp_path / "disciplinary.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    stages = policy(school / "disciplinary.md").sections[0]
+    assert [p.body for p in stages.passages][-3:] == [
+        "Stage: Stage 1; Action: Formal Verbal Warning; Duration on File: 3 months",
+        "Stage: Stage 2; Action: Final Written Warning; Duration on File: 12 months",
+        " ".join(note),
+    ]

@@ -158,7 +158,7 @@ def _is_bold(char: dict[str, Any]) -> bool:
 
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
-    tables = _tables(page, number) if (page.rects or page.lines) else []
+    tables = _tables(page.filter(_drawn), number) if (page.rects or page.lines) else []
     marks = reference_marks(page)
     mark_keys = {char_key(mark) for mark in marks}
     rule = footnote_rule(page, marks)
@@ -203,6 +203,26 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _drawn(obj: dict[str, Any]) -> bool:
+    """Whether an object shows on the page: not a white box with no border (a paragraph's white shading).
+
+    Word exports shading as filled boxes; a white one draws nothing a reader sees, so it rules no table.
+    """
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return True
+    return not _is_white(obj.get("non_stroking_color"))
+
+
+def _is_white(colour: Any) -> bool:
+    """White in gray (1), RGB (1, 1, 1) or CMYK (0, 0, 0, 0)."""
+    values = colour if isinstance(colour, tuple | list) else (colour,)
+    if not values or not all(isinstance(v, int | float) for v in values):
+        return False  # a pattern or an unknown colour space: taken as drawn
+    if len(values) == 4:
+        return all(v <= 0.02 for v in values)
+    return all(v >= 0.98 for v in values)
 
 
 def _kept(boxes: list[tuple[float, float, float, float]], mark_keys: set[tuple[str, int, int]]) -> Any:
