@@ -853,3 +853,46 @@ def test_lines_under_a_ruled_table_on_white_shading_are_not_its_rows(school: Pat
         "Stage: Stage 2; Action: Final Written Warning; Duration on File: 12 months",
         " ".join(note),
     ]
+
+
+def test_a_numbered_list_in_bold_stood_in_from_the_text_is_a_list_not_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Equality Policy", 18, bold=True)
+    page.text(60, 740, "1. Policy statement", 14, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "The school values every member of its community and will not tolerate discrimination of any kind, "
+        "whether against pupils, parents, staff or visitors."
+    ))
+    page.text(60, y - 20, "2. The equality duty", 14, bold=True)
+    y = _write_lines(page, y - 48, ["As a school, we must have due regard to the need to:"])
+    duties = ["Eliminate unlawful discrimination and harassment.", "Advance equality of opportunity.",
+              "Foster good relations between people."]
+    for position, duty in enumerate(duties, start=1):  # the number plain, the words in bold, stood in
+        page.text(78, y, f"{position}.", 11)
+        page.text(78 + 0.6 * 11 * 3, y, duty, 11, bold=True)
+        y -= 14
+    _write_lines(page, y - 14, ["The school publishes its equality information every year."])
+    source = pdf.save(tmp_path / "equality.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "equality.md")
+    assert [s.heading for s in document.sections] == ["Policy statement", "The equality duty"]
+    items = [p for p in document.sections[1].passages if p.lead]
+    assert [p.body for p in items] == [f"{n}. {duty}" for n, duty in enumerate(duties, start=1)]
+    assert all(p.lead == ("As a school, we must have due regard to the need to:",) for p in items)
+
+
+def test_a_section_number_the_document_gives_twice_is_left_off_the_second_heading() -> None:
+    outline = Outline("performance.pdf", "PDF", "Performance Policy", None, [
+        block
+        for heading in ("8. Support", "9. Capability Procedure", "9. Probationary Period", "10. Records")
+        for block in (Block("heading", heading, strength=24), Block("paragraph", f"The policy's {heading}."))
+    ])
+    tidied = tidy(outline)
+    assert [b.text for b in tidied.blocks if b.kind == "heading"] == [
+        "8. Support", "9. Capability Procedure", "Probationary Period", "10. Records"
+    ]
+    assert any("'9. Probationary Period'" in note for note in tidied.notes)

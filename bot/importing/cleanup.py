@@ -304,9 +304,12 @@ def _unique_headings(blocks: list[Block], notes: list[str], title: str) -> list[
         parent = stack[-1][1] if stack else ""
         number, heading = _split(block.text)
         if number and number in numbers:
+            # An appendix numbering from 1 again is told apart by its heading; a number the document
+            # gives twice by mistake ("9. Formal Procedure", "9. Probation") is left off the second.
             context = next((text for _, text in reversed(stack) if not _NUMBERED.match(text)), "")
-            block.text = f"{context}: {block.text}" if context else f"Repeated {block.text}"
-            notes.append(f"section number {number} is used twice; the second is headed '{block.text}'")
+            written = block.text
+            block.text = f"{context}: {block.text}" if context else heading
+            notes.append(f"section number {number} is used twice; the second ('{written}') is headed '{block.text}'")
             number, heading = _split(block.text)
         if number:
             numbers.add(number)

@@ -466,6 +466,24 @@ def _right_margin(lines: list[_Line]) -> float:
     return ends[int(0.95 * (len(ends) - 1))] if ends else 0.0
 
 
+def _left_margin(lines: list[_Line], body_size: float) -> float:
+    """Where paragraphs of body text start: the leftmost edge that a tenth or more of the body's lines share.
+
+    (The commonest edge may be a list's, in a document of many lists.)
+    """
+    edges = Counter(round(line.x0) for line in lines if not line.bold and abs(line.size - body_size) <= 0.6)
+    total = sum(edges.values())
+    return float(min((edge for edge, count in edges.items() if count >= 0.1 * total), default=0))
+
+
+def _indented_item(line: _Line, margin: float, body_size: float) -> bool:
+    """A numbered line in bold but the body's size, indented from the paragraphs: a list item in bold, no heading.
+
+    Word sets its numbered headings at the margin (or larger); a list's numbers stand in from it.
+    """
+    return line.bold and line.size <= body_size + 0.6 and line.x0 > margin + 6
+
+
 def _heading_style(line: _Line, body_size: float) -> bool:
     return line.bold or (line.size >= body_size + 1.5 and line.size >= body_size * 1.15)
 
@@ -482,6 +500,7 @@ class _Group:
 def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
     lines = [i for i in items if isinstance(i, _Line)]
     pitch = _line_pitch(lines)
+    margin = _left_margin(lines, body_size)
     right_margin = _right_margin(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
@@ -518,7 +537,9 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         line = item
         bullet = bullet_rest(line.text)
         number = None if bullet is not None else number_marker(line.text)
-        starts_item = bullet is not None or (number is not None and not _heading_style(line, body_size))
+        starts_item = bullet is not None or (
+            number is not None and (not _heading_style(line, body_size) or _indented_item(line, margin, body_size))
+        )
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         carries_on = (
             not starts_item and current is not None and previous is not None
