@@ -896,3 +896,88 @@ def test_a_section_number_the_document_gives_twice_is_left_off_the_second_headin
         "8. Support", "9. Capability Procedure", "Probationary Period", "10. Records"
     ]
     assert any("'9. Probationary Period'" in note for note in tidied.notes)
+
+
+def test_a_form_at_the_end_of_a_policy_is_lines_of_text_not_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Probation Policy", 18, bold=True)
+    page.text(60, 740, "1. Reviews", 14, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "Each new member of staff has a review with their line manager after one month, three months and five "
+        "months, recorded on the form in Appendix A. The line manager agrees objectives at the first review, "
+        "checks progress against them at each later one, and says what support the school will give."
+    ))
+    _write_lines(page, y - 14, _wrapped(
+        "At the final review the line manager recommends whether the appointment is confirmed, the probation "
+        "extended or the employment ended; the headteacher decides, and the decision is confirmed in writing "
+        "within five working days of the review."
+    ))
+    form = pdf.page()
+    form.text(60, 780, "Appendix A - Review Form", 14, bold=True)
+    y = 740.0
+    for label in ("Staff Member:", "Role:", "Line Manager:"):  # empty fields, with room to write in
+        form.text(60, y, label, 11, bold=True)
+        y -= 34
+    form.text(60, y, "Please tick as appropriate:", 11, bold=True)
+    bottom = _ruled_table(form, y - 10, [60, 360], [["Stage", "Done"], ["One month review", "Yes / No"],
+                                                     ["Final review", "Yes / No"]])
+    form.text(60, bottom - 40, "Summary of Progress", 14, bold=True)
+    y = bottom - 70
+    for label in ("Strengths:", "Areas for Development:"):
+        form.text(60, y, label, 11)
+        y -= 28
+    form.text(60, y - 12, "Signatures", 14, bold=True)
+    y -= 44
+    for label in ("Line Manager:", "Staff Member:"):
+        form.text(60, y, label, 11, bold=True)
+        form.text(360, y, "Date:", 11, bold=True)
+        y -= 34
+    _write_lines(form, y, ["Signing confirms that the review took place, not that you agree with it."])
+    source = pdf.save(tmp_path / "probation.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "probation.md")
+    assert [s.heading for s in document.sections] == [
+        "Reviews", "Appendix A - Review Form", "Summary of Progress", "Signatures"
+    ]
+    _, appendix, summary, signatures = document.sections
+    assert [(p.lead, p.body) for p in appendix.passages] == [
+        ((), "Staff Member: Role: Line Manager:"),
+        (("Please tick as appropriate:",), "Stage: One month review; Done: Yes / No"),
+        (("Please tick as appropriate:",), "Stage: Final review; Done: Yes / No"),
+    ]
+    assert [p.text for p in summary.passages] == ["Strengths: Areas for Development:"]
+    assert [p.text for p in signatures.passages] == [
+        "Line Manager: Date: Staff Member: Date:",
+        "Signing confirms that the review took place, not that you agree with it.",
+    ]
+
+
+def test_a_table_row_with_only_its_first_cell_filled_heads_the_rows_under_it(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Fire Safety Policy", 18, bold=True)
+    page.text(60, 740, "1. Checks", 14, bold=True)
+    y = _write_lines(page, 712, ["The fire warden keeps the school safe day to day."])
+    _ruled_table(page, y - 10, [60, 250, 400], [
+        ["Check", "Who", "How often"],
+        ["Daily checks", "", ""],
+        ["Fire exits clear", "Fire warden", "Every morning"],
+        ["Weekly checks", "", ""],
+        ["Fire alarm test", "Fire warden", "Every Monday"],
+        ["Fire doors close", "Caretaker", "Every Friday"],
+    ])
+    source = pdf.save(tmp_path / "fire-safety.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    checks = policy(school / "fire-safety.md").sections[0]
+    assert [(p.lead, p.body) for p in checks.passages][1:] == [
+        (("Daily checks",), "Check: Fire exits clear; Who: Fire warden; How often: Every morning"),
+        (("Weekly checks",), "Check: Fire alarm test; Who: Fire warden; How often: Every Monday"),
+        (("Weekly checks",), "Check: Fire doors close; Who: Caretaker; How often: Every Friday"),
+    ]

@@ -16,7 +16,8 @@ from pathlib import Path
 from bot.importing.outline import Block, Outline
 from bot.importing.passages import sentences
 from bot.importing.wording import SCHOOL_NAME as _SCHOOL
-from bot.importing.wording import Vocabulary, fold
+from bot.importing.wording import SECTION_WORD as _SECTION_WORD
+from bot.importing.wording import Vocabulary, fold, is_blank_field
 
 _LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
 _CONTENTS = re.compile(r"^(table of )?contents:?$|^index$", re.I)
@@ -46,9 +47,6 @@ _DATE_WORD = re.compile(
     r"|\b(autumn|spring|summer)( term)?\s+\d{4}\b|\b(19|20)\d{2}\b",
     re.I,
 )
-_SECTION_WORD = re.compile(
-    r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
-)
 _CONTROL_LOG = re.compile(
     r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
 )
@@ -77,6 +75,7 @@ def tidy(outline: Outline) -> Tidied:
         title, blocks = _first_heading_as_title(blocks)
     title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
     blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
+    blocks = _form_fields(blocks)
     assign_levels(blocks)
     blocks = _rows_under_their_lead(_headings_with_text(blocks))
     notes = list(outline.notes)
@@ -245,6 +244,39 @@ def assign_levels(blocks: list[Block]) -> None:
         # "Section 2", "Appendix A": nothing but another such heading closes them.
         strength = block.strength + (100 if _SECTION_WORD.match(block.text) and not block.level else 0)
         stack.append((block.level, strength, bool(numbered)))
+
+
+def _form_fields(blocks: list[Block]) -> list[Block]:
+    """A form's empty fields ("Name:", "Line Manager: Date:") are its text, not headings; fields one under another
+    are one passage ("Name: Role: Date:"), so a form reads as the lines of a form.
+
+    A line ending with a colon over a list or a table introduces it and stays as it is; a heading on
+    its own ending with a colon ("Procedure:") with its text under it stays a heading.
+    """
+    fields = [
+        block.kind != "item" and is_blank_field(block.text)
+        and not (following is not None and (following.kind == "item" or following.row))
+        for block, following in zip(blocks, [*blocks[1:], None], strict=True)
+    ]
+    result: list[Block] = []
+    for position, block in enumerate(blocks):
+        if not fields[position]:
+            result.append(block)
+            continue
+        beside = (position > 0 and fields[position - 1]) or (position + 1 < len(blocks) and fields[position + 1])
+        if block.kind == "heading" and not beside and block.text.count(":") < 2:
+            result.append(block)
+            continue
+        back = len(result)
+        while back and result[back - 1].kind == "heading" and re.search(r"[.?:]$", result[back - 1].text):
+            # Questions or instructions straight over a form's fields are its prompts, not headings.
+            back -= 1
+            result[back] = Block("paragraph", result[back].text, page=result[back].page)
+        if position > 0 and fields[position - 1] and result[-1].page >= block.page - 1:
+            result[-1] = Block("paragraph", f"{result[-1].text} {block.text}", page=result[-1].page)
+        else:
+            result.append(Block("paragraph", block.text, page=block.page))
+    return result
 
 
 def _headings_with_text(blocks: list[Block]) -> list[Block]:

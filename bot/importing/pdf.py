@@ -27,9 +27,11 @@ from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, ref
 from bot.importing.wording import (
     POLICY_WORDS,
     SCHOOL_NAME,
+    SECTION_WORD,
     Vocabulary,
     bullet_rest,
     clean_characters,
+    is_blank_field,
     join_lines,
     number_marker,
     row_text,
@@ -663,8 +665,10 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             and blocks[-1].page >= first.page - 1
             and (re.search(r"(:|:?\s[-–])$", blocks[-1].text) or (blocks[-1].kind == "item" and not item_indents))
             and not _heading_style(first, body_size)
+            and not is_blank_field(text)
         ):
-            # Short lines under a line ending with a colon: a list written without bullets.
+            # Short lines under a line ending with a colon: a list written without bullets (a form's
+            # empty fields one under another are not: "Strengths:" / "Areas for Development:").
             spaced_items = not group.tight
             blocks.append(Block("item", text, depth=0, page=first.page))
             continue
@@ -742,12 +746,30 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
         return False  # the end of a sentence in bold, or a web address: not a heading
     if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
         return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
-    introduces_list = isinstance(following, _Group) and bool(following.marker)
-    return not (introduces_list and re.search(r"(:|:?\s*[-–])$", text))
+    introduces = (isinstance(following, _Table) and not SECTION_WORD.match(text)) or (
+        isinstance(following, _Group) and bool(following.marker)
+    )
+    return not (introduces and re.search(r"(:|:?\s*[-–])$", text))  # the line above a list or table, ending ':'
 
 
 def _table_blocks(table: _Table) -> list[Block]:
     if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
         return []  # a document control log: versions and dates of the document, not policy
-    texts = (row_text(table.headings, row) for row in table.rows)
-    return [Block("paragraph", text, page=table.page, row=True) for text in texts if text]
+    blocks: list[Block] = []
+    grouped = False
+    for position, row in enumerate(table.rows):
+        label = _group_label(row) if position + 1 < len(table.rows) else ""
+        if label:  # "Daily Checks" over the rows of daily checks: their lead, as a line over a list
+            blocks.append(Block("paragraph", label, page=table.page))
+            grouped = True
+            continue
+        text = row_text(table.headings, row)
+        if text:
+            blocks.append(Block("item" if grouped else "paragraph", text, page=table.page, row=True))
+    return blocks
+
+
+def _group_label(row: list[str]) -> str:
+    """The text of a row with only its first cell filled, of three or more: it heads the rows under it."""
+    filled = [cell for cell in row if cell]
+    return row[0] if len(row) >= 3 and len(filled) == 1 and row[0] else ""
