@@ -981,3 +981,31 @@ def test_a_table_row_with_only_its_first_cell_filled_heads_the_rows_under_it(sch
         (("Weekly checks",), "Check: Fire alarm test; Who: Fire warden; How often: Every Monday"),
         (("Weekly checks",), "Check: Fire doors close; Who: Caretaker; How often: Every Friday"),
     ]
+
+
+def test_a_line_broken_by_hand_mid_sentence_does_not_split_its_paragraph(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Evacuation Procedure", 18, bold=True)
+    page.text(60, 740, "1. Evacuation plans", 14, bold=True)
+    opening = _wrapped(
+        "Any pupil or member of staff who cannot use the stairs or hear the alarm has a personal evacuation "
+        "plan, agreed with them or their parents and kept with the register. The plan says who helps them "
+        "out of the building, by which exit, and where they wait for the fire service if the stairs are blocked."
+    )
+    broken = ["The plan is shared with all staff, in particular the wardens,",  # Shift+Enter in Word
+              "and practised during every fire drill that the school holds."]
+    y = _write_lines(page, 712, opening)
+    _write_lines(page, y - 14, broken)
+    source = pdf.save(tmp_path / "evacuation.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    plans = policy(school / "evacuation.md").sections[0]
+    assert [p.text for p in plans.passages] == [" ".join(opening), " ".join(broken)]
+
+
+def test_a_document_with_nothing_but_its_cover_is_tidied_without_error() -> None:
+    tidied = tidy(Outline("notice.pdf", "PDF", "Fire Notice", None, [], cover_lines=["Fire Notice"]))
+    assert tidied.blocks == []

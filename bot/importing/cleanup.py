@@ -9,6 +9,7 @@ apart, so the written file passes `staffroom policies check`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +257,7 @@ def _form_fields(blocks: list[Block]) -> list[Block]:
     fields = [
         block.kind != "item" and is_blank_field(block.text)
         and not (following is not None and (following.kind == "item" or following.row))
-        for block, following in zip(blocks, [*blocks[1:], None], strict=True)
+        for block, following in itertools.zip_longest(blocks, blocks[1:])
     ]
     result: list[Block] = []
     for position, block in enumerate(blocks):

@@ -602,10 +602,27 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         return False
     if _heading_style(line, body):
         return True
+    if _sentence_goes_on(previous, line, pitch):
+        return True
     first_word = line.text.split()[0] if line.text.split() else ""
     width = (previous.x1 - previous.x0) / max(len(previous.text), 1)
     # The next word would have fitted on the line before: the line was ended on purpose.
     return right - previous.x1 <= (len(first_word) + 4) * width * 1.1
+
+
+def _sentence_goes_on(previous: _Line, line: _Line, pitch: float) -> bool:
+    """A line broken mid-sentence by hand ("…to the Fire Wardens," / "and practised…"): the paragraph goes on.
+
+    The line before stops with no full stop or colon, and this one starts in lower case straight under it.
+    """
+    return (
+        line.page == previous.page
+        and abs(line.x0 - previous.x0) <= 2
+        and line.top - previous.top <= pitch * 1.25 + 0.5
+        and bool(re.match(r"[a-z]", line.text))
+        and not re.search(r"[.:;!?]$", previous.text)
+        and len(previous.text.split()) >= 5
+    )
 
 
 def _runs_on_in_bold(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
