@@ -1,8 +1,9 @@
 """Small PDFs written out byte by byte for import tests: text placed where Word would put it.
 
 Only what the tests need: pages of text in the standard Courier fonts (every character 0.6 of the
-size wide, so where a line ends is known), at any size and height, and thin filled rules (Word's
-footnote separator). The cross-reference table is computed, so pdfminer reads it as it reads Word's.
+size wide, so where a line ends is known), at any size and height, thin filled rules (Word's
+footnote separator, a table's ruling) and filled boxes (shading). The cross-reference table is
+computed, so pdfminer reads it as it reads Word's.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class PdfPage:
 
     def rule(self, x: float, y: float, width: float) -> None:
         self.operations.append(f"{x:.2f} {y:.2f} {width:.2f} 0.5 re f")
+
+    def box(self, x: float, y: float, width: float, height: float, *, grey: float = 0.0) -> None:
+        """A filled box from (x, y) up: black by default, white (grey=1) as Word's paragraph shading."""
+        self.operations.append(f"{grey:.2f} g {x:.2f} {y:.2f} {width:.2f} {height:.2f} re f 0 g")
 
 
 @dataclass

@@ -804,3 +804,208 @@ def test_a_letter_in_a_box_and_a_bold_sentence_run_into_its_paragraph_are_not_he
     assert [s.heading for s in document.sections] == ["Accidents", "Medicines"]
     texts = [p.text for p in document.sections[0].passages]
     assert "Staff report every head injury to the parents on the same day." in texts
+
+
+def _ruled_table(page: PdfPage, y: float, columns: list[float], rows: list[list[str]], *, height: float = 20) -> float:
+    """A table ruled as Word draws it (thin filled rules round every cell); returns the y under its last rule."""
+    left, right = columns[0], 540.0
+    edges = [*columns, right]
+    for position, row in enumerate(rows):
+        top = y - position * height
+        page.rule(left, top, right - left)
+        for x in edges:
+            page.box(x, top - height, 0.5, height)
+        for x, text in zip(columns, row, strict=True):
+            page.text(x + 5, top - 14, text, 10, bold=position == 0)
+    bottom = y - len(rows) * height
+    page.rule(left, bottom, right - left)
+    return bottom
+
+
+def test_lines_under_a_ruled_table_on_white_shading_are_not_its_rows(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Disciplinary Policy", 18, bold=True)
+    page.text(60, 740, "4 Disciplinary stages", 11, bold=True)
+    y = _write_lines(page, 712, ["The stages of the procedure are set out below."])
+    bottom = _ruled_table(page, y - 10, [60, 160, 360], [
+        ["Stage", "Action", "Duration on File"],
+        ["Stage 1", "Formal Verbal Warning", "3 months"],
+        ["Stage 2", "Final Written Warning", "12 months"],
+    ])
+    note = [
+        "Note: In cases of gross misconduct, the procedure may start at Stage 2, leading to dismissal without",
+        "notice if the allegations are proven.",
+    ]
+    for position in range(len(note)):  # Word's white paragraph shading, straight under the table and wider
+        page.box(58, bottom - (position + 1) * 16, 500, 16, grey=1)
+    y = _write_lines(page, bottom - 12, note, pitch=16)
+    page.text(60, y - 20, "5 Appeals", 11, bold=True)
+    _write_lines(page, y - 48, ["You may appeal against any warning within five working days."])
+    source = pdf.save(tmp_path / "disciplinary.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    stages = policy(school / "disciplinary.md").sections[0]
+    assert [p.body for p in stages.passages][-3:] == [
+        "Stage: Stage 1; Action: Formal Verbal Warning; Duration on File: 3 months",
+        "Stage: Stage 2; Action: Final Written Warning; Duration on File: 12 months",
+        " ".join(note),
+    ]
+
+
+def test_a_numbered_list_in_bold_stood_in_from_the_text_is_a_list_not_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Equality Policy", 18, bold=True)
+    page.text(60, 740, "1. Policy statement", 14, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "The school values every member of its community and will not tolerate discrimination of any kind, "
+        "whether against pupils, parents, staff or visitors."
+    ))
+    page.text(60, y - 20, "2. The equality duty", 14, bold=True)
+    y = _write_lines(page, y - 48, ["As a school, we must have due regard to the need to:"])
+    duties = ["Eliminate unlawful discrimination and harassment.", "Advance equality of opportunity.",
+              "Foster good relations between people."]
+    for position, duty in enumerate(duties, start=1):  # the number plain, the words in bold, stood in
+        page.text(78, y, f"{position}.", 11)
+        page.text(78 + 0.6 * 11 * 3, y, duty, 11, bold=True)
+        y -= 14
+    _write_lines(page, y - 14, ["The school publishes its equality information every year."])
+    source = pdf.save(tmp_path / "equality.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "equality.md")
+    assert [s.heading for s in document.sections] == ["Policy statement", "The equality duty"]
+    items = [p for p in document.sections[1].passages if p.lead]
+    assert [p.body for p in items] == [f"{n}. {duty}" for n, duty in enumerate(duties, start=1)]
+    assert all(p.lead == ("As a school, we must have due regard to the need to:",) for p in items)
+
+
+def test_a_section_number_the_document_gives_twice_is_left_off_the_second_heading() -> None:
+    outline = Outline("performance.pdf", "PDF", "Performance Policy", None, [
+        block
+        for heading in ("8. Support", "9. Capability Procedure", "9. Probationary Period", "10. Records")
+        for block in (Block("heading", heading, strength=24), Block("paragraph", f"The policy's {heading}."))
+    ])
+    tidied = tidy(outline)
+    assert [b.text for b in tidied.blocks if b.kind == "heading"] == [
+        "8. Support", "9. Capability Procedure", "Probationary Period", "10. Records"
+    ]
+    assert any("'9. Probationary Period'" in note for note in tidied.notes)
+
+
+def test_a_form_at_the_end_of_a_policy_is_lines_of_text_not_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Probation Policy", 18, bold=True)
+    page.text(60, 740, "1. Reviews", 14, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "Each new member of staff has a review with their line manager after one month, three months and five "
+        "months, recorded on the form in Appendix A. The line manager agrees objectives at the first review, "
+        "checks progress against them at each later one, and says what support the school will give."
+    ))
+    _write_lines(page, y - 14, _wrapped(
+        "At the final review the line manager recommends whether the appointment is confirmed, the probation "
+        "extended or the employment ended; the headteacher decides, and the decision is confirmed in writing "
+        "within five working days of the review."
+    ))
+    form = pdf.page()
+    form.text(60, 780, "Appendix A - Review Form", 14, bold=True)
+    y = 740.0
+    for label in ("Staff Member:", "Role:", "Line Manager:"):  # empty fields, with room to write in
+        form.text(60, y, label, 11, bold=True)
+        y -= 34
+    form.text(60, y, "Please tick as appropriate:", 11, bold=True)
+    bottom = _ruled_table(form, y - 10, [60, 360], [["Stage", "Done"], ["One month review", "Yes / No"],
+                                                     ["Final review", "Yes / No"]])
+    form.text(60, bottom - 40, "Summary of Progress", 14, bold=True)
+    y = bottom - 70
+    for label in ("Strengths:", "Areas for Development:"):
+        form.text(60, y, label, 11)
+        y -= 28
+    form.text(60, y - 12, "Signatures", 14, bold=True)
+    y -= 44
+    for label in ("Line Manager:", "Staff Member:"):
+        form.text(60, y, label, 11, bold=True)
+        form.text(360, y, "Date:", 11, bold=True)
+        y -= 34
+    _write_lines(form, y, ["Signing confirms that the review took place, not that you agree with it."])
+    source = pdf.save(tmp_path / "probation.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "probation.md")
+    assert [s.heading for s in document.sections] == [
+        "Reviews", "Appendix A - Review Form", "Summary of Progress", "Signatures"
+    ]
+    _, appendix, summary, signatures = document.sections
+    assert [(p.lead, p.body) for p in appendix.passages] == [
+        ((), "Staff Member: Role: Line Manager:"),
+        (("Please tick as appropriate:",), "Stage: One month review; Done: Yes / No"),
+        (("Please tick as appropriate:",), "Stage: Final review; Done: Yes / No"),
+    ]
+    assert [p.text for p in summary.passages] == ["Strengths: Areas for Development:"]
+    assert [p.text for p in signatures.passages] == [
+        "Line Manager: Date: Staff Member: Date:",
+        "Signing confirms that the review took place, not that you agree with it.",
+    ]
+
+
+def test_a_table_row_with_only_its_first_cell_filled_heads_the_rows_under_it(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Fire Safety Policy", 18, bold=True)
+    page.text(60, 740, "1. Checks", 14, bold=True)
+    y = _write_lines(page, 712, ["The fire warden keeps the school safe day to day."])
+    _ruled_table(page, y - 10, [60, 250, 400], [
+        ["Check", "Who", "How often"],
+        ["Daily checks", "", ""],
+        ["Fire exits clear", "Fire warden", "Every morning"],
+        ["Weekly checks", "", ""],
+        ["Fire alarm test", "Fire warden", "Every Monday"],
+        ["Fire doors close", "Caretaker", "Every Friday"],
+    ])
+    source = pdf.save(tmp_path / "fire-safety.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    checks = policy(school / "fire-safety.md").sections[0]
+    assert [(p.lead, p.body) for p in checks.passages][1:] == [
+        (("Daily checks",), "Check: Fire exits clear; Who: Fire warden; How often: Every morning"),
+        (("Weekly checks",), "Check: Fire alarm test; Who: Fire warden; How often: Every Monday"),
+        (("Weekly checks",), "Check: Fire doors close; Who: Caretaker; How often: Every Friday"),
+    ]
+
+
+def test_a_line_broken_by_hand_mid_sentence_does_not_split_its_paragraph(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Evacuation Procedure", 18, bold=True)
+    page.text(60, 740, "1. Evacuation plans", 14, bold=True)
+    opening = _wrapped(
+        "Any pupil or member of staff who cannot use the stairs or hear the alarm has a personal evacuation "
+        "plan, agreed with them or their parents and kept with the register. The plan says who helps them "
+        "out of the building, by which exit, and where they wait for the fire service if the stairs are blocked."
+    )
+    broken = ["The plan is shared with all staff, in particular the wardens,",  # Shift+Enter in Word
+              "and practised during every fire drill that the school holds."]
+    y = _write_lines(page, 712, opening)
+    _write_lines(page, y - 14, broken)
+    source = pdf.save(tmp_path / "evacuation.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    plans = policy(school / "evacuation.md").sections[0]
+    assert [p.text for p in plans.passages] == [" ".join(opening), " ".join(broken)]
+
+
+def test_a_document_with_nothing_but_its_cover_is_tidied_without_error() -> None:
+    tidied = tidy(Outline("notice.pdf", "PDF", "Fire Notice", None, [], cover_lines=["Fire Notice"]))
+    assert tidied.blocks == []

@@ -9,6 +9,7 @@ apart, so the written file passes `staffroom policies check`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from pathlib import Path
 from bot.importing.outline import Block, Outline
 from bot.importing.passages import sentences
 from bot.importing.wording import SCHOOL_NAME as _SCHOOL
-from bot.importing.wording import Vocabulary, fold
+from bot.importing.wording import SECTION_WORD as _SECTION_WORD
+from bot.importing.wording import Vocabulary, fold, is_blank_field
 
 _LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
 _CONTENTS = re.compile(r"^(table of )?contents:?$|^index$", re.I)
@@ -46,9 +48,6 @@ _DATE_WORD = re.compile(
     r"|\b(autumn|spring|summer)( term)?\s+\d{4}\b|\b(19|20)\d{2}\b",
     re.I,
 )
-_SECTION_WORD = re.compile(
-    r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
-)
 _CONTROL_LOG = re.compile(
     r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
 )
@@ -77,6 +76,7 @@ def tidy(outline: Outline) -> Tidied:
         title, blocks = _first_heading_as_title(blocks)
     title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
     blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
+    blocks = _form_fields(blocks)
     assign_levels(blocks)
     blocks = _rows_under_their_lead(_headings_with_text(blocks))
     notes = list(outline.notes)
@@ -247,6 +247,39 @@ def assign_levels(blocks: list[Block]) -> None:
         stack.append((block.level, strength, bool(numbered)))
 
 
+def _form_fields(blocks: list[Block]) -> list[Block]:
+    """A form's empty fields ("Name:", "Line Manager: Date:") are its text, not headings; fields one under another
+    are one passage ("Name: Role: Date:"), so a form reads as the lines of a form.
+
+    A line ending with a colon over a list or a table introduces it and stays as it is; a heading on
+    its own ending with a colon ("Procedure:") with its text under it stays a heading.
+    """
+    fields = [
+        block.kind != "item" and is_blank_field(block.text)
+        and not (following is not None and (following.kind == "item" or following.row))
+        for block, following in itertools.zip_longest(blocks, blocks[1:])
+    ]
+    result: list[Block] = []
+    for position, block in enumerate(blocks):
+        if not fields[position]:
+            result.append(block)
+            continue
+        beside = (position > 0 and fields[position - 1]) or (position + 1 < len(blocks) and fields[position + 1])
+        if block.kind == "heading" and not beside and block.text.count(":") < 2:
+            result.append(block)
+            continue
+        back = len(result)
+        while back and result[back - 1].kind == "heading" and re.search(r"[.?:]$", result[back - 1].text):
+            # Questions or instructions straight over a form's fields are its prompts, not headings.
+            back -= 1
+            result[back] = Block("paragraph", result[back].text, page=result[back].page)
+        if position > 0 and fields[position - 1] and result[-1].page >= block.page - 1:
+            result[-1] = Block("paragraph", f"{result[-1].text} {block.text}", page=result[-1].page)
+        else:
+            result.append(Block("paragraph", block.text, page=block.page))
+    return result
+
+
 def _headings_with_text(blocks: list[Block]) -> list[Block]:
     """A heading with nothing under it (not even a deeper heading) is kept as a paragraph."""
     result: list[Block] = []
@@ -304,9 +337,12 @@ def _unique_headings(blocks: list[Block], notes: list[str], title: str) -> list[
         parent = stack[-1][1] if stack else ""
         number, heading = _split(block.text)
         if number and number in numbers:
+            # An appendix numbering from 1 again is told apart by its heading; a number the document
+            # gives twice by mistake ("9. Formal Procedure", "9. Probation") is left off the second.
             context = next((text for _, text in reversed(stack) if not _NUMBERED.match(text)), "")
-            block.text = f"{context}: {block.text}" if context else f"Repeated {block.text}"
-            notes.append(f"section number {number} is used twice; the second is headed '{block.text}'")
+            written = block.text
+            block.text = f"{context}: {block.text}" if context else heading
+            notes.append(f"section number {number} is used twice; the second ('{written}') is headed '{block.text}'")
             number, heading = _split(block.text)
         if number:
             numbers.add(number)

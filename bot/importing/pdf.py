@@ -27,9 +27,11 @@ from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, ref
 from bot.importing.wording import (
     POLICY_WORDS,
     SCHOOL_NAME,
+    SECTION_WORD,
     Vocabulary,
     bullet_rest,
     clean_characters,
+    is_blank_field,
     join_lines,
     number_marker,
     row_text,
@@ -158,7 +160,7 @@ def _is_bold(char: dict[str, Any]) -> bool:
 
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
-    tables = _tables(page, number) if (page.rects or page.lines) else []
+    tables = _tables(page.filter(_drawn), number) if (page.rects or page.lines) else []
     marks = reference_marks(page)
     mark_keys = {char_key(mark) for mark in marks}
     rule = footnote_rule(page, marks)
@@ -203,6 +205,26 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _drawn(obj: dict[str, Any]) -> bool:
+    """Whether an object shows on the page: not a white box with no border (a paragraph's white shading).
+
+    Word exports shading as filled boxes; a white one draws nothing a reader sees, so it rules no table.
+    """
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return True
+    return not _is_white(obj.get("non_stroking_color"))
+
+
+def _is_white(colour: Any) -> bool:
+    """White in gray (1), RGB (1, 1, 1) or CMYK (0, 0, 0, 0)."""
+    values = colour if isinstance(colour, tuple | list) else (colour,)
+    if not values or not all(isinstance(v, int | float) for v in values):
+        return False  # a pattern or an unknown colour space: taken as drawn
+    if len(values) == 4:
+        return all(v <= 0.02 for v in values)
+    return all(v >= 0.98 for v in values)
 
 
 def _kept(boxes: list[tuple[float, float, float, float]], mark_keys: set[tuple[str, int, int]]) -> Any:
@@ -446,6 +468,24 @@ def _right_margin(lines: list[_Line]) -> float:
     return ends[int(0.95 * (len(ends) - 1))] if ends else 0.0
 
 
+def _left_margin(lines: list[_Line], body_size: float) -> float:
+    """Where paragraphs of body text start: the leftmost edge that a tenth or more of the body's lines share.
+
+    (The commonest edge may be a list's, in a document of many lists.)
+    """
+    edges = Counter(round(line.x0) for line in lines if not line.bold and abs(line.size - body_size) <= 0.6)
+    total = sum(edges.values())
+    return float(min((edge for edge, count in edges.items() if count >= 0.1 * total), default=0))
+
+
+def _indented_item(line: _Line, margin: float, body_size: float) -> bool:
+    """A numbered line in bold but the body's size, indented from the paragraphs: a list item in bold, no heading.
+
+    Word sets its numbered headings at the margin (or larger); a list's numbers stand in from it.
+    """
+    return line.bold and line.size <= body_size + 0.6 and line.x0 > margin + 6
+
+
 def _heading_style(line: _Line, body_size: float) -> bool:
     return line.bold or (line.size >= body_size + 1.5 and line.size >= body_size * 1.15)
 
@@ -462,6 +502,7 @@ class _Group:
 def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
     lines = [i for i in items if isinstance(i, _Line)]
     pitch = _line_pitch(lines)
+    margin = _left_margin(lines, body_size)
     right_margin = _right_margin(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
@@ -498,7 +539,9 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         line = item
         bullet = bullet_rest(line.text)
         number = None if bullet is not None else number_marker(line.text)
-        starts_item = bullet is not None or (number is not None and not _heading_style(line, body_size))
+        starts_item = bullet is not None or (
+            number is not None and (not _heading_style(line, body_size) or _indented_item(line, margin, body_size))
+        )
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         carries_on = (
             not starts_item and current is not None and previous is not None
@@ -559,10 +602,27 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         return False
     if _heading_style(line, body):
         return True
+    if _sentence_goes_on(previous, line, pitch):
+        return True
     first_word = line.text.split()[0] if line.text.split() else ""
     width = (previous.x1 - previous.x0) / max(len(previous.text), 1)
     # The next word would have fitted on the line before: the line was ended on purpose.
     return right - previous.x1 <= (len(first_word) + 4) * width * 1.1
+
+
+def _sentence_goes_on(previous: _Line, line: _Line, pitch: float) -> bool:
+    """A line broken mid-sentence by hand ("…to the Fire Wardens," / "and practised…"): the paragraph goes on.
+
+    The line before stops with no full stop or colon, and this one starts in lower case straight under it.
+    """
+    return (
+        line.page == previous.page
+        and abs(line.x0 - previous.x0) <= 2
+        and line.top - previous.top <= pitch * 1.25 + 0.5
+        and bool(re.match(r"[a-z]", line.text))
+        and not re.search(r"[.:;!?]$", previous.text)
+        and len(previous.text.split()) >= 5
+    )
 
 
 def _runs_on_in_bold(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
@@ -622,8 +682,10 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             and blocks[-1].page >= first.page - 1
             and (re.search(r"(:|:?\s[-–])$", blocks[-1].text) or (blocks[-1].kind == "item" and not item_indents))
             and not _heading_style(first, body_size)
+            and not is_blank_field(text)
         ):
-            # Short lines under a line ending with a colon: a list written without bullets.
+            # Short lines under a line ending with a colon: a list written without bullets (a form's
+            # empty fields one under another are not: "Strengths:" / "Areas for Development:").
             spaced_items = not group.tight
             blocks.append(Block("item", text, depth=0, page=first.page))
             continue
@@ -701,12 +763,30 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
         return False  # the end of a sentence in bold, or a web address: not a heading
     if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
         return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
-    introduces_list = isinstance(following, _Group) and bool(following.marker)
-    return not (introduces_list and re.search(r"(:|:?\s*[-–])$", text))
+    introduces = (isinstance(following, _Table) and not SECTION_WORD.match(text)) or (
+        isinstance(following, _Group) and bool(following.marker)
+    )
+    return not (introduces and re.search(r"(:|:?\s*[-–])$", text))  # the line above a list or table, ending ':'
 
 
 def _table_blocks(table: _Table) -> list[Block]:
     if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
         return []  # a document control log: versions and dates of the document, not policy
-    texts = (row_text(table.headings, row) for row in table.rows)
-    return [Block("paragraph", text, page=table.page, row=True) for text in texts if text]
+    blocks: list[Block] = []
+    grouped = False
+    for position, row in enumerate(table.rows):
+        label = _group_label(row) if position + 1 < len(table.rows) else ""
+        if label:  # "Daily Checks" over the rows of daily checks: their lead, as a line over a list
+            blocks.append(Block("paragraph", label, page=table.page))
+            grouped = True
+            continue
+        text = row_text(table.headings, row)
+        if text:
+            blocks.append(Block("item" if grouped else "paragraph", text, page=table.page, row=True))
+    return blocks
+
+
+def _group_label(row: list[str]) -> str:
+    """The text of a row with only its first cell filled, of three or more: it heads the rows under it."""
+    filled = [cell for cell in row if cell]
+    return row[0] if len(row) >= 3 and len(filled) == 1 and row[0] else ""

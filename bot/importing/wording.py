@@ -46,6 +46,10 @@ _SPACES = re.compile(r"\s+")
 SCHOOL_NAME = re.compile(
     r"^[A-Z][\w'’&.\- ]{2,80}\b(School|Academy|College|Trust|Federation|Nursery|Pre-School|Infants?|Juniors?)$", re.I
 )
+#: A heading that names its part of the document: "Appendix B –", "Section 2:", "Part IV".
+SECTION_WORD = re.compile(
+    r"^(section|part|appendix|annex|annexe|schedule|chapter)\s+([0-9]+|[A-Z]|[IVXivx]+)\s*([:.\-–—]|$)", re.I
+)
 #: Words a policy's title has, to tell it from a school's name or a logo's words.
 POLICY_WORDS = re.compile(r"polic|procedure|guidance|statement|code of|plan\b|protocol|strategy", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
@@ -131,6 +135,21 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary) -> str:
         else:
             text = f"{text} {line}"
     return fold(text)
+
+
+_FIELD_LABEL = re.compile(r"[A-Z0-9][^:.;!?]*")
+
+
+def is_blank_field(text: str) -> bool:
+    """A form's empty field or fields: short labels, each ending with a colon, nothing filled in after them.
+
+    "Name:", "Support Provided / Agreed:", "Line Manager: Date:" (two fields on one line).
+    """
+    text = fold(text)
+    if not text.endswith(":"):
+        return False
+    labels = [label.strip() for label in text[:-1].split(":")]
+    return all(label and len(label.split()) <= 8 and _FIELD_LABEL.fullmatch(label) for label in labels)
 
 
 def row_text(headings: list[str], row: list[str]) -> str:
