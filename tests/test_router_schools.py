@@ -401,3 +401,20 @@ def test_topics_no_policy_covers_are_declined_however_the_question_is_put(tmp_pa
     routing = router.route(question, TODAY)
     assert routing.intent is Intent.FALLBACK
     assert routing.reason is DeclineReason.NOT_COVERED
+
+
+PREMISES_POLICY = """---
+title: Letting Policy
+---
+## 4. Payment for hire
+
+Community groups hiring the school premises pay the charges set by the governors, in advance.
+"""
+
+
+def test_the_hall_is_part_of_the_premises_a_policy_speaks_of(tmp_path: Path) -> None:
+    """The hall is a topic of its own (booking it), and part of the school premises a lettings policy lets."""
+    router = Router.from_folder(_school(tmp_path, "a", {"lettings.md": PREMISES_POLICY}))
+    routing = router.route("a community group wants to use the hall on saturdays. do they pay in advance?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "premises" in routing.matches[0].passage.text
