@@ -31,7 +31,7 @@ PARTIAL_CREDIT = 0.35
 RANK_COVERAGE = 2
 #: How much the share of a message its whole policy speaks of counts in ranking: a question about
 #: bullying at the weekend is answered from the policy that speaks of both, before another naming one.
-DOCUMENT_COVERAGE = 1.0
+DOCUMENT_COVERAGE = 1.5
 #: Numbers as messages and policies are read (digits up to ten are read as words, intents/data/english.yaml).
 NUMBER_WORDS = frozenset({
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
