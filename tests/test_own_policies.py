@@ -1,0 +1,76 @@
+"""A school that brings its own policies, none of them about working from home, as its IT person tries it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: What a school writes when it starts: the keys school.yaml needs, and nothing else (README, "A school's folder").
+MINIMAL_SCHOOL = """\
+id: rawdah
+name: Rawdah Primary School
+roles:
+  headteacher: head@school.example
+request_types:
+  wfh:
+    label: Work from home
+    form: wfh
+staff:
+  - {name: Aisha Khan, email: head@school.example, job_title: Headteacher}
+  - {name: Sara Patel, email: teacher@school.example, job_title: Class Teacher, line_manager: head@school.example}
+"""
+
+EQUALITY_POLICY = """\
+---
+title: Equality Policy
+---
+
+## 4. Key Principles
+
+Inclusion: we will actively work to remove barriers to learning and participation for all pupils.
+
+Partnership: we will work with parents, carers, and the community to foster understanding.
+
+## 11. Tackling Discrimination
+
+Any member of staff who witnesses discrimination should report it immediately to the headteacher.
+"""
+
+
+def staffroom(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+                          timeout=60)
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Path:
+    folder = tmp_path / "school"
+    folder.mkdir()
+    (folder / "equality.md").write_text(EQUALITY_POLICY, encoding="utf-8")
+    (folder / "school.yaml").write_text(MINIMAL_SCHOOL, encoding="utf-8")
+    return folder
+
+
+def test_the_minimal_school_yaml_of_the_readme_passes_the_check(school: Path) -> None:
+    result = staffroom("policies", "check", str(school))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("with_school_yaml", [True, False])
+def test_asking_to_work_from_home_quotes_nothing_when_no_policy_is_about_it(school: Path,
+                                                                          with_school_yaml: bool) -> None:
+    """"Work" in the equality policy's principles is not a rule about working from home."""
+    if not with_school_yaml:
+        (school / "school.yaml").unlink()
+    result = staffroom("ask", "--jsonl", "--policies", str(school), stdin="can I work from home on Friday?\n")
+    answer = json.loads(result.stdout)
+    assert answer["intent"] == "request_wfh"
+    assert answer["citations"] == [] and "Principles" not in answer["text"]
+    if with_school_yaml:
+        assert answer["text"].startswith("The school's policies don't cover work from home")
+    else:
+        assert answer["text"] == "This school doesn't take these requests through me: please ask your line manager."
