@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,9 +42,9 @@ Any member of staff who witnesses discrimination should report it immediately to
 """
 
 
-def staffroom(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def staffroom(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-                          timeout=60)
+                          timeout=60, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
@@ -74,3 +75,13 @@ def test_asking_to_work_from_home_quotes_nothing_when_no_policy_is_about_it(scho
         assert answer["text"].startswith("The school's policies don't cover work from home")
     else:
         assert answer["text"] == "This school doesn't take these requests through me: please ask your line manager."
+
+
+def test_the_work_from_home_form_names_no_policy_the_school_does_not_have(school: Path, tmp_path: Path) -> None:
+    """The form's reason was labelled with the demo's "WFH policy section 3", at every school."""
+    script = "can I work from home on Friday?\n1\n/quit\n"
+    result = staffroom("chat", "--as", "teacher@school.example", "--policies", str(school),
+                       stdin=script, env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'school.db'}"})
+    assert result.returncode == 0, result.stderr
+    assert "Request to work from home (Date (or first date)" in result.stdout
+    assert "Reason," in result.stdout and "WFH policy" not in result.stdout
