@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.errors import ConfigError, ConfigProblem, StorageError
-from bot.root import Root, SetupError, read_settings
+from bot.root import Root, SetupError, load_policy_library, read_settings
 from bot.school.loading import SCHOOL_FILE, load_school
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
 from intents.policy_library import PolicyLibrary, check_policy_folder, load_library
@@ -132,7 +132,9 @@ def command_questions(args: argparse.Namespace) -> int:
 
     root = make_root(args)
     if args.questions_command == "teach":
-        return teach_wording(root.folder, root.router, args.phrase, args.section, undo=args.undo)
+        # Taking a wording out needs only the policies: the wording may name a section they have lost.
+        library = load_policy_library(root.folder) if args.undo else root.router.library
+        return teach_wording(root.folder, library, args.phrase, args.section, undo=args.undo)
     school = root.require_school("The question log needs the school's school.yaml (and its database).")
     try:
         return report_questions(school, root.router, args.since, url=root.database_url)
