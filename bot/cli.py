@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -429,6 +430,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return reader_gone()
+
+
+def reader_gone() -> int:
+    """`staffroom ask … | head`: the reader stopped early. Nothing more can be said to it, and Python's
+    own flush of stdout at exit must not fail again; the status is a shell's for SIGPIPE."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a file (a test's capture): there is nothing left to flush
+    return 141
 
 
 if __name__ == "__main__":

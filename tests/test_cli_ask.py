@@ -135,3 +135,15 @@ def test_a_further_passage_fills_the_room_left_but_never_displaces_a_close_one()
     matches = (Match(best, 0.9), Match(further, 0.5), Match(long_close, 0.8))
     answer = compose_policy_answer(Routing(Intent.POLICY, 0.9, matches))
     assert "b" * 700 in answer.text and "c" * 300 not in answer.text
+
+
+def test_an_answer_piped_to_a_reader_that_stops_early_ends_without_a_traceback() -> None:
+    """`staffroom ask "…" | head -3`: the reader leaves before the answer is written."""
+    with subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "who do I contact about IT?"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before the command has started up, let alone answered
+        errors = process.stderr.read()
+        process.wait(timeout=60)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert process.returncode == 141
