@@ -522,6 +522,9 @@ class Router:
                     f"{confidence(s):.3f}  score {s.score:.2f} covers {s.coverage:.0%}  {passage.citation}: "
                     f"{_snippet(passage.body)}",
                 )
+            if matches and not best:
+                trace.add(Stage.RETRIEVE, f"the best passage shares only everyday words with the question "
+                          f"(weight {found[0].matched:.2f} of the {least:.2f} an answer needs)")
         reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
         if reason is not None:
             return self._decline(matches, safeguarding, reason)
