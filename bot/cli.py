@@ -335,7 +335,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     policies = commands.add_parser("policies", help="work with a school's policy files")
     policy_commands = policies.add_subparsers(dest="policies_command", required=True)
-    check = policy_commands.add_parser("check", help="validate every policy file, naming file and line")
+    check = policy_commands.add_parser("check", help="check the school folder (policy files, topics.yaml, "
+                                       "lexicon.yaml, school.yaml), naming file and line")
     check.add_argument("folder", nargs="?", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     check.set_defaults(handler=command_policies_check)
     policy_import = policy_commands.add_parser("import", help="write Word (.docx) and PDF policies as policy files")

@@ -82,6 +82,16 @@ def test_policies_check_names_file_and_line_and_fails(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_policies_check_of_a_mistyped_folder_says_there_is_no_such_folder(tmp_path: Path) -> None:
+    result = staffroom("policies", "check", str(tmp_path / "shcool"))
+    assert result.returncode == 1
+    assert result.stdout == f"{tmp_path / 'shcool'}: no such folder\n"  # no line 0 of a folder
+
+
+def test_policies_help_says_check_covers_the_whole_folder() -> None:
+    assert "school.yaml" in staffroom("policies", "--help").stdout
+
+
 def test_ask_with_a_broken_policy_folder_says_so_without_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "broken.md").write_text("no front matter\n")
     result = staffroom("ask", "--policies", str(tmp_path), "hello")
