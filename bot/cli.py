@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.errors import ConfigError, ConfigProblem, StorageError
-from bot.root import Root, SetupError, read_settings
+from bot.root import Root, SetupError, load_policy_library, read_settings
 from bot.school.loading import SCHOOL_FILE, load_school
 from intents.lexicon import SCHOOL_LEXICON_NAME, LexiconError, load_lexicon
 from intents.policy_library import PolicyLibrary, check_policy_folder, load_library
@@ -132,7 +133,9 @@ def command_questions(args: argparse.Namespace) -> int:
 
     root = make_root(args)
     if args.questions_command == "teach":
-        return teach_wording(root.folder, root.router, args.phrase, args.section, undo=args.undo)
+        # Taking a wording out needs only the policies: the wording may name a section they have lost.
+        library = load_policy_library(root.folder) if args.undo else root.router.library
+        return teach_wording(root.folder, library, args.phrase, args.section, undo=args.undo)
     school = root.require_school("The question log needs the school's school.yaml (and its database).")
     try:
         return report_questions(school, root.router, args.since, url=root.database_url)
@@ -332,7 +335,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     policies = commands.add_parser("policies", help="work with a school's policy files")
     policy_commands = policies.add_subparsers(dest="policies_command", required=True)
-    check = policy_commands.add_parser("check", help="validate every policy file, naming file and line")
+    check = policy_commands.add_parser("check", help="check the school folder (policy files, topics.yaml, "
+                                       "lexicon.yaml, school.yaml), naming file and line")
     check.add_argument("folder", nargs="?", help="the school folder (default: STAFFROOM_POLICIES or demo)")
     check.set_defaults(handler=command_policies_check)
     policy_import = policy_commands.add_parser("import", help="write Word (.docx) and PDF policies as policy files")
@@ -427,6 +431,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return reader_gone()
+
+
+def reader_gone() -> int:
+    """`staffroom ask … | head`: the reader stopped early. Nothing more can be said to it, and Python's
+    own flush of stdout at exit must not fail again; the status is a shell's for SIGPIPE."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a file (a test's capture): there is nothing left to flush
+    return 141
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from bot.errors import ConfigError, StaffroomError, StorageError
 from bot.school.loading import SCHOOL_FILE, School, demo_school_folder, load_school
 from bot.settings import Settings, load_settings
 from intents.lexicon import LexiconError
-from intents.policy_library import PolicyFileError
+from intents.policy_library import PolicyFileError, PolicyLibrary, load_library
 from intents.router import Router
 
 if TYPE_CHECKING:  # storage, the server and the platforms load only for the commands that use them
@@ -70,6 +70,14 @@ def load_router(folder: Path, settings: Settings | None = None) -> Router:
     try:
         return cached_router(folder, cache_dir(settings.staffroom_cache_dir, settings.xdg_cache_home))
     except (PolicyFileError, LexiconError) as error:
+        raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
+
+
+def load_policy_library(folder: Path) -> PolicyLibrary:
+    """The school's policy files alone, without the topics and lexicon the router adds to them."""
+    try:
+        return load_library(folder)
+    except PolicyFileError as error:
         raise SetupError(f"The policies in {folder} can't be used:\n{error}") from None
 
 

@@ -97,7 +97,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 class PolicyFileError(ValueError):
@@ -320,6 +320,8 @@ def read_policy_file(path: Path) -> tuple[PolicyDocument | None, list[Problem]]:
 
 def check_policy_folder(folder: Path) -> tuple[list[PolicyDocument], list[Problem]]:
     """Parse every `*.md` policy in a folder; return the documents and all problems."""
+    if not folder.exists():
+        return [], [Problem(folder, 0, "no such folder")]
     if not folder.is_dir():
         return [], [Problem(folder, 0, "not a folder of policy files")]
     files = sorted(p for p in folder.glob("*.md") if p.name.lower() != "readme.md")

@@ -275,7 +275,7 @@ class Router:
         ):
             reason, category = parse_reason(text)
             slots = RequestSlots(when=when, reason=reason, reason_category=category)
-            return Routing(Intent.REQUEST_WFH, 0.9, matches=self._matches(units), slots=slots)
+            return Routing(Intent.REQUEST_WFH, 0.9, matches=self._about_working_from_home(units), slots=slots)
         if self._is_help(plain, units):
             return Routing(Intent.HELP, 0.9)
         if (WFH in ideas or self.cues.at_home.search(plain)) and self.cues.school_holidays.search(plain):
@@ -355,6 +355,11 @@ class Router:
 
     def _matches(self, units: list[Unit], limit: int = 6) -> tuple[Match, ...]:
         return tuple(self._match(s) for s in self.index.search(units, limit))
+
+    def _about_working_from_home(self, units: list[Unit]) -> tuple[Match, ...]:
+        """The passages a request to work from home can quote: only those about working from home, so a
+        school without such a policy gets none (never "work" matched in its equality policy)."""
+        return tuple(self._match(s) for s in self.index.search(units, 6) if self.index.covers_idea(s.index, WFH))
 
     def _match(self, scored: Scored) -> Match:
         return Match(self.library.passages[scored.index], confidence(scored))
@@ -523,6 +528,9 @@ class Router:
                     f"{confidence(s):.3f}  score {s.score:.2f} covers {s.coverage:.0%}  {passage.citation}: "
                     f"{_snippet(passage.body)}",
                 )
+            if matches and not best:
+                trace.add(Stage.RETRIEVE, f"the best passage shares only everyday words with the question "
+                          f"(weight {found[0].matched:.2f} of the {least:.2f} an answer needs)")
         reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
         if reason is not None:
             return self._decline(matches, safeguarding, reason)

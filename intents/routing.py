@@ -93,7 +93,8 @@ class DeclineReason(StrEnum):
 _REASON_TEXT = {
     DeclineReason.EMPTY: "the message has no words to route",
     DeclineReason.NOT_COVERED: "a key idea of the question appears in none of the school's policies",
-    DeclineReason.LOW_CONFIDENCE: "the best passage covers too little of the question",
+    DeclineReason.LOW_CONFIDENCE: "the best passage covers too little of the question, or shares only everyday "
+    "words with it",
     DeclineReason.DETAIL_NOT_HELD: "the question asks for a detail (a time, date, number or contact) "
     "that none of the best passages holds",
     DeclineReason.NEVER_IN_POLICIES: "policies name roles, not people, hold no passwords or codes, "

@@ -22,7 +22,7 @@ from bot.store.database import Database
 from bot.terminal_form import prompt_for, read_answer
 from tests.conftest import TEACHER, fetch_request
 
-REASON = Input(name="reason_category", label="Reason (WFH policy section 3)", kind="choice", choices=(
+REASON = Input(name="reason_category", label="Reason", kind="choice", choices=(
     Choice(label="Flexible working", value="flexible_working"),
     Choice(label="Clinical or public-health advice", value="health_advice"),
     Choice(label="A specific task (e.g. report checking)", value="specific_task"),
@@ -65,7 +65,7 @@ async def test_enter_through_the_form_asks_for_the_reason_again_and_keeps_the_re
 ) -> None:
     lines = [*OPEN_FORM, "", "", "", "2", "", "nonsense", "4", "back by noon"]
     out = await chat(conversation, clock, database, lines)
-    assert '"Reason (WFH policy section 3)" is needed: please choose 1 Flexible working' in out
+    assert '"Reason" is needed: please choose 1 Flexible working' in out
     assert "'nonsense' is not one of the choices." in out
     assert "Please choose the reason for working from home." not in out
     assert "Request #1 sent" in out
@@ -96,7 +96,7 @@ async def test_a_choice_several_labels_begin_with_asks_for_the_number() -> None:
 
 def test_the_prompt_numbers_the_choices_and_shows_what_enter_keeps() -> None:
     chosen = REASON.model_copy(update={"initial": "specific_task"})
-    assert prompt_for(chosen) == ("  Reason (WFH policy section 3): 1 Flexible working, 2 Clinical or public-health "
+    assert prompt_for(chosen) == ("  Reason: 1 Flexible working, 2 Clinical or public-health "
                                   "advice, 3 A specific task (e.g. report checking), 4 Other circumstances [3]: ")
     note = Input(name="note", label="Note", kind="text", optional=True, initial="hello")
     assert prompt_for(note) == "  Note [hello] (- for none): "
@@ -115,6 +115,6 @@ def test_the_issue_script_through_the_command(tmp_path: Path) -> None:
                             input="\n".join(script) + "\n", capture_output=True, text=True, timeout=120,
                             env=environment)
     assert result.returncode == 0, result.stderr
-    assert '"Reason (WFH policy section 3)" is needed: please choose 1 Flexible working' in result.stdout
+    assert '"Reason" is needed: please choose 1 Flexible working' in result.stdout
     assert "Request #1 sent" in result.stdout
     assert f"{day:%a %-d %b %Y}" in result.stdout

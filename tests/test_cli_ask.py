@@ -82,6 +82,16 @@ def test_policies_check_names_file_and_line_and_fails(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_policies_check_of_a_mistyped_folder_says_there_is_no_such_folder(tmp_path: Path) -> None:
+    result = staffroom("policies", "check", str(tmp_path / "shcool"))
+    assert result.returncode == 1
+    assert result.stdout == f"{tmp_path / 'shcool'}: no such folder\n"  # no line 0 of a folder
+
+
+def test_policies_help_says_check_covers_the_whole_folder() -> None:
+    assert "school.yaml" in staffroom("policies", "--help").stdout
+
+
 def test_ask_with_a_broken_policy_folder_says_so_without_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "broken.md").write_text("no front matter\n")
     result = staffroom("ask", "--policies", str(tmp_path), "hello")
@@ -135,3 +145,15 @@ def test_a_further_passage_fills_the_room_left_but_never_displaces_a_close_one()
     matches = (Match(best, 0.9), Match(further, 0.5), Match(long_close, 0.8))
     answer = compose_policy_answer(Routing(Intent.POLICY, 0.9, matches))
     assert "b" * 700 in answer.text and "c" * 300 not in answer.text
+
+
+def test_an_answer_piped_to_a_reader_that_stops_early_ends_without_a_traceback() -> None:
+    """`staffroom ask "…" | head -3`: the reader leaves before the answer is written."""
+    with subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "who do I contact about IT?"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before the command has started up, let alone answered
+        errors = process.stderr.read()
+        process.wait(timeout=60)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert process.returncode == 141

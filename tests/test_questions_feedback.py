@@ -336,6 +336,20 @@ async def test_terminal_bad_asks_on_a_prompt_line_and_good_before_any_answer_exp
     assert row.feedback == "bad" and row.comment == "the rules on pets"
 
 
+async def test_terminal_bad_says_optional_once(slack: SlackHarness, database: Database) -> None:
+    """The prompt line marks the field optional itself: its label saying so too read "(optional) (optional)"."""
+    prompts: list[str] = []
+
+    def answer(prompt: str) -> str:
+        prompts.append(prompt)
+        return "the rules on pets"
+
+    chat = TerminalChat(slack.runtime.assistant, database, answer, io.StringIO(), TEACHER)
+    await chat.take("can I bring my dog to school?")
+    await chat.take("/bad")
+    assert prompts == ["  In a few words (optional): "]
+
+
 async def test_safeguarding_help_and_requests_are_never_logged(slack: SlackHarness, database: Database) -> None:
     assistant = slack.runtime.assistant
     person = Person(platform="terminal", user_id=TEACHER, email=TEACHER)

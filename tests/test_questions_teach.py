@@ -98,6 +98,30 @@ def test_a_section_that_does_not_exist_is_refused_and_nothing_changes(
     assert (folder / "topics.yaml").read_text(encoding="utf-8") == original
 
 
+def test_undo_takes_a_wording_out_of_a_section_a_reimported_policy_lost(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The updated policy has no 8.3: the folder stops loading until the wording taught to it goes, and
+    `--undo` (the way to take it out) worked only on a folder that loaded."""
+    (folder / "topics.yaml").write_text("", encoding="utf-8")
+    assert main(["questions", "teach", "standing desk", "--section", "Working from Home Policy · 8.3",
+                 "--policies", str(folder)]) == 0
+    policy = folder / "working-from-home.md"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text[:text.index("### 8.3")] + text[text.index("## 9."):], encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ask", "--policies", str(folder), "can I work from home?"]) == 2
+    assert "has no section '8.3'" in capsys.readouterr().err
+
+    assert main(["questions", "teach", "standing desk", "--section", "Working from Home Policy · 8.3", "--undo",
+                 "--policies", str(folder)]) == 0
+    said = capsys.readouterr().out
+    assert "Removed: “standing desk” → Working from Home Policy · 8.3" in said
+    assert "Working from Home Policy · 8.3 is no longer in the policies" in said
+    assert "standing desk" not in (folder / "topics.yaml").read_text(encoding="utf-8")
+    assert main(["ask", "--policies", str(folder), "can I work from home?"]) == 0
+
+
 def test_a_wording_with_a_phone_number_or_nothing_in_it_is_refused() -> None:
     for phrase in ("ring 07700 900123", "  ", "?!"):
         with pytest.raises(TeachError):

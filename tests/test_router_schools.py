@@ -148,6 +148,17 @@ def test_explain_prints_each_stage_and_the_top_candidates_with_scores(capsys: py
     assert "01384 813920" in printed.split("reply:")[1]
 
 
+def test_explain_says_why_a_passage_covering_the_whole_question_is_not_enough(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"What about staff?": every candidate covers 100% of it at a confidence over the bar, yet it is declined
+    because "staff" is an everyday word in these policies; --explain said only "covers too little"."""
+    assert main(["ask", "--explain", "--policies", str(DEMO_SCHOOL_DIR), "what about staff?"]) == 0
+    retrieved = capsys.readouterr().out.split("retrieve:")[1].split("decide:")[0]
+    assert "covers 100%" in retrieved
+    assert "the best passage shares only everyday words with the question (weight " in retrieved
+
+
 def test_the_demo_folder_copied_with_its_own_lexicon_answers_as_the_bundled_demo(tmp_path: Path) -> None:
     copy = tmp_path / "demo"
     shutil.copytree(DEMO_SCHOOL_DIR, copy)

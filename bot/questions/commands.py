@@ -12,9 +12,10 @@ from bot.clock import Clock, SystemClock
 from bot.questions.desk import answered_from
 from bot.questions.log import read_logged
 from bot.questions.report import group_questions, render_report
-from bot.questions.teaching import TeachError, find_section, teach_phrase
+from bot.questions.teaching import TeachError, all_sections, find_section, find_taught_section, teach_phrase
 from bot.school import School
 from bot.store.database import open_database
+from intents.policy_library import PolicyLibrary
 from intents.router import Router
 
 #: The report covers the last week unless told otherwise.
@@ -54,13 +55,15 @@ def report_questions(school: School, router: Router, since_text: str | None, *, 
     return 0
 
 
-def teach_wording(folder: Path, router: Router, phrase: str, section_text: str, *, undo: bool = False,
+def teach_wording(folder: Path, library: PolicyLibrary, phrase: str, section_text: str, *, undo: bool = False,
                   clock: Clock | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Add the wording to the section in topics.yaml (or take it out), then show what asking it gets now."""
+    """Add the wording to the section in topics.yaml (or take it out), then show what asking it gets now.
+
+    `--undo` also takes a wording out of a section the policies no longer have (a re-imported policy lost
+    it), which the folder's check reports and which would otherwise stop the assistant loading."""
     out, err = out or sys.stdout, err or sys.stderr
-    library = router.library
     try:
-        section = find_section(library, section_text)
+        section = find_taught_section(folder, library, section_text) if undo else find_section(library, section_text)
         taught = teach_phrase(folder, library, phrase, section, undo=undo)
     except TeachError as error:
         print(error, file=err)
@@ -72,6 +75,10 @@ def teach_wording(folder: Path, router: Router, phrase: str, section_text: str, 
         return 0
     done = "Removed" if undo else "Taught"
     print(f"{done}: “{phrase}” → {section.label} in {taught.file}.", file=out)
+    if section not in all_sections(library):
+        print(f"{section.label} is no longer in the policies; run `staffroom policies check` to see what else "
+              "needs a person.", file=out)
+        return 0
     today = (clock or SystemClock()).now().date()
     fresh = Router.from_folder(folder)
     if answered_from(fresh, phrase, str(section.citation), today):

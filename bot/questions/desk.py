@@ -115,7 +115,7 @@ def feedback_buttons(value: str) -> ButtonsBlock:
 
 
 def looking_for_form(token: str) -> FormBlock:
-    field = Input(name=LOOKING_FOR_FIELD, label="In a few words (optional)", kind="text",
+    field = Input(name=LOOKING_FOR_FIELD, label="In a few words", kind="text",
                   optional=True, max_length=500)
     return FormBlock(title="What were you looking for?", inputs=(field,), submit_label="Send",
                      submit_action_id=LOOKING_FOR, value=token)

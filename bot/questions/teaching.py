@@ -81,6 +81,27 @@ def find_section(library: PolicyLibrary, text: str) -> SectionKey:
                      + "; ".join(s.key for s in sections) + ".")
 
 
+def find_taught_section(folder: Path, library: PolicyLibrary, text: str) -> SectionKey:
+    """The section `text` names, as `find_section` finds it, or else as topics.yaml still names it: a
+    re-imported policy may have lost a section that wordings were taught to, and `--undo` takes them out."""
+    try:
+        return find_section(library, text)
+    except TeachError:
+        title, _, rest = text.partition("·")
+        path = folder / TOPICS_FILE_NAME
+        try:
+            data = _yaml().load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except (YAMLError, UnicodeDecodeError):
+            data = None
+        for document, sections in (data.items() if isinstance(data, dict) else ()):
+            if normalise(str(document)) != normalise(title) or not isinstance(sections, dict):
+                continue
+            for key in sections:
+                if normalise(str(key)) == normalise(rest):
+                    return SectionKey(str(document), str(key), Citation(str(document), "", str(key)))
+        raise
+
+
 def check_phrase(phrase: str) -> str:
     """The wording, tidied; refused when empty, too long, or holding an email address or phone number."""
     cleaned = " ".join(phrase.split())

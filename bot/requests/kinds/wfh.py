@@ -28,7 +28,7 @@ START = FieldSpec("start", "Date (or first date)", "date")
 END = FieldSpec("end", "Last date (for several days)", "date", optional=True)
 REPEAT = FieldSpec("repeat", "Repeat", "choice", choices=tuple(REPEAT_LABELS.items()))
 PART = FieldSpec("part_of_day", "Part of the day", "choice", choices=PART_OF_DAY)
-REASON = FieldSpec("reason_category", "Reason (WFH policy section 3)", "choice",
+REASON = FieldSpec("reason_category", "Reason", "choice",
                    choices=tuple(REASON_LABELS.items()))
 NOTE = FieldSpec("note", "Note for your approvers", "long_text", optional=True, max_length=MAX_NOTE_CHARS)
 
