@@ -41,6 +41,8 @@ WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: The ideas a passage about pupils or their parents speaks of.
 PUPIL_IDEAS = ("~pupils", "~parents", "~families")
+#: The idea of a policy being reviewed (intents/data/english.yaml).
+REVIEWED = "~reviewed"
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 5
 ALSO_NEAR_RATIO = 0.8
@@ -416,6 +418,8 @@ class Router:
             tests.append(
                 lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
             )
+        # When a policy is reviewed is said as how often ("reviewed annually", "every two years").
+        reviewed = REVIEWED in {f for u in self.analyzer.units(plain) for f in u.features}
         if any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)):
             # A deadline is a day or date, or a period to act within ("within 5 working days"); a section
             # headed with its timing ("Mid-Point Review (3 Months)") says when for each of its passages.
@@ -423,6 +427,7 @@ class Router:
                 lambda p: bool(self.cues.time_words.search(normalise(p.text)))
                 or _holds_date(p.text)
                 or bool(self.cues.deadlines.search(normalise(p.text)))
+                or (reviewed and bool(self.cues.frequency_words.search(normalise(p.text))))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
             )
         if self.cues.length_cues.search(plain):

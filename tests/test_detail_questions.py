@@ -191,3 +191,13 @@ def test_a_section_headed_with_its_timing_answers_when(tmp_path: Path) -> None:
     routing = router.route("when is the mid-point review?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "reviews progress" in routing.matches[0].passage.text
+
+
+def test_when_a_policy_is_reviewed_is_answered_by_how_often(tmp_path: Path) -> None:
+    """ "When is it reviewed?" is answered by "every two years": a review is scheduled as how often."""
+    (tmp_path / "equality.md").write_text(
+        "---\ntitle: Equality Policy\n---\n## 18. Monitoring\n\n"
+        "The governing board reviews the equality objectives every two years.\n", encoding="utf-8")
+    routing = Router.from_folder(tmp_path).route("when are the equality objectives reviewed?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "every two years" in routing.matches[0].passage.text

@@ -429,3 +429,32 @@ def test_the_hall_is_part_of_the_premises_a_policy_speaks_of(tmp_path: Path) -> 
     routing = router.route("a community group wants to use the hall on saturdays. do they pay in advance?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "premises" in routing.matches[0].passage.text
+
+
+INDUCTION_POLICY = """---
+title: Staff Induction and Equality Policy
+---
+## 9. Agency and supply staff
+
+Supply staff receive a site-specific induction on arrival, covering safeguarding and fire procedures.
+
+## 11. Discriminatory language
+
+Discriminatory language used by a pupil is challenged at once and recorded by the class teacher.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("do supply teachers get an induction?", "site-specific induction"),
+        ("how do we deal with racist language from pupils?", "challenged at once"),
+    ],
+)
+def test_supply_teachers_are_supply_staff_and_racist_remarks_are_discriminatory_language(
+    tmp_path: Path, question: str, quoted: str
+) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"induction.md": INDUCTION_POLICY}))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY
+    assert quoted in routing.matches[0].passage.text
