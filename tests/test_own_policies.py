@@ -81,3 +81,22 @@ def test_the_work_from_home_form_names_no_policy_the_school_does_not_have(school
     assert result.returncode == 0, result.stderr
     assert "Request to work from home (Date (or first date)" in result.stdout
     assert "Reason," in result.stdout and "WFH policy" not in result.stdout
+
+
+def test_messages_staff_are_sent_name_no_section_of_the_demo_s_policies() -> None:
+    """A check-in prompt and the loan agreement go to staff at every school: neither cites "WFH policy 6" or
+    "8.1", sections only the demo's policy has."""
+    from datetime import date
+
+    from bot.checkins.prompts import render_prompt
+    from bot.requests.kinds.equipment_loan import LOAN_AGREEMENT
+
+    class _Member:
+        name, job_title, email = "Sam Carter", "Teacher", "s.carter@school.example"
+
+    class _Worker:
+        member, part_of_day = _Member(), "whole_day"
+
+    prompt = render_prompt([_Worker()], date(2026, 11, 23))  # type: ignore[list-item]
+    assert "WFH policy" not in prompt.text
+    assert "WFH policy" not in LOAN_AGREEMENT.ask

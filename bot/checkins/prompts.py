@@ -66,7 +66,7 @@ def render_prompt(workers: Sequence[HomeWorker], day: date, *, reminder: bool = 
         f"Reminder: a wellbeing check-in with {_worker_line(workers[0])}, working from home {describe_day(day)}."
         if reminder and count == 1
         else f"Wellbeing check-in: {who} working from home today ({describe_day(day)}). "
-        "A quick call or message supports them (WFH policy 6)."
+        "A quick call or message supports them."
     )
     blocks: list[Block] = [TextBlock(text=head)]
     for worker in workers:

@@ -18,7 +18,7 @@ WHY = FieldSpec("why", "Why do you need it?", "long_text", max_length=MAX_NOTE_C
 
 LOAN_AGREEMENT = Agreement(
     ask="Before you receive the equipment, please accept the IT equipment loan agreement and the "
-        "Acceptable Use Policy (WFH policy 8.1).",
+        "Acceptable Use Policy.",
     button_label="I accept the loan agreement and Acceptable Use Policy",
     thanks="Thank you. The IT technician will arrange your equipment (request #{id}).",
     tell="{requester} accepted the loan agreement: please issue request #{id}.",
