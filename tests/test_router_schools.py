@@ -458,3 +458,29 @@ def test_supply_teachers_are_supply_staff_and_racist_remarks_are_discriminatory_
     routing = router.route(question, TODAY)
     assert routing.intent is Intent.POLICY
     assert quoted in routing.matches[0].passage.text
+
+
+HOMEWORK_POLICY = """---
+title: Homework Policy
+---
+## Aim
+
+Homework helps parents see how their child is being educated and how they can help.
+
+## Rewards and Sanctions
+
+If homework is not handed in three weeks running, the class teacher contacts the parents.
+"""
+
+
+def test_at_what_point_asks_when_not_for_a_policy_s_aims(tmp_path: Path) -> None:
+    """ "At what point…" asks when; "what's the point of the policy" asks for its aims."""
+    router = Router.from_folder(_school(tmp_path, "a", {"homework.md": HOMEWORK_POLICY}))
+
+    def ideas(text: str) -> set[str]:
+        return {f for unit in router.analyzer.units(text) for f in unit.features}
+
+    assert "~aims" not in ideas("at what point are parents contacted if homework is not handed in?")
+    assert "~aims" in ideas("what's the point of the homework policy?")
+    aims = router.route("what's the point of the homework policy?", TODAY)
+    assert "helps parents see" in aims.matches[0].passage.text
