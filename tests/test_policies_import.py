@@ -1009,3 +1009,77 @@ def test_a_line_broken_by_hand_mid_sentence_does_not_split_its_paragraph(school:
 def test_a_document_with_nothing_but_its_cover_is_tidied_without_error() -> None:
     tidied = tidy(Outline("notice.pdf", "PDF", "Fire Notice", None, [], cover_lines=["Fire Notice"]))
     assert tidied.blocks == []
+
+
+_OPENING = _wrapped(
+    "This policy sets out what the school does, who is responsible for it and how it is checked. It was agreed "
+    "with staff, governors and parents, and it is reviewed every year by the governing body, which may change it "
+    "sooner when the law or the guidance for schools changes or when staff or parents raise a concern about it."
+)
+
+
+def _bullet(page: PdfPage, y: float, lines: list[str], *, text_x: float = 85.2, pitch: float = 14) -> float:
+    """A bulleted item at x 72, its wrapped lines starting at text_x; returns the next line's y."""
+    page.text(72, y, f"- {lines[0]}", 11)
+    for position, line in enumerate(lines[1:], start=1):
+        page.text(text_x, y - position * pitch, line, 11)
+    return y - len(lines) * pitch
+
+
+def test_a_bullet_wrapped_on_a_portrait_page_is_whole_when_landscape_pages_follow(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Relationships Education Policy", 18, bold=True)
+    page.text(60, 740, "1. Aims", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 6
+    y = _write_lines(page, y, ["The aims of relationships education at our school are to:"]) - 6
+    y = _bullet(page, y, ["Provide a framework in which sensitive and personal discussions can take",
+                          "place"]) - 6
+    y = _bullet(page, y, ["Prepare pupils for puberty, and give them an understanding of their growth",
+                          "and the importance of hygiene"])
+    _write_lines(page, y - 14, ["Every class has these lessons in the summer term."])
+    curriculum = pdf.page(landscape=True)  # an appendix set across the page: its lines end much further right
+    curriculum.text(60, 540, "Appendix 1: Curriculum", 11, bold=True)
+    _write_lines(curriculum, 512, _wrapped(
+        "Each year group follows the same six units, one each half term, and the learning deepens every year. " * 6,
+        width=110,
+    ))
+    source = pdf.save(tmp_path / "relationships.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    aims = policy(school / "relationships.md").sections[0]
+    assert [p.text for p in aims.passages][1:] == [
+        "The aims of relationships education at our school are to:\n"
+        "• Provide a framework in which sensitive and personal discussions can take place",
+        "The aims of relationships education at our school are to:\n"
+        "• Prepare pupils for puberty, and give them an understanding of their growth and the importance of hygiene",
+        "Every class has these lessons in the summer term.",
+    ]
+
+
+def test_a_bullet_whose_sentence_wraps_back_to_the_margin_is_one_item(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Data Handling Policy", 18, bold=True)
+    page.text(60, 740, "1. Personal data", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 6
+    y = _write_lines(page, y, ["Personal data the school holds includes:"]) - 6
+    # No hanging indent: the wrapped line starts under the bullet, not under its text.
+    y = _bullet(page, y, ["Personal information about members of the school community, such as",
+                          "names, addresses and contact details"], text_x=72) - 6
+    y = _bullet(page, y, ["Professional records e.g. employment history, appraisal records and"], text_x=72)
+    page.text(72, y, "references", 11)
+    _write_lines(page, y - 20, ["Staff keep it no longer than the retention schedule says."])
+    source = pdf.save(tmp_path / "data.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    data = policy(school / "data.md").sections[0]
+    assert [p.body for p in data.passages][1:] == [
+        "Personal information about members of the school community, such as names, addresses and contact details",
+        "Professional records e.g. employment history, appraisal records and references",
+        "Staff keep it no longer than the retention schedule says.",
+    ]

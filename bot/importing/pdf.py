@@ -58,6 +58,7 @@ class _Line:
     page: int
     page_height: float
     note: int = 0  # a line of a footnote: which note (unique in the document); 0 for the body text
+    page_width: float = 0.0  # a landscape page's lines end further right than a portrait page's
 
 
 @dataclass
@@ -200,6 +201,7 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
                     number,
                     float(page.height),
                     note if rule is not None and float(raw["top"]) >= rule else 0,
+                    float(page.width),
                 )
             )
     items.extend(table for _, table in tables)
@@ -462,6 +464,14 @@ def _line_pitch(lines: list[_Line]) -> float:
     return min(pitches.most_common(3))[0] if pitches else 14.0
 
 
+def _right_margins(lines: list[_Line]) -> dict[float, float]:
+    """Where full lines of body text end, for each width of page (landscape pages' lines end further right)."""
+    by_width: dict[float, list[_Line]] = {}
+    for line in lines:
+        by_width.setdefault(round(line.page_width), []).append(line)
+    return {width: _right_margin(on_pages) for width, on_pages in by_width.items()}
+
+
 def _right_margin(lines: list[_Line]) -> float:
     """Where full lines of body text end (a high percentile, so one wide line does not move it)."""
     ends = sorted(line.x1 for line in lines if len(line.text) >= 40) or sorted(line.x1 for line in lines)
@@ -503,7 +513,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
     lines = [i for i in items if isinstance(i, _Line)]
     pitch = _line_pitch(lines)
     margin = _left_margin(lines, body_size)
-    right_margin = _right_margin(lines)
+    right_margins = _right_margins(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
     notes: dict[int, list[_Line]] = {}  # footnotes waiting for the paragraph that refers to them to end
@@ -545,7 +555,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         carries_on = (
             not starts_item and current is not None and previous is not None
-            and _continues(current, previous, line, pitch, right_margin, body_size)
+            and _continues(current, previous, line, pitch, right_margins[round(previous.page_width)], body_size)
         )
         if not carries_on and not starts_item:  # a note goes after the list, not between its items
             place_notes()
@@ -596,7 +606,7 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         and not (gap < pitch * 2.2 and re.match(r"[a-z]", line.text))
     ):
         return False
-    if group.marker and line.x0 < group.indent - 4:
+    if group.marker and line.x0 < group.indent - 4 and not _item_goes_on(group, previous, line, pitch):
         return False
     if not group.marker and line.x0 > previous.x0 + 12 and len(group.lines) > 1:
         return False
@@ -622,6 +632,23 @@ def _sentence_goes_on(previous: _Line, line: _Line, pitch: float) -> bool:
         and bool(re.match(r"[a-z]", line.text))
         and not re.search(r"[.:;!?]$", previous.text)
         and len(previous.text.split()) >= 5
+    )
+
+
+def _item_goes_on(group: _Group, previous: _Line, line: _Line, pitch: float) -> bool:
+    """A list item's sentence wrapped back to the bullet or the margin ("• Personal information about…, including" /
+    "carers e.g. names…"): the line before stops mid-sentence, this one starts in lower case straight under it.
+
+    A new paragraph after a list starts with a capital (or follows a full stop), so it is not taken in.
+    """
+    first = group.lines[0]
+    return (
+        line.page == previous.page
+        and line.x0 >= first.x0 - (group.indent - first.x0) - 4
+        and line.top - previous.top <= pitch * 1.25 + 0.5
+        and bool(re.match(r"[a-z]", line.text))
+        and not re.search(r"[.:;!?]$", previous.text)
+        and len(previous.text.split()) >= 4
     )
 
 
