@@ -26,10 +26,10 @@ class PdfPage:
     width: float = PAGE_WIDTH
     height: float = PAGE_HEIGHT
 
-    def text(self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False) -> float:
-        """Writes `text` with its baseline at y; returns the x where it ends."""
+    def text(self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False, grey: float = 0.0) -> float:
+        """Writes `text` with its baseline at y, in black or (grey=1) white; returns the x where it ends."""
         font = "F2" if bold else "F1"
-        self.operations.append(f"BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET")
+        self.operations.append(f"{grey:.2f} g BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET 0 g")
         return x + 0.6 * size * len(text)
 
     def rule(self, x: float, y: float, width: float) -> None:

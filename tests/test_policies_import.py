@@ -1083,3 +1083,62 @@ def test_a_bullet_whose_sentence_wraps_back_to_the_margin_is_one_item(school: Pa
         "Professional records e.g. employment history, appraisal records and references",
         "Staff keep it no longer than the retention schedule says.",
     ]
+
+
+def _ruled_rows(page: PdfPage, y: float, rows: list[list[list[str]]], *, header_band: bool = False) -> float:
+    """A ruled table whose cells hold lines of text (the first row its headings, in bold or in white on a dark
+    band); returns the y under its last rule."""
+    columns, right, pitch = [60.0, 200.0], 540.0, 13.0
+    for position, row in enumerate(rows):
+        height = max(len(cell) for cell in row) * pitch + 8
+        if position == 0 and header_band:
+            page.box(columns[0], y - height, right - columns[0], height, grey=0.2)
+        page.rule(columns[0], y, right - columns[0])
+        for x in [*columns, right]:
+            page.box(x, y - height, 0.5, height)
+        for x, cell in zip(columns, row, strict=True):
+            for line_number, text in enumerate(cell):
+                indent = 9 if line_number and not text.startswith("- ") else 0  # a wrapped line under its bullet
+                page.text(x + 5 + indent, y - 12 - line_number * pitch, text, 9, bold=position == 0 and not header_band,
+                          grey=1.0 if position == 0 and header_band else 0.0)
+        y -= height
+    page.rule(columns[0], y, right - columns[0])
+    return y
+
+
+def test_a_table_cell_holding_a_list_of_sentences_is_quoted_an_item_at_a_time(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Health Education Policy", 18, bold=True)
+    page.text(60, 740, "1. What pupils learn", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 10
+    y = _ruled_rows(page, y, [
+        [["Topic"], ["Pupils should know"]],
+        [["Health and", "Prevention"], ["- about dental health and the benefits of good oral",
+                                        "hygiene, including check-ups at the dentist.",
+                                        "- the importance of sleep for good health.",
+                                        "- about germs and the importance of handwashing."]],
+        [["Basic First Aid"], ["how to make a clear call to the emergency services."]],
+        [["Drugs"], ["- alcohol", "- tobacco"]],  # a short list of words: the row reads best whole
+    ])
+    next_page = pdf.page()  # the table goes on over the page, its headings repeated in white on a dark band
+    _ruled_rows(next_page, 780, [
+        [["Topic"], ["Pupils should know"]],
+        [["Changing Body"], ["- key facts about puberty.", "- about menstrual wellbeing."]],
+    ], header_band=True)
+    source = pdf.save(tmp_path / "health.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    learning = policy(school / "health.md").sections[0]
+    assert [p.text for p in learning.passages][1:] == [
+        "Topic: Health and Prevention; Pupils should know: about dental health and the benefits of good oral hygiene, "
+        "including check-ups at the dentist.",
+        "Topic: Health and Prevention; Pupils should know: the importance of sleep for good health.",
+        "Topic: Health and Prevention; Pupils should know: about germs and the importance of handwashing.",
+        "Topic: Basic First Aid; Pupils should know: how to make a clear call to the emergency services.",
+        "Topic: Drugs; Pupils should know: alcohol; tobacco",
+        "Topic: Changing Body; Pupils should know: key facts about puberty.",
+        "Topic: Changing Body; Pupils should know: about menstrual wellbeing.",
+    ]

@@ -24,6 +24,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from bot.importing.outline import Block, ImportRefused, Outline
 from bot.importing.pdf_columns import find_borderless_tables, is_bold_font
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
+from bot.importing.table_cells import ITEM_BREAK, flat_cell, row_passages
 from bot.importing.wording import (
     POLICY_WORDS,
     SCHOOL_NAME,
@@ -34,7 +35,6 @@ from bot.importing.wording import (
     is_blank_field,
     join_lines,
     number_marker,
-    row_text,
 )
 
 #: Longest PDF imported: about half a second a page, so at most two minutes or so.
@@ -281,7 +281,9 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
             len(cell.split()) <= 5 and not re.search(r"\d", cell) for cell in named
         ):
             bold_rows = 1  # short headings without bold: still the column headings
-        headings = [" ".join(part for part in column if part) for column in zip(*rows[:bold_rows], strict=False)]
+        headings = [
+            " ".join(flat_cell(part) for part in column if part) for column in zip(*rows[:bold_rows], strict=False)
+        ]
         body = rows[bold_rows:]
         _move_headings_over_merged_cells(headings, body)
         headings, body = _without_empty_columns(headings, body)
@@ -290,10 +292,22 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
 
 
 def _row_is_bold(page: Any, bbox: tuple[float, float, float, float] | None) -> bool:
+    """Whether a table row is set as column headings: all in bold, or all in white on a dark band."""
     if bbox is None:
         return False
     chars = [c for c in page.crop(bbox, strict=False).chars if c.get("text", "").strip()]
-    return bool(chars) and all(_is_bold(c) for c in chars)
+    light = all(_is_light(c.get("non_stroking_color")) for c in chars)
+    return bool(chars) and (light or all(_is_bold(c) for c in chars))
+
+
+def _is_light(colour: Any) -> bool:
+    """White or nearly (text reversed out of a dark band), in gray, RGB or CMYK."""
+    values = colour if isinstance(colour, tuple | list) else (colour,)
+    if not values or not all(isinstance(v, int | float) for v in values):
+        return False
+    if len(values) == 4:
+        return all(v <= 0.1 for v in values)
+    return all(v >= 0.9 for v in values)
 
 
 def _move_headings_over_merged_cells(headings: list[str], rows: list[list[str]]) -> None:
@@ -327,25 +341,23 @@ def _without_empty_columns(headings: list[str], rows: list[list[str]]) -> tuple[
 
 
 def clean_cell(cell: str | None) -> str:
-    """A table cell's text on one line; bulleted lines inside it kept apart with semicolons."""
+    """A table cell's text, its wrapped lines joined; the items of a list in it kept on lines of their own.
+
+    A list is bulleted lines, or lines that each end with a full stop (one outcome a line).
+    """
     if not cell:
         return ""
+    lines = [line for line in (clean_characters(raw) for raw in cell.split("\n")) if line]
+    one_a_line = len(lines) >= 2 and all(line.endswith(".") for line in lines)
     parts: list[list[str]] = []
-    for raw in cell.split("\n"):
-        line = clean_characters(raw)
-        if not line:
-            continue
+    for line in lines:
         rest = bullet_rest(line)
-        if rest is not None or not parts:
+        if rest is not None or not parts or one_a_line:
             parts.append([rest if rest is not None else line])
         else:
             parts[-1].append(line)
     vocabulary = Vocabulary()
-    text = ""
-    for part in parts:
-        joined = join_lines(part, vocabulary)
-        text = f"{text}{' ' if text.endswith(':') else '; '}{joined}" if text else joined
-    return text
+    return ITEM_BREAK.join(join_lines(part, vocabulary) for part in parts)
 
 
 def _normalised(text: str) -> str:
@@ -807,13 +819,14 @@ def _table_blocks(table: _Table) -> list[Block]:
             blocks.append(Block("paragraph", label, page=table.page))
             grouped = True
             continue
-        text = row_text(table.headings, row)
-        if text:
-            blocks.append(Block("item" if grouped else "paragraph", text, page=table.page, row=True))
+        blocks.extend(
+            Block("item" if grouped else "paragraph", text, page=table.page, row=True)
+            for text in row_passages(table.headings, row)
+        )
     return blocks
 
 
 def _group_label(row: list[str]) -> str:
     """The text of a row with only its first cell filled, of three or more: it heads the rows under it."""
     filled = [cell for cell in row if cell]
-    return row[0] if len(row) >= 3 and len(filled) == 1 and row[0] else ""
+    return flat_cell(row[0]) if len(row) >= 3 and len(filled) == 1 and row[0] else ""
