@@ -1142,3 +1142,56 @@ def test_a_table_cell_holding_a_list_of_sentences_is_quoted_an_item_at_a_time(sc
         "Topic: Changing Body; Pupils should know: key facts about puberty.",
         "Topic: Changing Body; Pupils should know: about menstrual wellbeing.",
     ]
+
+
+def test_a_line_asking_for_signatures_is_not_a_heading_the_pages_after_it_nest_under() -> None:
+    outline = Outline("online-safety.pdf", "PDF", "Online Safety Policy", None, [
+        Block("heading", "Class Charter", strength=45.5, page=23),
+        Block("paragraph", "I will tell a grown-up if something online upsets me.", page=23),
+        Block("heading", "Please sign below if you agree to follow this class charter:", strength=36, page=23),
+        Block("heading", "Class:", strength=24, page=23),
+        Block("heading", "Staff Acceptable Use Agreement", strength=33.5, page=24),
+        Block("paragraph", "Staff use the school's systems for their work.", page=24),
+        Block("heading", "Training Needs Audit", strength=33.5, page=26),
+        Block("paragraph", "Staff say which training they need.", page=26),
+    ])
+    tidied = tidy(outline)
+    assert [(b.text, b.level) for b in tidied.blocks if b.kind == "heading"] == [
+        ("Class Charter", 1), ("Staff Acceptable Use Agreement", 2), ("Training Needs Audit", 2)
+    ]
+    paragraphs = [b.text for b in tidied.blocks if b.kind == "paragraph"]
+    assert "Please sign below if you agree to follow this class charter:" in paragraphs
+    assert "Class:" in paragraphs
+
+
+def test_an_appendix_heads_the_headings_under_it_of_the_same_size() -> None:
+    outline = Outline("rshe.pdf", "PDF", "RSHE Policy", None, [
+        block
+        for heading in ("9. Monitoring", "Appendix 1: Curriculum Map", "Curriculum Map", "Appendix 2: Outcomes")
+        for block in (Block("heading", heading, strength=25.5), Block("paragraph", f"The policy's {heading}."))
+    ])
+    levels = [(b.text, b.level) for b in tidy(outline).blocks if b.kind == "heading"]
+    assert levels == [
+        ("9. Monitoring", 1), ("Appendix 1: Curriculum Map", 1), ("Curriculum Map", 2), ("Appendix 2: Outcomes", 1)
+    ]
+
+
+def test_an_abbreviation_in_capitals_heads_no_section_under_it(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Online Safety Policy", 18, bold=True)
+    page.text(60, 740, "Links to other organisations", 14, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 10
+    for name in ("UK Safer Internet Centre", "CEOP", "Cyberbullying", "INSURANCE"):
+        page.text(60, y, name, 11, bold=True)
+        y = _write_lines(page, y - 20, [f"Where to find help with {name.lower()}."]) - 10
+    source = pdf.save(tmp_path / "links.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "links.md").sections
+    assert [(s.heading, s.level) for s in sections] == [
+        ("Links to other organisations", 2), ("UK Safer Internet Centre", 3), ("CEOP", 3), ("Cyberbullying", 3),
+        ("INSURANCE", 3),  # a word in capitals closes the heading before it, as a heading set in capitals does
+    ]

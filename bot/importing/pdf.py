@@ -736,11 +736,17 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             and _looks_like_heading(text, len(group.lines), following)
             and not (_sentence(text) and _runs_into(group, following) and not headings_run_into_text)
         ):
-            strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
+            strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if _in_capitals(text) else 0)
             blocks.append(Block("heading", text, strength=strength, page=first.page))
         else:
             blocks.append(Block("paragraph", text, page=first.page))
     return blocks
+
+
+def _in_capitals(text: str) -> bool:
+    """A heading set in capitals ("DECOY VALUES", "CANCELLATION"), not an abbreviation on its own ("CEOP")."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return text.upper() == text and bool(words) and (len(words) >= 2 or Vocabulary().is_word(words[0]))
 
 
 def _styled_as_heading(group: _Group, body_size: float) -> bool:
