@@ -20,14 +20,16 @@ def _escape(text: str) -> str:
 
 @dataclass
 class PdfPage:
-    """One A4 page; y counts up from the foot of the page, as in PDF."""
+    """One A4 page, portrait unless given its width and height; y counts up from the foot of the page, as in PDF."""
 
     operations: list[str] = field(default_factory=list)
+    width: float = PAGE_WIDTH
+    height: float = PAGE_HEIGHT
 
-    def text(self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False) -> float:
-        """Writes `text` with its baseline at y; returns the x where it ends."""
+    def text(self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False, grey: float = 0.0) -> float:
+        """Writes `text` with its baseline at y, in black or (grey=1) white; returns the x where it ends."""
         font = "F2" if bold else "F1"
-        self.operations.append(f"BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET")
+        self.operations.append(f"{grey:.2f} g BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET 0 g")
         return x + 0.6 * size * len(text)
 
     def rule(self, x: float, y: float, width: float) -> None:
@@ -42,8 +44,8 @@ class PdfPage:
 class PdfDocument:
     pages: list[PdfPage] = field(default_factory=list)
 
-    def page(self) -> PdfPage:
-        self.pages.append(PdfPage())
+    def page(self, *, landscape: bool = False) -> PdfPage:
+        self.pages.append(PdfPage(width=PAGE_HEIGHT, height=PAGE_WIDTH) if landscape else PdfPage())
         return self.pages[-1]
 
     def save(self, path: Path) -> Path:
@@ -58,7 +60,7 @@ class PdfDocument:
         for page_id, page in zip(page_ids, self.pages, strict=True):
             stream = "\n".join(page.operations).encode("latin-1")
             objects[page_id] = (
-                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
+                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page.width:g} {page.height:g}] "
                 f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {page_id + 1} 0 R >>"
             ).encode()
             objects[page_id + 1] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"

@@ -1009,3 +1009,189 @@ def test_a_line_broken_by_hand_mid_sentence_does_not_split_its_paragraph(school:
 def test_a_document_with_nothing_but_its_cover_is_tidied_without_error() -> None:
     tidied = tidy(Outline("notice.pdf", "PDF", "Fire Notice", None, [], cover_lines=["Fire Notice"]))
     assert tidied.blocks == []
+
+
+_OPENING = _wrapped(
+    "This policy sets out what the school does, who is responsible for it and how it is checked. It was agreed "
+    "with staff, governors and parents, and it is reviewed every year by the governing body, which may change it "
+    "sooner when the law or the guidance for schools changes or when staff or parents raise a concern about it."
+)
+
+
+def _bullet(page: PdfPage, y: float, lines: list[str], *, text_x: float = 85.2, pitch: float = 14) -> float:
+    """A bulleted item at x 72, its wrapped lines starting at text_x; returns the next line's y."""
+    page.text(72, y, f"- {lines[0]}", 11)
+    for position, line in enumerate(lines[1:], start=1):
+        page.text(text_x, y - position * pitch, line, 11)
+    return y - len(lines) * pitch
+
+
+def test_a_bullet_wrapped_on_a_portrait_page_is_whole_when_landscape_pages_follow(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Relationships Education Policy", 18, bold=True)
+    page.text(60, 740, "1. Aims", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 6
+    y = _write_lines(page, y, ["The aims of relationships education at our school are to:"]) - 6
+    y = _bullet(page, y, ["Provide a framework in which sensitive and personal discussions can take",
+                          "place"]) - 6
+    y = _bullet(page, y, ["Prepare pupils for puberty, and give them an understanding of their growth",
+                          "and the importance of hygiene"])
+    _write_lines(page, y - 14, ["Every class has these lessons in the summer term."])
+    curriculum = pdf.page(landscape=True)  # an appendix set across the page: its lines end much further right
+    curriculum.text(60, 540, "Appendix 1: Curriculum", 11, bold=True)
+    _write_lines(curriculum, 512, _wrapped(
+        "Each year group follows the same six units, one each half term, and the learning deepens every year. " * 6,
+        width=110,
+    ))
+    source = pdf.save(tmp_path / "relationships.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    aims = policy(school / "relationships.md").sections[0]
+    assert [p.text for p in aims.passages][1:] == [
+        "The aims of relationships education at our school are to:\n"
+        "• Provide a framework in which sensitive and personal discussions can take place",
+        "The aims of relationships education at our school are to:\n"
+        "• Prepare pupils for puberty, and give them an understanding of their growth and the importance of hygiene",
+        "Every class has these lessons in the summer term.",
+    ]
+
+
+def test_a_bullet_whose_sentence_wraps_back_to_the_margin_is_one_item(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Data Handling Policy", 18, bold=True)
+    page.text(60, 740, "1. Personal data", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 6
+    y = _write_lines(page, y, ["Personal data the school holds includes:"]) - 6
+    # No hanging indent: the wrapped line starts under the bullet, not under its text.
+    y = _bullet(page, y, ["Personal information about members of the school community, such as",
+                          "names, addresses and contact details"], text_x=72) - 6
+    y = _bullet(page, y, ["Professional records e.g. employment history, appraisal records and"], text_x=72)
+    page.text(72, y, "references", 11)
+    _write_lines(page, y - 20, ["Staff keep it no longer than the retention schedule says."])
+    source = pdf.save(tmp_path / "data.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    data = policy(school / "data.md").sections[0]
+    assert [p.body for p in data.passages][1:] == [
+        "Personal information about members of the school community, such as names, addresses and contact details",
+        "Professional records e.g. employment history, appraisal records and references",
+        "Staff keep it no longer than the retention schedule says.",
+    ]
+
+
+def _ruled_rows(page: PdfPage, y: float, rows: list[list[list[str]]], *, header_band: bool = False) -> float:
+    """A ruled table whose cells hold lines of text (the first row its headings, in bold or in white on a dark
+    band); returns the y under its last rule."""
+    columns, right, pitch = [60.0, 200.0], 540.0, 13.0
+    for position, row in enumerate(rows):
+        height = max(len(cell) for cell in row) * pitch + 8
+        if position == 0 and header_band:
+            page.box(columns[0], y - height, right - columns[0], height, grey=0.2)
+        page.rule(columns[0], y, right - columns[0])
+        for x in [*columns, right]:
+            page.box(x, y - height, 0.5, height)
+        for x, cell in zip(columns, row, strict=True):
+            for line_number, text in enumerate(cell):
+                indent = 9 if line_number and not text.startswith("- ") else 0  # a wrapped line under its bullet
+                page.text(x + 5 + indent, y - 12 - line_number * pitch, text, 9, bold=position == 0 and not header_band,
+                          grey=1.0 if position == 0 and header_band else 0.0)
+        y -= height
+    page.rule(columns[0], y, right - columns[0])
+    return y
+
+
+def test_a_table_cell_holding_a_list_of_sentences_is_quoted_an_item_at_a_time(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Health Education Policy", 18, bold=True)
+    page.text(60, 740, "1. What pupils learn", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 10
+    y = _ruled_rows(page, y, [
+        [["Topic"], ["Pupils should know"]],
+        [["Health and", "Prevention"], ["- about dental health and the benefits of good oral",
+                                        "hygiene, including check-ups at the dentist.",
+                                        "- the importance of sleep for good health.",
+                                        "- about germs and the importance of handwashing."]],
+        [["Basic First Aid"], ["how to make a clear call to the emergency services."]],
+        [["Drugs"], ["- alcohol", "- tobacco"]],  # a short list of words: the row reads best whole
+    ])
+    next_page = pdf.page()  # the table goes on over the page, its headings repeated in white on a dark band
+    _ruled_rows(next_page, 780, [
+        [["Topic"], ["Pupils should know"]],
+        [["Changing Body"], ["- key facts about puberty.", "- about menstrual wellbeing."]],
+    ], header_band=True)
+    source = pdf.save(tmp_path / "health.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    learning = policy(school / "health.md").sections[0]
+    assert [p.text for p in learning.passages][1:] == [
+        "Topic: Health and Prevention; Pupils should know: about dental health and the benefits of good oral hygiene, "
+        "including check-ups at the dentist.",
+        "Topic: Health and Prevention; Pupils should know: the importance of sleep for good health.",
+        "Topic: Health and Prevention; Pupils should know: about germs and the importance of handwashing.",
+        "Topic: Basic First Aid; Pupils should know: how to make a clear call to the emergency services.",
+        "Topic: Drugs; Pupils should know: alcohol; tobacco",
+        "Topic: Changing Body; Pupils should know: key facts about puberty.",
+        "Topic: Changing Body; Pupils should know: about menstrual wellbeing.",
+    ]
+
+
+def test_a_line_asking_for_signatures_is_not_a_heading_the_pages_after_it_nest_under() -> None:
+    outline = Outline("online-safety.pdf", "PDF", "Online Safety Policy", None, [
+        Block("heading", "Class Charter", strength=45.5, page=23),
+        Block("paragraph", "I will tell a grown-up if something online upsets me.", page=23),
+        Block("heading", "Please sign below if you agree to follow this class charter:", strength=36, page=23),
+        Block("heading", "Class:", strength=24, page=23),
+        Block("heading", "Staff Acceptable Use Agreement", strength=33.5, page=24),
+        Block("paragraph", "Staff use the school's systems for their work.", page=24),
+        Block("heading", "Training Needs Audit", strength=33.5, page=26),
+        Block("paragraph", "Staff say which training they need.", page=26),
+    ])
+    tidied = tidy(outline)
+    assert [(b.text, b.level) for b in tidied.blocks if b.kind == "heading"] == [
+        ("Class Charter", 1), ("Staff Acceptable Use Agreement", 2), ("Training Needs Audit", 2)
+    ]
+    paragraphs = [b.text for b in tidied.blocks if b.kind == "paragraph"]
+    assert "Please sign below if you agree to follow this class charter:" in paragraphs
+    assert "Class:" in paragraphs
+
+
+def test_an_appendix_heads_the_headings_under_it_of_the_same_size() -> None:
+    outline = Outline("rshe.pdf", "PDF", "RSHE Policy", None, [
+        block
+        for heading in ("9. Monitoring", "Appendix 1: Curriculum Map", "Curriculum Map", "Appendix 2: Outcomes")
+        for block in (Block("heading", heading, strength=25.5), Block("paragraph", f"The policy's {heading}."))
+    ])
+    levels = [(b.text, b.level) for b in tidy(outline).blocks if b.kind == "heading"]
+    assert levels == [
+        ("9. Monitoring", 1), ("Appendix 1: Curriculum Map", 1), ("Curriculum Map", 2), ("Appendix 2: Outcomes", 1)
+    ]
+
+
+def test_an_abbreviation_in_capitals_heads_no_section_under_it(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Online Safety Policy", 18, bold=True)
+    page.text(60, 740, "Links to other organisations", 14, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 10
+    for name in ("UK Safer Internet Centre", "CEOP", "Cyberbullying", "INSURANCE"):
+        page.text(60, y, name, 11, bold=True)
+        y = _write_lines(page, y - 20, [f"Where to find help with {name.lower()}."]) - 10
+    source = pdf.save(tmp_path / "links.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "links.md").sections
+    assert [(s.heading, s.level) for s in sections] == [
+        ("Links to other organisations", 2), ("UK Safer Internet Centre", 3), ("CEOP", 3), ("Cyberbullying", 3),
+        ("INSURANCE", 3),  # a word in capitals closes the heading before it, as a heading set in capitals does
+    ]

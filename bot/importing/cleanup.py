@@ -224,6 +224,7 @@ def assign_levels(blocks: list[Block]) -> None:
         if block.kind != "heading":
             continue
         numbered = _NUMBERED.match(block.text)
+        styled = block.level  # Word's heading style gives the level; else it is worked out here
         if block.level:
             level = block.level
             while stack and stack[-1][0] >= level:
@@ -243,7 +244,7 @@ def assign_levels(blocks: list[Block]) -> None:
             level = stack[-1][0] + 1 if stack else 1
         block.level = min(level, 5)
         # "Section 2", "Appendix A": nothing but another such heading closes them.
-        strength = block.strength + (100 if _SECTION_WORD.match(block.text) and not block.level else 0)
+        strength = block.strength + (100 if _SECTION_WORD.match(block.text) and not styled else 0)
         stack.append((block.level, strength, bool(numbered)))
 
 
@@ -252,7 +253,8 @@ def _form_fields(blocks: list[Block]) -> list[Block]:
     are one passage ("Name: Role: Date:"), so a form reads as the lines of a form.
 
     A line ending with a colon over a list or a table introduces it and stays as it is; a heading on
-    its own ending with a colon ("Procedure:") with its text under it stays a heading.
+    its own ending with a colon ("Procedure:") with its text under it stays a heading, but with a
+    heading or nothing after it ("Class:" at the foot of a charter to sign) it is a field.
     """
     fields = [
         block.kind != "item" and is_blank_field(block.text)
@@ -265,7 +267,9 @@ def _form_fields(blocks: list[Block]) -> list[Block]:
             result.append(block)
             continue
         beside = (position > 0 and fields[position - 1]) or (position + 1 < len(blocks) and fields[position + 1])
-        if block.kind == "heading" and not beside and block.text.count(":") < 2:
+        following = blocks[position + 1] if position + 1 < len(blocks) else None
+        heads_text = following is not None and following.kind != "heading"  # else a field left to fill in
+        if block.kind == "heading" and not beside and block.text.count(":") < 2 and heads_text:
             result.append(block)
             continue
         back = len(result)

@@ -24,6 +24,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from bot.importing.outline import Block, ImportRefused, Outline
 from bot.importing.pdf_columns import find_borderless_tables, is_bold_font
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
+from bot.importing.table_cells import ITEM_BREAK, flat_cell, row_passages
 from bot.importing.wording import (
     POLICY_WORDS,
     SCHOOL_NAME,
@@ -34,7 +35,6 @@ from bot.importing.wording import (
     is_blank_field,
     join_lines,
     number_marker,
-    row_text,
 )
 
 #: Longest PDF imported: about half a second a page, so at most two minutes or so.
@@ -58,6 +58,7 @@ class _Line:
     page: int
     page_height: float
     note: int = 0  # a line of a footnote: which note (unique in the document); 0 for the body text
+    page_width: float = 0.0  # a landscape page's lines end further right than a portrait page's
 
 
 @dataclass
@@ -200,6 +201,7 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
                     number,
                     float(page.height),
                     note if rule is not None and float(raw["top"]) >= rule else 0,
+                    float(page.width),
                 )
             )
     items.extend(table for _, table in tables)
@@ -279,7 +281,9 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
             len(cell.split()) <= 5 and not re.search(r"\d", cell) for cell in named
         ):
             bold_rows = 1  # short headings without bold: still the column headings
-        headings = [" ".join(part for part in column if part) for column in zip(*rows[:bold_rows], strict=False)]
+        headings = [
+            " ".join(flat_cell(part) for part in column if part) for column in zip(*rows[:bold_rows], strict=False)
+        ]
         body = rows[bold_rows:]
         _move_headings_over_merged_cells(headings, body)
         headings, body = _without_empty_columns(headings, body)
@@ -288,10 +292,22 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
 
 
 def _row_is_bold(page: Any, bbox: tuple[float, float, float, float] | None) -> bool:
+    """Whether a table row is set as column headings: all in bold, or all in white on a dark band."""
     if bbox is None:
         return False
     chars = [c for c in page.crop(bbox, strict=False).chars if c.get("text", "").strip()]
-    return bool(chars) and all(_is_bold(c) for c in chars)
+    light = all(_is_light(c.get("non_stroking_color")) for c in chars)
+    return bool(chars) and (light or all(_is_bold(c) for c in chars))
+
+
+def _is_light(colour: Any) -> bool:
+    """White or nearly (text reversed out of a dark band), in gray, RGB or CMYK."""
+    values = colour if isinstance(colour, tuple | list) else (colour,)
+    if not values or not all(isinstance(v, int | float) for v in values):
+        return False
+    if len(values) == 4:
+        return all(v <= 0.1 for v in values)
+    return all(v >= 0.9 for v in values)
 
 
 def _move_headings_over_merged_cells(headings: list[str], rows: list[list[str]]) -> None:
@@ -325,25 +341,23 @@ def _without_empty_columns(headings: list[str], rows: list[list[str]]) -> tuple[
 
 
 def clean_cell(cell: str | None) -> str:
-    """A table cell's text on one line; bulleted lines inside it kept apart with semicolons."""
+    """A table cell's text, its wrapped lines joined; the items of a list in it kept on lines of their own.
+
+    A list is bulleted lines, or lines that each end with a full stop (one outcome a line).
+    """
     if not cell:
         return ""
+    lines = [line for line in (clean_characters(raw) for raw in cell.split("\n")) if line]
+    one_a_line = len(lines) >= 2 and all(line.endswith(".") for line in lines)
     parts: list[list[str]] = []
-    for raw in cell.split("\n"):
-        line = clean_characters(raw)
-        if not line:
-            continue
+    for line in lines:
         rest = bullet_rest(line)
-        if rest is not None or not parts:
+        if rest is not None or not parts or one_a_line:
             parts.append([rest if rest is not None else line])
         else:
             parts[-1].append(line)
     vocabulary = Vocabulary()
-    text = ""
-    for part in parts:
-        joined = join_lines(part, vocabulary)
-        text = f"{text}{' ' if text.endswith(':') else '; '}{joined}" if text else joined
-    return text
+    return ITEM_BREAK.join(join_lines(part, vocabulary) for part in parts)
 
 
 def _normalised(text: str) -> str:
@@ -462,6 +476,14 @@ def _line_pitch(lines: list[_Line]) -> float:
     return min(pitches.most_common(3))[0] if pitches else 14.0
 
 
+def _right_margins(lines: list[_Line]) -> dict[float, float]:
+    """Where full lines of body text end, for each width of page (landscape pages' lines end further right)."""
+    by_width: dict[float, list[_Line]] = {}
+    for line in lines:
+        by_width.setdefault(round(line.page_width), []).append(line)
+    return {width: _right_margin(on_pages) for width, on_pages in by_width.items()}
+
+
 def _right_margin(lines: list[_Line]) -> float:
     """Where full lines of body text end (a high percentile, so one wide line does not move it)."""
     ends = sorted(line.x1 for line in lines if len(line.text) >= 40) or sorted(line.x1 for line in lines)
@@ -503,7 +525,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
     lines = [i for i in items if isinstance(i, _Line)]
     pitch = _line_pitch(lines)
     margin = _left_margin(lines, body_size)
-    right_margin = _right_margin(lines)
+    right_margins = _right_margins(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
     notes: dict[int, list[_Line]] = {}  # footnotes waiting for the paragraph that refers to them to end
@@ -545,7 +567,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         carries_on = (
             not starts_item and current is not None and previous is not None
-            and _continues(current, previous, line, pitch, right_margin, body_size)
+            and _continues(current, previous, line, pitch, right_margins[round(previous.page_width)], body_size)
         )
         if not carries_on and not starts_item:  # a note goes after the list, not between its items
             place_notes()
@@ -596,7 +618,7 @@ def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right:
         and not (gap < pitch * 2.2 and re.match(r"[a-z]", line.text))
     ):
         return False
-    if group.marker and line.x0 < group.indent - 4:
+    if group.marker and line.x0 < group.indent - 4 and not _item_goes_on(group, previous, line, pitch):
         return False
     if not group.marker and line.x0 > previous.x0 + 12 and len(group.lines) > 1:
         return False
@@ -622,6 +644,23 @@ def _sentence_goes_on(previous: _Line, line: _Line, pitch: float) -> bool:
         and bool(re.match(r"[a-z]", line.text))
         and not re.search(r"[.:;!?]$", previous.text)
         and len(previous.text.split()) >= 5
+    )
+
+
+def _item_goes_on(group: _Group, previous: _Line, line: _Line, pitch: float) -> bool:
+    """A list item's sentence wrapped back to the bullet or the margin ("• Personal information about…, including" /
+    "carers e.g. names…"): the line before stops mid-sentence, this one starts in lower case straight under it.
+
+    A new paragraph after a list starts with a capital (or follows a full stop), so it is not taken in.
+    """
+    first = group.lines[0]
+    return (
+        line.page == previous.page
+        and line.x0 >= first.x0 - (group.indent - first.x0) - 4
+        and line.top - previous.top <= pitch * 1.25 + 0.5
+        and bool(re.match(r"[a-z]", line.text))
+        and not re.search(r"[.:;!?]$", previous.text)
+        and len(previous.text.split()) >= 4
     )
 
 
@@ -697,11 +736,17 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             and _looks_like_heading(text, len(group.lines), following)
             and not (_sentence(text) and _runs_into(group, following) and not headings_run_into_text)
         ):
-            strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if text.upper() == text else 0)
+            strength = first.size * 2 + (1.5 if first.bold else 0) + (1 if _in_capitals(text) else 0)
             blocks.append(Block("heading", text, strength=strength, page=first.page))
         else:
             blocks.append(Block("paragraph", text, page=first.page))
     return blocks
+
+
+def _in_capitals(text: str) -> bool:
+    """A heading set in capitals ("DECOY VALUES", "CANCELLATION"), not an abbreviation on its own ("CEOP")."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return text.upper() == text and bool(words) and (len(words) >= 2 or Vocabulary().is_word(words[0]))
 
 
 def _styled_as_heading(group: _Group, body_size: float) -> bool:
@@ -780,13 +825,14 @@ def _table_blocks(table: _Table) -> list[Block]:
             blocks.append(Block("paragraph", label, page=table.page))
             grouped = True
             continue
-        text = row_text(table.headings, row)
-        if text:
-            blocks.append(Block("item" if grouped else "paragraph", text, page=table.page, row=True))
+        blocks.extend(
+            Block("item" if grouped else "paragraph", text, page=table.page, row=True)
+            for text in row_passages(table.headings, row)
+        )
     return blocks
 
 
 def _group_label(row: list[str]) -> str:
     """The text of a row with only its first cell filled, of three or more: it heads the rows under it."""
     filled = [cell for cell in row if cell]
-    return row[0] if len(row) >= 3 and len(filled) == 1 and row[0] else ""
+    return flat_cell(row[0]) if len(row) >= 3 and len(filled) == 1 and row[0] else ""
