@@ -653,3 +653,18 @@ def test_withdrawing_or_following_up_what_is_not_a_request_here_asks_the_policie
 )
 def test_requests_made_here_are_still_cancelled_and_listed(router: Router, text: str, intent: Intent) -> None:
     assert router.route(text, MONDAY).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "safeguarding"),
+    [
+        ("a pupil told me something worrying about home", True),
+        ("one of my class told me her stepdad hits her", True),
+        ("A Reception parent has told me they never get round to the homework. Is there any consequence for the child?",
+         False),
+        ("my gp has told me to isolate but im not ill, can i work from home", False),
+    ],
+)
+def test_told_me_is_a_worry_when_a_child_told(router: Router, text: str, safeguarding: bool) -> None:
+    """A child telling an adult something is a possible disclosure; a parent or a GP telling is not."""
+    assert router.route(text, MONDAY).safeguarding is safeguarding
