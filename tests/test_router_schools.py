@@ -484,3 +484,19 @@ def test_at_what_point_asks_when_not_for_a_policy_s_aims(tmp_path: Path) -> None
     assert "~aims" in ideas("what's the point of the homework policy?")
     aims = router.route("what's the point of the homework policy?", TODAY)
     assert "helps parents see" in aims.matches[0].passage.text
+
+
+FILTERING_POLICY = """---
+title: Online Safety Policy
+---
+## 5. Technical
+
+Requests to change the web filtering for a lesson are made to the computing coordinator in writing.
+"""
+
+
+def test_blocked_sites_are_the_web_filtering_a_policy_speaks_of(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"online-safety.md": FILTERING_POLICY}))
+    routing = router.route("how do I get a blocked website unblocked for a lesson?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "web filtering" in routing.matches[0].passage.text
