@@ -500,3 +500,34 @@ def test_blocked_sites_are_the_web_filtering_a_policy_speaks_of(tmp_path: Path) 
     routing = router.route("how do I get a blocked website unblocked for a lesson?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "web filtering" in routing.matches[0].passage.text
+
+
+HANDLING_POLICY = """---
+title: Manual Handling Policy
+---
+## 3. Hazards
+
+Most injuries at work come from slips, trips and falls; keep walkways clear of boxes and cables.
+
+## 4. Working hours
+
+The site manager locks the building at 6pm after the cleaners leave.
+"""
+
+
+def test_lone_working_is_a_topic_of_its_own(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"handling.md": HANDLING_POLICY}))
+    routing = router.route("is there anything about lone working after the building is locked?", TODAY)
+    assert routing.intent is Intent.FALLBACK
+    assert routing.reason is DeclineReason.NOT_COVERED
+
+
+def test_words_with_two_senses_keep_to_the_one_meant(tmp_path: Path) -> None:
+    """A fire drill is not being fired; slips, trips and falls are not school trips."""
+    router = Router.from_folder(_school(tmp_path, "a", {"handling.md": HANDLING_POLICY}))
+
+    def ideas(text: str) -> set[str]:
+        return {f for unit in router.analyzer.units(text) for f in unit.features}
+
+    assert ideas("fire drills").isdisjoint(ideas("dismissal"))
+    assert ideas("slips, trips and falls").isdisjoint(ideas("school trip"))
