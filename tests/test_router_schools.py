@@ -531,3 +531,27 @@ def test_words_with_two_senses_keep_to_the_one_meant(tmp_path: Path) -> None:
 
     assert ideas("fire drills").isdisjoint(ideas("dismissal"))
     assert ideas("slips, trips and falls").isdisjoint(ideas("school trip"))
+
+
+LETTING_RULES = """---
+title: Letting Policy
+---
+## 3. Charges
+
+Charges for hiring the hall are set by the governors each year and paid in advance.
+
+## 4. Cleaning
+
+Hirers leave the rooms clean and tidy, and put the chairs away.
+
+## 18. Restrictions
+
+The hired premises shall not be used for the sale or supply of intoxicating liquor without the governors' consent.
+"""
+
+
+def test_running_a_bar_is_selling_intoxicating_liquor(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"lettings.md": LETTING_RULES}))
+    routing = router.route("a group hiring the premises wants to run a bar. are they allowed?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "intoxicating liquor" in routing.matches[0].passage.text
