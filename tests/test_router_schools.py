@@ -557,3 +557,36 @@ def test_running_a_bar_is_selling_intoxicating_liquor(tmp_path: Path) -> None:
     routing = router.route("a group hiring the premises wants to run a bar. are they allowed?", TODAY)
     assert routing.intent is Intent.POLICY
     assert "intoxicating liquor" in routing.matches[0].passage.text
+
+
+PROBATION_POLICY = """---
+title: Staff Probation Policy
+---
+## 10. Termination of employment
+
+If the staff member has not met the required standards, their employment may be ended at the end of probation.
+
+## 13. Right to be accompanied
+
+At every formal review the staff member may be accompanied by a colleague or a trade union representative.
+
+## 14. Sickness
+
+Sickness during probation is managed under the attendance procedure and may extend the probation period.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("what happens if I fail my probation?", "not met the required standards"),
+        ("can I bring my husband to a probation review?", "may be accompanied"),
+    ],
+)
+def test_failing_probation_and_bringing_a_partner_meet_the_policy_s_words(
+    tmp_path: Path, question: str, quoted: str
+) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"probation.md": PROBATION_POLICY}))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY
+    assert quoted in routing.matches[0].passage.text
