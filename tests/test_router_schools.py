@@ -590,3 +590,23 @@ def test_failing_probation_and_bringing_a_partner_meet_the_policy_s_words(
     routing = router.route(question, TODAY)
     assert routing.intent is Intent.POLICY
     assert quoted in routing.matches[0].passage.text
+
+
+RSHE_POLICY = """---
+title: Relationships, Sex and Health Education Policy
+---
+## 6. Delivery
+
+RSHE is taught within the PSHE programme by class teachers, with the school nurse for puberty lessons.
+
+## 8. Parents' right to withdraw
+
+Parents have the right to withdraw their children from the non-statutory components of sex education.
+"""
+
+
+def test_taking_a_child_out_of_rse_is_withdrawing_them_from_rshe(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"rshe.md": RSHE_POLICY}))
+    routing = router.route("can parents take their child out of RSE?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "right to withdraw" in routing.matches[0].passage.text
