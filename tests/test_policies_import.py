@@ -1195,3 +1195,24 @@ def test_an_abbreviation_in_capitals_heads_no_section_under_it(school: Path, tmp
         ("Links to other organisations", 2), ("UK Safer Internet Centre", 3), ("CEOP", 3), ("Cyberbullying", 3),
         ("INSURANCE", 3),  # a word in capitals closes the heading before it, as a heading set in capitals does
     ]
+
+
+def test_column_headings_turned_sideways_leave_no_broken_words(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Online Safety Policy", 18, bold=True)
+    page.text(60, 740, "Unsuitable Activities", 14, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 10
+    for position, heading in enumerate(("Acceptable", "Acceptable at certain times", "Unacceptable")):
+        page.turned_text(400 + 20 * position, y - 160, heading, 9)  # run up the page, one column each
+    y = _write_lines(page, y - 180, ["User Actions", "On-line gaming (educational) x", "On-line gambling x"])
+    source = pdf.save(tmp_path / "online-safety.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    body = (school / "online-safety.md").read_text(encoding="utf-8").split("---\n")[2]
+    assert [line for line in body.splitlines() if line] == [  # no letters of the turned headings a line each
+        "## Unsuitable Activities", " ".join(_OPENING), "### User Actions",
+        "On-line gaming (educational) x", "On-line gambling x",
+    ]
