@@ -1,7 +1,7 @@
 """Small PDFs written out byte by byte for import tests: text placed where Word would put it.
 
 Only what the tests need: pages of text in the standard Courier fonts (every character 0.6 of the
-size wide, so where a line ends is known), at any size and height, thin filled rules (Word's
+size wide, so where a line ends is known), at any size and height, level or turned (a column heading set sideways), thin filled rules (Word's
 footnote separator, a table's ruling) and filled boxes (shading). The cross-reference table is
 computed, so pdfminer reads it as it reads Word's.
 """
@@ -31,6 +31,13 @@ class PdfPage:
         font = "F2" if bold else "F1"
         self.operations.append(f"{grey:.2f} g BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET 0 g")
         return x + 0.6 * size * len(text)
+
+    def turned_text(self, x: float, y: float, text: str, size: float = 11) -> None:
+        """Writes `text` turned a quarter to the left, running up the page from (x, y): a column heading set sideways.
+
+        Word's matrix is a hair off the quarter turn, so pdfplumber calls the characters upright.
+        """
+        self.operations.append(f"BT /F1 {size} Tf 0.0001 1 -1 0.0001 {x:.2f} {y:.2f} Tm ({_escape(text)}) Tj ET")
 
     def rule(self, x: float, y: float, width: float) -> None:
         self.operations.append(f"{x:.2f} {y:.2f} {width:.2f} 0.5 re f")

@@ -1157,7 +1157,8 @@ def test_a_line_asking_for_signatures_is_not_a_heading_the_pages_after_it_nest_u
     ])
     tidied = tidy(outline)
     assert [(b.text, b.level) for b in tidied.blocks if b.kind == "heading"] == [
-        ("Class Charter", 1), ("Staff Acceptable Use Agreement", 2), ("Training Needs Audit", 2)
+        # the charter, a poster's title far larger than the headings, heads its own page only
+        ("Class Charter", 1), ("Staff Acceptable Use Agreement", 1), ("Training Needs Audit", 1)
     ]
     paragraphs = [b.text for b in tidied.blocks if b.kind == "paragraph"]
     assert "Please sign below if you agree to follow this class charter:" in paragraphs
@@ -1194,4 +1195,59 @@ def test_an_abbreviation_in_capitals_heads_no_section_under_it(school: Path, tmp
     assert [(s.heading, s.level) for s in sections] == [
         ("Links to other organisations", 2), ("UK Safer Internet Centre", 3), ("CEOP", 3), ("Cyberbullying", 3),
         ("INSURANCE", 3),  # a word in capitals closes the heading before it, as a heading set in capitals does
+    ]
+
+
+def test_column_headings_turned_sideways_leave_no_broken_words(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Online Safety Policy", 18, bold=True)
+    page.text(60, 740, "Unsuitable Activities", 14, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 10
+    for position, heading in enumerate(("Acceptable", "Acceptable at certain times", "Unacceptable")):
+        page.turned_text(400 + 20 * position, y - 160, heading, 9)  # run up the page, one column each
+    y = _write_lines(page, y - 180, ["User Actions", "On-line gaming (educational) x", "On-line gambling x"])
+    source = pdf.save(tmp_path / "online-safety.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    body = (school / "online-safety.md").read_text(encoding="utf-8").split("---\n")[2]
+    assert [line for line in body.splitlines() if line] == [  # no letters of the turned headings a line each
+        "## Unsuitable Activities", " ".join(_OPENING), "### User Actions",
+        "On-line gaming (educational) x", "On-line gambling x",
+    ]
+
+
+def test_a_poster_title_far_larger_than_the_headings_heads_only_its_own_page(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    first = pdf.page()
+    first.text(60, 780, "Online Safety Policy", 18, bold=True)
+    first.text(60, 740, "Policy Statements", 14, bold=True)
+    y = _write_lines(first, 712, _OPENING) - 10
+    first.text(60, y, "Education of Pupils", 12, bold=True)
+    _write_lines(first, y - 20, _OPENING)
+    second = pdf.page()
+    second.text(60, 780, "Education of Parents", 12, bold=True)
+    _write_lines(second, 760, _OPENING + _OPENING)
+    poster = pdf.page()
+    poster.text(60, 760, "Our Class Charter", 22, bold=True)
+    y = _write_lines(poster, 730, ["In our class we agree to keep ourselves and each other safe online."]) - 10
+    poster.text(60, y, "Using Technology", 12, bold=True)
+    _write_lines(poster, y - 20, [
+        "We will ask a grown-up before we go online.", "We will only use the websites our teacher shows us.",
+        "We will tell a grown-up if something online upsets us.", "We will be kind to others when we go online.",
+    ])
+    last = pdf.page()
+    last.text(60, 780, "Staff Agreement", 12, bold=True)
+    _write_lines(last, 760, _OPENING)
+    source = pdf.save(tmp_path / "charter.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    levels = [(s.heading, s.level) for s in policy(school / "charter.md").sections]
+    assert levels == [
+        ("Policy Statements", 2), ("Education of Pupils", 3), ("Education of Parents", 3), ("Our Class Charter", 2), ("Using Technology", 3),
+        ("Staff Agreement", 2),  # not nested under the poster's title
     ]

@@ -218,11 +218,17 @@ def readable_title(title: str) -> str:
 
 def assign_levels(blocks: list[Block]) -> None:
     """Give every heading its level: Word's style level, else its number's depth, else its prominence."""
+    display = _display_titles(blocks)
     # Open headings: (level, strength, numbered)
     stack: list[tuple[int, float, bool]] = []
+    opened: list[Block] = []  # the heading each stack entry stands for
     for block in blocks:
         if block.kind != "heading":
             continue
+        for position, heading in enumerate(opened):
+            if id(heading) in display and heading.page < block.page:
+                del stack[position:], opened[position:]  # a poster's title heads its own page only
+                break
         numbered = _NUMBERED.match(block.text)
         styled = block.level  # Word's heading style gives the level; else it is worked out here
         if block.level:
@@ -245,7 +251,28 @@ def assign_levels(blocks: list[Block]) -> None:
         block.level = min(level, 5)
         # "Section 2", "Appendix A": nothing but another such heading closes them.
         strength = block.strength + (100 if _SECTION_WORD.match(block.text) and not styled else 0)
+        del opened[len(stack):]
         stack.append((block.level, strength, bool(numbered)))
+        opened.append(block)
+
+
+def _display_titles(blocks: list[Block]) -> set[int]:
+    """A one-off title set far larger than every other heading after the first page (a pupils' class charter
+    poster in 22pt): it heads the headings on its own page, not the rest of the document after it.
+    """
+    headings = [b for b in blocks if b.kind == "heading" and not b.level and b.strength]
+    if len(headings) < 3:
+        return set()
+    largest = max(headings, key=lambda b: b.strength)
+    others = [b.strength for b in headings if b is not largest]
+    if (
+        largest.page <= 1
+        or largest.strength < max(others) + 4  # 2pt larger than any other heading
+        or _SECTION_WORD.match(largest.text)
+        or _NUMBERED.match(largest.text)
+    ):
+        return set()
+    return {id(largest)}
 
 
 def _form_fields(blocks: list[Block]) -> list[Block]:

@@ -161,6 +161,7 @@ def _is_bold(char: dict[str, Any]) -> bool:
 
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
+    page = _without_turned_text(page)
     tables = _tables(page.filter(_drawn), number) if (page.rects or page.lines) else []
     marks = reference_marks(page)
     mark_keys = {char_key(mark) for mark in marks}
@@ -207,6 +208,28 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _turned(char: dict[str, Any]) -> bool:
+    """Whether a character is set turned on the page (a table's column heading run up its column), not level.
+
+    pdfplumber calls such characters upright; their text matrix says which way they run. Italic
+    (slanted) letters still run left to right, so they are level.
+    """
+    a, b = (float(v) for v in char.get("matrix", (1, 0))[:2])
+    return a <= 0 or abs(b) > 0.25 * a
+
+
+def _without_turned_text(page: Any) -> Any:
+    """The page without its turned characters: read line by line they come out as junk ('R ef er t o').
+
+    Only when most of the page's text is level: a page whose text all runs turned is read as it is.
+    """
+    chars = [c for c in page.chars if str(c.get("text", "")).strip()]
+    turned = sum(1 for c in chars if _turned(c))
+    if not turned or turned * 2 >= len(chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or not _turned(obj))
 
 
 def _drawn(obj: dict[str, Any]) -> bool:
