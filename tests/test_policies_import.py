@@ -1146,6 +1146,8 @@ def test_a_table_cell_holding_a_list_of_sentences_is_quoted_an_item_at_a_time(sc
 
 def test_a_line_asking_for_signatures_is_not_a_heading_the_pages_after_it_nest_under() -> None:
     outline = Outline("online-safety.pdf", "PDF", "Online Safety Policy", None, [
+        Block("heading", "Policy Statements", strength=33.5, page=3),
+        Block("paragraph", "Pupils are taught to keep themselves safe online.", page=3),
         Block("heading", "Class Charter", strength=45.5, page=23),
         Block("paragraph", "I will tell a grown-up if something online upsets me.", page=23),
         Block("heading", "Please sign below if you agree to follow this class charter:", strength=36, page=23),
@@ -1158,7 +1160,8 @@ def test_a_line_asking_for_signatures_is_not_a_heading_the_pages_after_it_nest_u
     tidied = tidy(outline)
     assert [(b.text, b.level) for b in tidied.blocks if b.kind == "heading"] == [
         # the charter, a poster's title far larger than the headings, heads its own page only
-        ("Class Charter", 1), ("Staff Acceptable Use Agreement", 1), ("Training Needs Audit", 1)
+        ("Policy Statements", 1), ("Class Charter", 1), ("Staff Acceptable Use Agreement", 1),
+        ("Training Needs Audit", 1),
     ]
     paragraphs = [b.text for b in tidied.blocks if b.kind == "paragraph"]
     assert "Please sign below if you agree to follow this class charter:" in paragraphs
@@ -1216,6 +1219,25 @@ def test_column_headings_turned_sideways_leave_no_broken_words(school: Path, tmp
     assert [line for line in body.splitlines() if line] == [  # no letters of the turned headings a line each
         "## Unsuitable Activities", " ".join(_OPENING), "### User Actions",
         "On-line gaming (educational) x", "On-line gambling x",
+    ]
+
+
+def test_a_document_s_own_title_at_its_start_heads_the_whole_document() -> None:
+    """The largest heading, when it is the document's first (its title on the first page after a cover), is no
+    poster: the sections after it stay under it."""
+    outline = Outline("anti-bullying.pdf", "PDF", "Anti-Bullying Policy", None, [
+        Block("heading", "OUR APPROACH TO BULLYING", strength=45.5, page=2),
+        Block("heading", "Statutory Duty", strength=30, page=2),
+        Block("paragraph", "The school has a duty to prevent bullying.", page=2),
+        Block("heading", "Why do some children bully?", strength=30, page=3),
+        Block("paragraph", "Some children bully to feel powerful.", page=3),
+        Block("heading", "Monitoring and Review", strength=30, page=4),
+        Block("paragraph", "The policy is reviewed every year.", page=4),
+    ])
+    levels = [(b.text, b.level) for b in tidy(outline).blocks if b.kind == "heading"]
+    assert levels == [
+        ("OUR APPROACH TO BULLYING", 1), ("Statutory Duty", 2), ("Why do some children bully?", 2),
+        ("Monitoring and Review", 2),
     ]
 
 

@@ -267,6 +267,7 @@ def _display_titles(blocks: list[Block]) -> set[int]:
     others = [b.strength for b in headings if b is not largest]
     if (
         largest.page <= 1
+        or largest is headings[0]  # the document's own title, at its start, heads the whole document
         or largest.strength < max(others) + 4  # 2pt larger than any other heading
         or _SECTION_WORD.match(largest.text)
         or _NUMBERED.match(largest.text)
