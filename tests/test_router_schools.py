@@ -110,10 +110,7 @@ def test_the_bundled_lexicon_names_no_demo_supplier_or_place() -> None:
 
 
 def test_a_question_for_a_person_quotes_the_tied_passage_naming_a_role_first(tmp_path: Path) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"medical.md": MEDICINES_POLICY}))
-    routing = router.route("who are concerns about medical needs for?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "School Business Manager" in routing.matches[0].passage.text
+    assert "School Business Manager" in _answered(tmp_path, MEDICINES_POLICY, "who are concerns about medical needs for?")
 
 
 @pytest.mark.parametrize(
@@ -187,19 +184,27 @@ Records of bullying incidents are kept in the locked cabinet in the school offic
 """
 
 
+def _answered(tmp_path: Path, policy: str, question: str) -> str:
+    """The first passage quoted for a question at a school holding only `policy` (it must be answered)."""
+    routing = Router.from_folder(_school(tmp_path, "a", {"policy.md": policy})).route(question, TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    return routing.matches[0].passage.text
+
+
+def _declined(tmp_path: Path, policy: str, question: str) -> DeclineReason | None:
+    """Why a question is declined at a school holding only `policy` (it must be declined)."""
+    routing = Router.from_folder(_school(tmp_path, "a", {"policy.md": policy})).route(question, TODAY)
+    assert routing.intent is Intent.FALLBACK
+    return routing.reason
+
+
 def test_a_kind_of_a_topic_meets_the_policy_that_names_the_topic(tmp_path: Path) -> None:
     # "social media" is a topic phrase of the sector layer and an idea whose kinds include snapchat.
-    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY}))
-    routing = router.route("what about bullying on snapchat?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "social media" in routing.matches[0].passage.text
+    assert "social media" in _answered(tmp_path, BULLYING_POLICY, "what about bullying on snapchat?")
 
 
 def test_a_question_for_a_place_quotes_the_tied_passage_saying_where(tmp_path: Path) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"bullying.md": BULLYING_POLICY}))
-    routing = router.route("where are records of bullying incidents?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "locked cabinet" in routing.matches[0].passage.text
+    assert "locked cabinet" in _answered(tmp_path, BULLYING_POLICY, "where are records of bullying incidents?")
 
 
 def test_an_everyday_word_weighs_less_than_a_rare_one_however_rare_in_the_policies(tmp_path: Path) -> None:
@@ -275,10 +280,7 @@ def test_staff_procedure_words_meet_the_policy_in_the_sector_s_own_terms(
 ) -> None:
     """Bringing someone to a hearing is being accompanied, gossip breaks confidentiality: HR language true of
     every school's staff procedures (intents/data/school_sector.yaml)."""
-    router = Router.from_folder(_school(tmp_path, "a", {"procedure.md": STAFF_PROCEDURE_POLICY}))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.POLICY
-    assert quoted in routing.matches[0].passage.text
+    assert quoted in _answered(tmp_path, STAFF_PROCEDURE_POLICY, question)
 
 
 AIMS_POLICY = """---
@@ -347,10 +349,7 @@ leadership opportunities.
 
 def test_a_sector_qualification_no_policy_names_is_a_topic_the_policies_do_not_cover(tmp_path: Path) -> None:
     """An NPQ is a qualification of its own: a policy funding "professional development" says nothing of it."""
-    router = Router.from_folder(_school(tmp_path, "a", {"performance.md": CPD_POLICY}))
-    routing = router.route("will the school fund professional development like an NPQ?", TODAY)
-    assert routing.intent is Intent.FALLBACK
-    assert routing.reason is DeclineReason.NOT_COVERED
+    assert _declined(tmp_path, CPD_POLICY, "will the school fund professional development like an NPQ?") is DeclineReason.NOT_COVERED
 
 
 LETTINGS_POLICY = """---
@@ -364,10 +363,7 @@ Kitchen facilities and facilities for the preparation of refreshments are availa
 
 def test_tea_and_coffee_are_refreshments(tmp_path: Path) -> None:
     """Tea and coffee are topics of their own (the staffroom's), and kinds of the refreshments a policy names."""
-    router = Router.from_folder(_school(tmp_path, "a", {"lettings.md": LETTINGS_POLICY}))
-    routing = router.route("can hirers make tea and coffee in the kitchen?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "refreshments" in routing.matches[0].passage.text
+    assert "refreshments" in _answered(tmp_path, LETTINGS_POLICY, "can hirers make tea and coffee in the kitchen?")
 
 
 LETTERS_POLICY = """---
@@ -381,10 +377,7 @@ The headteacher approves every letter sent home to parents before it goes out.
 
 def test_head_lice_is_a_topic_not_the_headteacher(tmp_path: Path) -> None:
     """ "Head lice" is one topic no policy here covers; its "head" is not the headteacher."""
-    router = Router.from_folder(_school(tmp_path, "a", {"communication.md": LETTERS_POLICY}))
-    routing = router.route("one of my class has head lice. do I send a letter home?", TODAY)
-    assert routing.intent is Intent.FALLBACK
-    assert routing.reason is DeclineReason.NOT_COVERED
+    assert _declined(tmp_path, LETTERS_POLICY, "one of my class has head lice. do I send a letter home?") is DeclineReason.NOT_COVERED
 
 
 PARENTS_POLICY = """---
@@ -408,10 +401,7 @@ Year 1 children read for ten minutes a day; the procedure is set by the class te
     ],
 )
 def test_topics_no_policy_covers_are_declined_however_the_question_is_put(tmp_path: Path, question: str) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"home-learning.md": PARENTS_POLICY}))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.FALLBACK
-    assert routing.reason is DeclineReason.NOT_COVERED
+    assert _declined(tmp_path, PARENTS_POLICY, question) is DeclineReason.NOT_COVERED
 
 
 PREMISES_POLICY = """---
@@ -425,10 +415,7 @@ Community groups hiring the school premises pay the charges set by the governors
 
 def test_the_hall_is_part_of_the_premises_a_policy_speaks_of(tmp_path: Path) -> None:
     """The hall is a topic of its own (booking it), and part of the school premises a lettings policy lets."""
-    router = Router.from_folder(_school(tmp_path, "a", {"lettings.md": PREMISES_POLICY}))
-    routing = router.route("a community group wants to use the hall on saturdays. do they pay in advance?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "premises" in routing.matches[0].passage.text
+    assert "premises" in _answered(tmp_path, PREMISES_POLICY, "a community group wants to use the hall on saturdays. do they pay in advance?")
 
 
 INDUCTION_POLICY = """---
@@ -454,10 +441,7 @@ Discriminatory language used by a pupil is challenged at once and recorded by th
 def test_supply_teachers_are_supply_staff_and_racist_remarks_are_discriminatory_language(
     tmp_path: Path, question: str, quoted: str
 ) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"induction.md": INDUCTION_POLICY}))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.POLICY
-    assert quoted in routing.matches[0].passage.text
+    assert quoted in _answered(tmp_path, INDUCTION_POLICY, question)
 
 
 HOMEWORK_POLICY = """---
@@ -496,10 +480,7 @@ Requests to change the web filtering for a lesson are made to the computing coor
 
 
 def test_blocked_sites_are_the_web_filtering_a_policy_speaks_of(tmp_path: Path) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"online-safety.md": FILTERING_POLICY}))
-    routing = router.route("how do I get a blocked website unblocked for a lesson?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "web filtering" in routing.matches[0].passage.text
+    assert "web filtering" in _answered(tmp_path, FILTERING_POLICY, "how do I get a blocked website unblocked for a lesson?")
 
 
 HANDLING_POLICY = """---
@@ -516,10 +497,7 @@ The site manager locks the building at 6pm after the cleaners leave.
 
 
 def test_lone_working_is_a_topic_of_its_own(tmp_path: Path) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"handling.md": HANDLING_POLICY}))
-    routing = router.route("is there anything about lone working after the building is locked?", TODAY)
-    assert routing.intent is Intent.FALLBACK
-    assert routing.reason is DeclineReason.NOT_COVERED
+    assert _declined(tmp_path, HANDLING_POLICY, "is there anything about lone working after the building is locked?") is DeclineReason.NOT_COVERED
 
 
 def test_words_with_two_senses_keep_to_the_one_meant(tmp_path: Path) -> None:
@@ -553,10 +531,7 @@ The hired premises shall not be used for the sale or supply of intoxicating liqu
 
 
 def test_running_a_bar_is_selling_intoxicating_liquor(tmp_path: Path) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"lettings.md": LETTING_RULES}))
-    routing = router.route("a group hiring the premises wants to run a bar. are they allowed?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "intoxicating liquor" in routing.matches[0].passage.text
+    assert "intoxicating liquor" in _answered(tmp_path, LETTING_RULES, "a group hiring the premises wants to run a bar. are they allowed?")
 
 
 PROBATION_POLICY = """---
@@ -586,10 +561,7 @@ Sickness during probation is managed under the attendance procedure and may exte
 def test_failing_probation_and_bringing_a_partner_meet_the_policy_s_words(
     tmp_path: Path, question: str, quoted: str
 ) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"probation.md": PROBATION_POLICY}))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.POLICY
-    assert quoted in routing.matches[0].passage.text
+    assert quoted in _answered(tmp_path, PROBATION_POLICY, question)
 
 
 RSHE_POLICY = """---
@@ -606,7 +578,4 @@ Parents have the right to withdraw their children from the non-statutory compone
 
 
 def test_taking_a_child_out_of_rse_is_withdrawing_them_from_rshe(tmp_path: Path) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"rshe.md": RSHE_POLICY}))
-    routing = router.route("can parents take their child out of RSE?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "right to withdraw" in routing.matches[0].passage.text
+    assert "right to withdraw" in _answered(tmp_path, RSHE_POLICY, "can parents take their child out of RSE?")
