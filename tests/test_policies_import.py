@@ -822,6 +822,31 @@ def _ruled_table(page: PdfPage, y: float, columns: list[float], rows: list[list[
     return bottom
 
 
+def test_a_log_of_the_policy_s_reviews_is_left_out_with_its_heading(school: Path, tmp_path: Path) -> None:
+    """Who reviewed the document and when is the document's record, not policy: a table of review dates and
+    sign-offs goes, as a version log does, and so does its heading ("do I get a parking permit?" was answered
+    with "REVIEWED BY: Headteacher")."""
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Disciplinary Policy", 18, bold=True)
+    page.text(60, 740, "12 Monitoring and Review", 11, bold=True)
+    y = _write_lines(page, 712, ["This policy will be reviewed annually by the headteacher and the governing body."])
+    page.text(60, y - 20, "Review of Policy Dates", 11, bold=True)
+    _ruled_table(page, y - 40, [60, 200, 360], [
+        ["Review Date", "Reviewed By", "Signed Off (Name & Role)"],
+        ["Feb 2026", "Governing Body", "Chair: A Person"],
+        ["Feb 2027", "Headteacher", "Headteacher:"],
+    ])
+    source = pdf.save(tmp_path / "disciplinary.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    text = (school / "disciplinary.md").read_text(encoding="utf-8")
+    assert "reviewed annually" in text
+    assert "Reviewed By" not in text and "Feb 2027" not in text and "Review of Policy Dates" not in text
+
+
 def test_lines_under_a_ruled_table_on_white_shading_are_not_its_rows(school: Path, tmp_path: Path) -> None:
     pdf = PdfDocument()
     page = pdf.page()

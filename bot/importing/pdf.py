@@ -42,6 +42,10 @@ MAX_PAGES = 200
 _MARGIN_ZONE = 0.12
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
+#: The column headings of a log of the document's reviews ("Review date | Reviewed by | Signed off").
+_REVIEW_LOG = re.compile(
+    r"\b(?:review date|date of review|reviewed by|signed off|sign off|approved by|next review)\b", re.I
+)
 #: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
 _STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
 
@@ -712,7 +716,11 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
     for position, group in enumerate(groups):
         if isinstance(group, _Table):
             item_indents = []
-            blocks.extend(_table_blocks(group))
+            rows = _table_blocks(group)
+            logged = not rows and bool(group.rows)
+            if logged and blocks and blocks[-1].kind == "heading" and blocks[-1].page >= group.page - 1:
+                blocks.pop()  # a control log's own heading ("Review of Policy Dates") goes with it
+            blocks.extend(rows)
             continue
         first = group.lines[0]
         text = join_lines((line.text for line in group.lines), vocabulary)
@@ -838,8 +846,9 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
 
 
 def _table_blocks(table: _Table) -> list[Block]:
-    if table.headings and re.search(r"\bversion\b", " ".join(table.headings), re.I):
-        return []  # a document control log: versions and dates of the document, not policy
+    headings = " ".join(table.headings)
+    if table.headings and (re.search(r"\bversion\b", headings, re.I) or len(_REVIEW_LOG.findall(headings)) >= 2):
+        return []  # a document control log: versions, review dates and sign-offs of the document, not policy
     blocks: list[Block] = []
     grouped = False
     for position, row in enumerate(table.rows):
