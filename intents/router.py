@@ -406,7 +406,7 @@ class Router:
             self.index.covers_idea(best, idea) for idea in PUPIL_IDEAS
         )
 
-    def _detail_tests(self, plain: str) -> list[Callable[[Passage], bool]]:
+    def _detail_tests(self, plain: str, ideas: set[str]) -> list[Callable[[Passage], bool]]:
         """What a passage must hold to answer a question for a date or time, a number or a contact detail.
 
         The policies give few of these ("when is the next INSET day?", "what's the number for
@@ -419,7 +419,7 @@ class Router:
                 lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
             )
         # When a policy is reviewed is said as how often ("reviewed annually", "every two years").
-        reviewed = REVIEWED in {f for u in self.analyzer.units(plain) for f in u.features}
+        reviewed = REVIEWED in ideas
         if any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)):
             # A deadline is a day or date, or a period to act within ("within 5 working days"); a section
             # headed with its timing ("Mid-Point Review (3 Months)") says when for each of its passages.
@@ -475,9 +475,9 @@ class Router:
             return matches
         return [holding, *(m for m in matches if m is not holding)]
 
-    def _with_detail_first(self, plain: str, matches: list[Match]) -> list[Match] | None:
+    def _with_detail_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
         """The matches with the best one holding the detail asked for first, or None when none holds it."""
-        tests = self._detail_tests(plain)
+        tests = self._detail_tests(plain, ideas)
         if not tests:
             return matches
         near = [m for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
@@ -539,7 +539,7 @@ class Router:
         reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
         if reason is not None:
             return self._decline(matches, safeguarding, reason)
-        detailed = self._with_detail_first(plain, matches)
+        detailed = self._with_detail_first(plain, ideas, matches)
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
         scores = {self.library.passages[s.index]: s.score for s in found}
