@@ -161,12 +161,16 @@ This policy will be reviewed annually by the governing body.
 """
 
 
+def _first_quote(folder: Path, policy: str, question: str) -> str:
+    """The first passage quoted for a question at a school holding only `policy` (it must be answered)."""
+    (folder / "policy.md").write_text(policy, encoding="utf-8")
+    routing = Router.from_folder(folder).route(question, TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    return routing.matches[0].passage.text
+
+
 def test_how_often_is_answered_first_by_the_passage_saying_how_often(tmp_path: Path) -> None:
-    (tmp_path / "grievance.md").write_text(REVIEWED, encoding="utf-8")
-    router = Router.from_folder(tmp_path)
-    routing = router.route("how often is the grievance policy reviewed?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "reviewed annually" in routing.matches[0].passage.text
+    assert "reviewed annually" in _first_quote(tmp_path, REVIEWED, "how often is the grievance policy reviewed?")
 
 
 STAGES = """---
@@ -186,18 +190,11 @@ The line manager recommends whether the appointment is confirmed.
 
 def test_a_section_headed_with_its_timing_answers_when(tmp_path: Path) -> None:
     """ "Mid-Point Review (3 Months)": the heading says when, for the passages under it."""
-    (tmp_path / "probation.md").write_text(STAGES, encoding="utf-8")
-    router = Router.from_folder(tmp_path)
-    routing = router.route("when is the mid-point review?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "reviews progress" in routing.matches[0].passage.text
+    assert "reviews progress" in _first_quote(tmp_path, STAGES, "when is the mid-point review?")
 
 
 def test_when_a_policy_is_reviewed_is_answered_by_how_often(tmp_path: Path) -> None:
     """ "When is it reviewed?" is answered by "every two years": a review is scheduled as how often."""
-    (tmp_path / "equality.md").write_text(
-        "---\ntitle: Equality Policy\n---\n## 18. Monitoring\n\n"
-        "The governing board reviews the equality objectives every two years.\n", encoding="utf-8")
-    routing = Router.from_folder(tmp_path).route("when are the equality objectives reviewed?", TODAY)
-    assert routing.intent is Intent.POLICY
-    assert "every two years" in routing.matches[0].passage.text
+    policy = ("---\ntitle: Equality Policy\n---\n## 18. Monitoring\n\n"
+              "The governing board reviews the equality objectives every two years.\n")
+    assert "every two years" in _first_quote(tmp_path, policy, "when are the equality objectives reviewed?")
