@@ -141,6 +141,10 @@ def _fold_possessive(match: re.Match[str]) -> str:
     return word + "s" if word in _S_CONTRACTIONS else word
 
 
+#: "One" counting a period of time ("a one-month review", "one week's notice").
+_ONE_PERIOD = re.compile(r"\bone(?=[\s-]+(?:hour|day|week|month|year|term|half term)s?\b)")
+
+
 def normalise(text: str) -> str:
     """Fold typography and case; keep words and numbers only."""
     # Each rewrite runs only when the text holds the letters it needs: most messages need none.
@@ -161,6 +165,9 @@ def normalise(text: str) -> str:
         text = _LATIN_ABBREVIATIONS.sub(" ", text)
     if "'" in text:
         text = _POSSESSIVE.sub(_fold_possessive, text).replace("'", "")
+    if "one" in text:
+        # "One" is a stopword ("one of us"), but "one month" is the "1 Month" of a heading.
+        text = _ONE_PERIOD.sub("1", text)
     return " ".join(_WORD.findall(text))
 
 

@@ -579,3 +579,83 @@ Parents have the right to withdraw their children from the non-statutory compone
 
 def test_taking_a_child_out_of_rse_is_withdrawing_them_from_rshe(tmp_path: Path) -> None:
     assert "right to withdraw" in _answered(tmp_path, RSHE_POLICY, "can parents take their child out of RSE?")
+
+
+PROBATION_REVIEWS_POLICY = """---
+title: Staff Probation Policy
+---
+## 8.2 Initial Review (1 Month)
+
+A review meeting is held to confirm that core induction training is complete.
+
+## 8.3 Mid-Point Review (3 Months)
+
+A review meeting is held to look at progress against objectives in more detail.
+
+## 9. Records
+
+The line manager keeps a written record of each review meeting.
+
+## 10. Objectives
+
+At each review meeting the objectives are gone through and set down again for the next stage.
+"""
+
+
+def test_one_month_is_the_1_month_a_heading_counts(tmp_path: Path) -> None:
+    """ "One" is a stopword ("one of us") except counting a period: "a one-month review" is "(1 Month)"."""
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": PROBATION_REVIEWS_POLICY}))
+    for question, quoted in (
+        ("what happens at the one-month probation review?", "core induction"),
+        ("what happens at the three month probation review?", "in more detail"),
+    ):
+        assert quoted in router.route(question, TODAY).matches[0].passage.text
+
+
+def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> None:
+    assert "written record" in _answered(tmp_path, PROBATION_REVIEWS_POLICY, "does anyone make a note of what was said at my review?")
+
+
+@pytest.mark.parametrize(
+    ("message", "not_read_as"),
+    [
+        ("who runs the disciplinary process?", "~access"),  # the process, not processing data
+        ("will I get the outcome in writing?", "~english"),  # writing, not the subject
+        ("who wrote the policy?", "~english"),
+        ("can a club book the hall for an hour?", "~reading"),  # a booking, not a reading book
+        ("can a club hire our premises?", "~loan"),  # hiring premises, not borrowing a laptop
+    ],
+)
+def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
+    tmp_path: Path, message: str, not_read_as: str
+) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": PROBATION_REVIEWS_POLICY}))
+    assert not_read_as not in {f for unit in router.analyzer.units(message) for f in unit.features}
+
+
+def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": PROBATION_REVIEWS_POLICY}))
+
+    def ideas(text: str) -> set[str]:
+        return {f for unit in router.analyzer.units(text) for f in unit.features}
+
+    assert "~english" in ideas("how much spelling homework do they get?")
+    assert "~reading" in ideas("how often do we change reading books?")
+    assert "~loan" in ideas("can I borrow a laptop?")
+
+
+FIRST_AID_LESSONS_POLICY = """---
+title: Health Education Policy
+---
+## Basic first aid
+
+Pupils learn how to make a clear and efficient call to emergency services if necessary.
+
+## Healthy eating
+
+Pupils learn what makes a healthy and balanced diet.
+"""
+
+
+def test_ringing_999_is_calling_the_emergency_services(tmp_path: Path) -> None:
+    assert "emergency services" in _answered(tmp_path, FIRST_AID_LESSONS_POLICY, "do the kids learn how to ring 999?")
