@@ -624,6 +624,10 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("who wrote the policy?", "~english"),
         ("can a club book the hall for an hour?", "~reading"),  # a booking, not a reading book
         ("can a club hire our premises?", "~loan"),  # hiring premises, not borrowing a laptop
+        ("my head of phase raised a concern", "~headteacher"),  # a middle leader
+        ("am I left out of meetings on purpose?", "~aims"),  # deliberately, not the policy's purpose
+        ("what support is there after a poor observation?", "~resources"),
+        ("if I'm doing a good job, is it recognised?", "~responsible"),  # the work, not whose job it is
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
@@ -642,6 +646,11 @@ def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None
     assert "~english" in ideas("how much spelling homework do they get?")
     assert "~reading" in ideas("how often do we change reading books?")
     assert "~loan" in ideas("can I borrow a laptop?")
+    assert "~line_manager" in ideas("my head of phase raised a concern")
+    assert "~deliberately" in ideas("am I left out of meetings on purpose?")
+    assert "~lesson_observation" in ideas("my lesson obs went badly")
+    assert "~role" in ideas("is every job suitable for home working?")
+    assert "~responsible" in ideas("whose job is it to order first aid kits?")
 
 
 FIRST_AID_LESSONS_POLICY = """---
