@@ -54,6 +54,12 @@ MIN_EVERYDAY_DAMPING = 0.25
 #: `preamble_headings` in intents/data/intents.yaml) counts in ranking, unless the message names that
 #: section: "Clearly define what bullying is" states an aim; the section defining it answers.
 PREAMBLE_WEIGHT = 0.7
+#: A word of a policy's title is that policy's topic when at least this share of the passages holding it are
+#: the policy's own ("cctv" in the CCTV policy, not "staff" in a staff policy)…
+TOPIC_SHARE = 0.6
+#: …and a message naming it weighs it this share of the rarest feature's weight: common as the word is in the
+#: policy about it, it names what the question is about ("is the cctv on at weekends?").
+TOPIC_WEIGHT = 1.0
 #: Per-unit results kept between messages (a unit recurs across messages); cleared when full.
 _CACHE_SIZE = 4096
 
@@ -189,11 +195,27 @@ class PassageIndex:
         for index, with_section in enumerate(self._whole_with_section):
             document_whole[self.document_of[index]] |= with_section
         self._document_whole = [frozenset(features) for features in document_whole]
+        self._topics = self._policy_topics(documents)
         #: The weight of the rarest feature: what a message can match at most per unit, in this library.
         self.max_weight = max([*self.passage_postings.idf.values(), *self.section_postings.idf.values(), 0.0])
         self._member_tuples = [tuple(self.members.get(s, ())) for s in range(len(section_bags))]
         self._terms_cache: dict[Unit, tuple[float, bool]] = {}
         self._matches_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], _UnitMatches] = {}
+
+    def _policy_topics(self, documents: dict[str, int]) -> frozenset[str]:
+        """What each policy is about: the features of its title that its own passages hold most of."""
+        holders: dict[str, Counter[int]] = defaultdict(Counter)
+        for index, features in enumerate(self.passage_whole):
+            for feature in features:
+                holders[feature][self.document_of[index]] += 1
+        return frozenset(
+            feature
+            for title, number in documents.items()
+            for feature in _whole(self.analyzer.units(title))
+            if feature in holders
+            and not feature.isdigit()
+            and holders[feature][number] >= TOPIC_SHARE * sum(holders[feature].values())
+        )
 
     def unmatched(self, unit: Unit) -> bool:
         """Whether no passage or section of the library matches a unit at all."""
@@ -209,7 +231,10 @@ class PassageIndex:
             return min(weight, MAX_UNKNOWN_WEIGHT) if unit.place else weight
         weights = [self.passage_postings.idf[f] for f in unit.features if f in self.passage_postings.idf]
         weights += [self.section_postings.idf[f] for f in unit.features if f in self.section_postings.idf]
-        return max(weights) * self._everyday_damping(unit)
+        weight = max(weights) * self._everyday_damping(unit)
+        if not unit.features.isdisjoint(self._topics):
+            weight = max(weight, TOPIC_WEIGHT * self.max_weight)
+        return weight
 
     @staticmethod
     def _everyday_damping(unit: Unit) -> float:

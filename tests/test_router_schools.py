@@ -668,3 +668,43 @@ Pupils learn what makes a healthy and balanced diet.
 
 def test_ringing_999_is_calling_the_emergency_services(tmp_path: Path) -> None:
     assert "emergency services" in _answered(tmp_path, FIRST_AID_LESSONS_POLICY, "do the kids learn how to ring 999?")
+
+
+
+HOMEWORK_DAYS_POLICY = """---
+title: Homework Policy
+---
+## Level of challenge
+
+Year 6: homework is given out on Fridays and returned on Tuesdays.
+
+Year 2: homework is given out on Mondays and returned on Fridays.
+
+## Aim
+
+Homework helps children practise at home what they learn in class.
+
+## Marking
+
+Homework is marked by the class teacher within a week.
+"""
+
+DATA_POLICY = """---
+title: Data Policy
+---
+## Collecting data
+
+Staff collect attendance data on a set day each week and store it securely.
+"""
+
+
+def test_a_word_naming_what_a_whole_policy_is_about_outweighs_the_rest_of_the_question(tmp_path: Path) -> None:
+    """ "Homework" is in every passage of the homework policy, so it is common there; it still names what the
+    question is about, and the policy about it answers before another that speaks of setting and collecting."""
+    router = Router.from_folder(_school(tmp_path, "a", {"homework.md": HOMEWORK_DAYS_POLICY, "data.md": DATA_POLICY}))
+    routing = router.route("which days do we set and collect year 6 homework?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "given out on Fridays" in routing.matches[0].passage.text
+    # The other policy's own question is still its own.
+    data = router.route("what day do we collect attendance data?", TODAY)
+    assert "set day each week" in data.matches[0].passage.text
