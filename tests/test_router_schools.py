@@ -708,3 +708,34 @@ def test_a_word_naming_what_a_whole_policy_is_about_outweighs_the_rest_of_the_qu
     # The other policy's own question is still its own.
     data = router.route("what day do we collect attendance data?", TODAY)
     assert "set day each week" in data.matches[0].passage.text
+
+
+CAMERAS_AND_LEAVE_POLICY = """---
+title: Staff Handbook
+---
+## Closed circuit television
+
+CCTV images are kept for 30 days and then overwritten.
+
+## Keeping in touch
+
+Keeping in Touch days during maternity leave are paid at the employee's normal rate.
+
+## Repaying enhanced pay
+
+Enhanced maternity pay is repaid if the employee resigns within six months of returning.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("how long do we keep the camera footage?", "kept for 30 days"),
+        ("if I work a KIT day what do I get paid?", "normal rate"),
+        ("do I pay anything back if I hand my notice in after coming back?", "repaid if the employee resigns"),
+    ],
+)
+def test_cameras_family_leave_and_notice_are_read_in_the_sector_s_words(
+    tmp_path: Path, question: str, quoted: str
+) -> None:
+    assert quoted in _answered(tmp_path, CAMERAS_AND_LEAVE_POLICY, question)
