@@ -98,6 +98,8 @@ def test_a_question_about_the_rules_is_not_a_request(router: Router) -> None:
         ("please cancel my work from home on friday", Intent.CANCEL_REQUEST),
         ("hello", Intent.HELP),
         ("what can you do?", Intent.HELP),
+        ("what kinds of things can i ask you?", Intent.HELP),
+        ("what sort of stuff can you help with", Intent.HELP),
     ],
 )
 def test_workflow_intents(router: Router, question: str, intent: Intent) -> None:
