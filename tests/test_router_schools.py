@@ -739,3 +739,37 @@ def test_cameras_family_leave_and_notice_are_read_in_the_sector_s_words(
     tmp_path: Path, question: str, quoted: str
 ) -> None:
     assert quoted in _answered(tmp_path, CAMERAS_AND_LEAVE_POLICY, question)
+
+
+EARLY_YEARS_POLICY = """---
+title: Nursery Handbook
+---
+## Key person
+
+Each child is assigned a key person who settles them in and shares their progress with parents.
+
+## Illness
+
+Children who have had diarrhoea or vomiting stay at home until 48 hours after the last episode.
+
+## Checks
+
+Every member of staff holds an enhanced DBS check before starting work.
+
+## Nappy changing
+
+Nappies are changed on the changing mat in the bathroom, with gloves and aprons.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("who is my child's keyworker?", "key person"),
+        ("how long does a kid stay off after a tummy bug?", "48 hours"),
+        ("do new staff need a PVG check?", "enhanced DBS check"),
+        ("where do we do toileting?", "changing mat"),
+    ],
+)
+def test_early_years_words_meet_the_setting_s_own(tmp_path: Path, question: str, quoted: str) -> None:
+    assert quoted in _answered(tmp_path, EARLY_YEARS_POLICY, question)
