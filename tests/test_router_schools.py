@@ -628,6 +628,9 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("am I left out of meetings on purpose?", "~aims"),  # deliberately, not the policy's purpose
         ("what support is there after a poor observation?", "~resources"),
         ("if I'm doing a good job, is it recognised?", "~responsible"),  # the work, not whose job it is
+        ("a parent was quite rude to me", "~resign"),  # "quite" stems as "quit"
+        ("I knew about it already", "~deliberately"),  # "knew" is read as "know", as "knowingly" stems
+        ("when would I be expected to reply?", "~new_and_expectant_mothers"),  # not "I am expecting"
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
@@ -773,3 +776,51 @@ Nappies are changed on the changing mat in the bathroom, with gloves and aprons.
 )
 def test_early_years_words_meet_the_setting_s_own(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, EARLY_YEARS_POLICY, question)
+
+
+DUTIES_POLICY = """---
+title: Staff Conduct and Duties Policy
+---
+## Lone working
+
+Staff working alone in the building after 6pm tell the site manager when they leave.
+
+## Home visits
+
+Home visits are always made by two members of staff.
+
+## Gifts
+
+Staff may accept small gifts from parents at the end of term.
+
+## Lifts
+
+Staff must not give pupils lifts in their own car without the headteacher's agreement.
+
+## Whistleblowing
+
+Concerns about wrongdoing at the school can be raised with the chair of governors.
+
+## Medical appointments
+
+Time off for medical appointments is arranged with the line manager, at the start or end of the day where possible.
+
+## Lunchtimes
+
+Midday supervisors carry a red card to send to the office when they need help.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("I'm often last one in the building on a Thursday, anything I need to do?", "tell the site manager"),
+        ("is it ok to visit families on my own?", "two members of staff"),
+        ("can I drive a pupil home?", "lifts in their own car"),
+        ("I think something dodgy is going on at school, who do I tell?", "chair of governors"),
+        ("are hospital appointments allowed in the school day?", "arranged with the line manager"),
+        ("what do the MDSAs do if they need help?", "red card"),
+    ],
+)
+def test_staff_conduct_and_absence_words_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
+    assert quoted in _answered(tmp_path, DUTIES_POLICY, question)
