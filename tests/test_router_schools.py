@@ -631,6 +631,8 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("a parent was quite rude to me", "~resign"),  # "quite" stems as "quit"
         ("I knew about it already", "~deliberately"),  # "knew" is read as "know", as "knowingly" stems
         ("when would I be expected to reply?", "~new_and_expectant_mothers"),  # not "I am expecting"
+        ("is online safety covered in assemblies?", "~in_school"),  # assemblies, not only being at school
+        ("can the brownies have a party in the hall?", "~in_school"),  # the hall is a place of its own
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
@@ -824,3 +826,4 @@ Midday supervisors carry a red card to send to the office when they need help.
 )
 def test_staff_conduct_and_absence_words_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, DUTIES_POLICY, question)
+
