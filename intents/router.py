@@ -292,13 +292,15 @@ class Router:
                       + ", ".join(u.surface for u in units if u not in asked))
         routing = self._route_policy(self.analyzer.spell(plain), asked, ideas, trace)
         if routing.intent is Intent.FALLBACK and not routing.safeguarding:
-            return self._route_the_question(text, units, trace) or routing
+            return self._route_the_question(text, units, routing, trace) or routing
         return routing
 
-    def _route_the_question(self, text: str, units: list[Unit], trace: Trace | None = None) -> Routing | None:
+    def _route_the_question(
+        self, text: str, units: list[Unit], whole: Routing, trace: Trace | None = None
+    ) -> Routing | None:
         """ "Is report checking ok to do at home? End of term and I can't focus": when the whole
         message covers too little, the question asked may answer on its own, unless the rest names
-        a topic the policies don't cover ("…? It's for a wedding")."""
+        a topic the policies don't cover ("…? It's for a wedding")…"""
         asked = _question_asked(text)
         if asked is None or self.index.unknown_topics(units):
             return None
@@ -308,7 +310,15 @@ class Router:
         if trace is not None:
             trace.add(Stage.UNDERSTAND, f"the whole message declined; the question asked alone: {asked!r}")
         routing = self._route_policy(plain, asked_units, asked_ideas, trace)
-        return routing if routing.intent is Intent.POLICY else None
+        if routing.intent is not Intent.POLICY:
+            return None
+        # …and only from the policy the whole message came nearest: "My Y5 keeps forgetting homework. At
+        # what point do I get the parents involved?" is not answered by a passage on consulting parents.
+        if whole.matches and routing.matches[0].passage.citation.document != whole.matches[0].passage.citation.document:
+            if trace is not None:
+                trace.add(Stage.DECIDE, "the question alone is answered by another policy than the message's")
+            return None
+        return routing
 
     def _asks_about_own_requests(self, plain: str) -> bool:
         """ "Has my request been approved?", "show me the days I've booked".

@@ -827,3 +827,27 @@ Midday supervisors carry a red card to send to the office when they need help.
 def test_staff_conduct_and_absence_words_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, DUTIES_POLICY, question)
 
+
+
+CONSULTATION_POLICY = """---
+title: Policy Development
+---
+## Consultation
+
+Parents are involved at every point of the consultation on a new policy.
+"""
+
+
+def test_the_question_asked_alone_is_answered_only_from_a_policy_the_whole_message_pointed_at(tmp_path: Path) -> None:
+    """ "My Y5 keeps forgetting homework. At what point do I get the parents involved?" is about homework:
+    when the whole message is declined, its last question alone is not answered from a policy about
+    something else that happens to speak of involving parents."""
+    router = Router.from_folder(
+        _school(tmp_path, "a", {"homework.md": HOMEWORK_POLICY, "consultation.md": CONSULTATION_POLICY})
+    )
+    message = "My Y5 keeps forgetting homework on Tuesdays. At what point do I get the parents involved?"
+    routing = router.route(message, TODAY)
+    assert not any("consultation" in m.passage.text for m in routing.matches[:1] if routing.intent is Intent.POLICY)
+    # Asked alone, the same question is that policy's.
+    alone = router.route("at what point do we get the parents involved?", TODAY)
+    assert "every point of the consultation" in alone.matches[0].passage.text
