@@ -1298,3 +1298,40 @@ def test_a_poster_title_far_larger_than_the_headings_heads_only_its_own_page(sch
         ("Policy Statements", 2), ("Education of Pupils", 3), ("Education of Parents", 3), ("Our Class Charter", 2), ("Using Technology", 3),
         ("Staff Agreement", 2),  # not nested under the poster's title
     ]
+
+
+def test_a_sub_bullet_drawn_below_its_line_is_an_item_and_its_sentence_stays_whole(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Critical Incidents Policy", 18, bold=True)
+    page.text(60, 740, "1. Intruders", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 6
+    y = _bullet(page, y, ["Stay calm and call for help from the nearest adult."]) - 4
+    # Word's second-level bullet is a Courier New "o", whose box sits lower than the line of its text
+    # (Arial's): pdfplumber reads the "o" as a line of its own between the item's first two lines.
+    for first, rest in (
+        ("Try to isolate the potential aggressor from as many adults and", "children as possible."),
+        ("Keep yourself between the aggressor and a way out of the room,", "so that you can leave."),
+    ):
+        page.text(92, y - 4.5, "o", 11)
+        page.text(106, y, first, 11)
+        page.text(106, y - 14, rest, 11)
+        y -= 32
+    _write_lines(page, y - 6, ["Once the police arrive, they take charge of the situation."])
+    source = pdf.save(tmp_path / "incidents.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    written = (school / "incidents.md").read_text("utf-8")
+    assert not re.search(r"^\s*o\s*$", written, re.M)
+    passages = policy(school / "incidents.md").sections[0].passages
+    assert [(p.lead[-1:], p.body) for p in passages] == [  # each sub-bullet quoted with the bullet above it
+        (("Stay calm and call for help from the nearest adult.",),
+         "Try to isolate the potential aggressor from as many adults and children as possible."),
+        (("Stay calm and call for help from the nearest adult.",),
+         "Keep yourself between the aggressor and a way out of the room, so that you can leave."),
+        ((), "Once the police arrive, they take charge of the situation."),
+    ]

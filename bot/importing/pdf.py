@@ -177,7 +177,7 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
         text_page = page.filter(_kept([box for box, _ in tables], mark_keys))
     items: list[_Line | _Table] = []
     note = number * 1000
-    for raw in text_page.extract_text_lines(return_chars=True, strip=True):
+    for raw in _bullets_on_their_lines(text_page.extract_text_lines(return_chars=True, strip=True)):
         chars = [c for c in raw["chars"] if c.get("text", "").strip()]
         if rule is None or float(raw["top"]) < rule:
             pieces = [(False, chars, clean_characters(raw["text"]))]
@@ -212,6 +212,50 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _lone_bullet(raw: dict[str, Any]) -> bool:
+    """A line that is only a bullet glyph ("o", "•", a Wingdings square), with no text of its own."""
+    glyph = str(raw.get("text", "")).strip()
+    return len(glyph) == 1 and bullet_rest(clean_characters(f"{glyph} x")) == "x"
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """How far two lines share the same height on the page, in points (negative when they don't)."""
+    return min(float(a["bottom"]), float(b["bottom"])) - max(float(a["top"]), float(b["top"]))
+
+
+def _bullets_on_their_lines(raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each bullet glyph put back at the start of the line it marks.
+
+    A bullet set in another font than its text (Word's second-level bullet, a Courier New "o")
+    has a box lower or higher than the text's, so pdfplumber reads it as a line of its own
+    between the item's first two lines. It belongs to the line just right of it that it overlaps most.
+    """
+    lone = [raw for raw in raws if _lone_bullet(raw)]
+    if not lone:
+        return raws
+    merged: dict[int, dict[str, Any]] = {}
+    taken: set[int] = set()
+    for glyph in lone:
+        height = float(glyph["bottom"]) - float(glyph["top"])
+        beside = [
+            raw for raw in raws
+            if not _lone_bullet(raw) and id(raw) not in merged
+            and 0 <= float(raw["x0"]) - float(glyph["x1"]) <= 4 * height
+            and _overlap(glyph, raw) > height / 3
+        ]
+        if not beside:
+            continue
+        line = max(beside, key=lambda raw: _overlap(glyph, raw))
+        merged[id(line)] = {
+            **line,
+            "text": f"{str(glyph['text']).strip()} {line['text']}",
+            "x0": glyph["x0"],
+            "chars": [*glyph["chars"], *line["chars"]],
+        }
+        taken.add(id(glyph))
+    return [merged.get(id(raw), raw) for raw in raws if id(raw) not in taken]
 
 
 def _turned(char: dict[str, Any]) -> bool:
