@@ -1335,3 +1335,39 @@ def test_a_sub_bullet_drawn_below_its_line_is_an_item_and_its_sentence_stays_who
          "Keep yourself between the aggressor and a way out of the room, so that you can leave."),
         ((), "Once the police arrive, they take charge of the situation."),
     ]
+
+
+def test_numbered_headings_in_bold_stood_in_like_a_list_are_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Safe Recruitment Policy", 18, bold=True)
+    y = 740.0
+    for number, heading, subheadings in (
+        ("1.", "Statement of Purpose", []),
+        ("2.", "Registration Requirements", []),
+        ("3.", "Recruitment Procedures", ["3.1 Job Description", "3.2 Interviews"]),
+    ):
+        # Word's numbered heading style: the number stood in from the text, as a list's is, in the body's size.
+        page.text(72, y, f"{number} {heading}", 11, bold=True)
+        y = _write_lines(page, y - 14, _wrapped(f"The {heading.lower()} of the school is set out here, so that "
+                                                "every applicant is treated fairly and every child is kept safe."))
+        if number == "2.":  # a list straight under the heading, its bullets where the number is
+            y = _bullet(page, y - 6, ["Every applicant is registered with the regulatory body."], text_x=96) - 6
+        for subheading in subheadings:
+            page.text(60, y - 14, subheading, 11, bold=True)
+            y = _write_lines(page, y - 28, [f"What the school does for the {subheading[4:].lower()}."])
+        y -= 20
+    source = pdf.save(tmp_path / "recruitment.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "recruitment.md").sections
+    assert [(s.number, s.heading, s.level) for s in sections] == [
+        ("1", "Statement of Purpose", 2),
+        ("2", "Registration Requirements", 2),
+        ("3", "Recruitment Procedures", 2),
+        ("3.1", "Job Description", 3),
+        ("3.2", "Interviews", 3),
+    ]
+    assert sections[0].passages[0].text.startswith("The statement of purpose of the school is set out here")

@@ -579,6 +579,29 @@ def _indented_item(line: _Line, margin: float, body_size: float) -> bool:
     return line.bold and line.size <= body_size + 0.6 and line.x0 > margin + 6
 
 
+def _numbered_heading(line: _Line, previous_item: _Line | None, following: _Line | None, margin: float) -> bool:
+    """A numbered line in bold, stood in from the text, with its paragraph back at the margin straight under it
+    (or a bulleted list no further in than its number): a heading (Word's numbered heading styles indent the
+    number as a list's), not an item of a list in bold.
+
+    A list's items follow one another, or wrap under their text, and its last item is not alone:
+    the numbered item before it (`previous_item`, the line that started it) is at the same place.
+    """
+    return (
+        following is not None
+        and following.page == line.page
+        and not following.bold
+        and (
+            abs(following.x0 - margin) <= 3
+            or (bullet_rest(following.text) is not None and following.x0 <= line.x0 + 3)  # a list not under it
+        )
+        and not re.search(r"[.:;,]$", line.text)
+        and not (
+            previous_item is not None and previous_item.page == line.page and abs(previous_item.x0 - line.x0) <= 3
+        )
+    )
+
+
 def _heading_style(line: _Line, body_size: float) -> bool:
     return line.bold or (line.size >= body_size + 1.5 and line.size >= body_size * 1.15)
 
@@ -606,6 +629,9 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             groups.append(_Group(lines, "", lines[0].x0, note=True))
         notes.clear()
 
+    previous_item: _Line | None = None  # the line that started the numbered list item going on
+    body_lines = [item for item in items if isinstance(item, _Line) and not item.note]
+    following_line = dict(zip(map(id, body_lines), [*body_lines[1:], None], strict=True))
     for item in items:
         if isinstance(item, _Line) and item.note:
             notes.setdefault(item.note, []).append(item)
@@ -627,13 +653,20 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
                 last.rows.extend(rows)
             else:
                 groups.append(item)
-            previous = None
+            previous = previous_item = None
             continue
         line = item
         bullet = bullet_rest(line.text)
         number = None if bullet is not None else number_marker(line.text)
         starts_item = bullet is not None or (
-            number is not None and (not _heading_style(line, body_size) or _indented_item(line, margin, body_size))
+            number is not None
+            and (
+                not _heading_style(line, body_size)
+                or (
+                    _indented_item(line, margin, body_size)
+                    and not _numbered_heading(line, previous_item, following_line[id(line)], margin)
+                )
+            )
         )
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         carries_on = (
@@ -643,6 +676,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         if not carries_on and not starts_item:  # a note goes after the list, not between its items
             place_notes()
             current = groups[-1] if groups and isinstance(groups[-1], _Group) and not groups[-1].note else None
+        previous_item = (line if bullet is None else None) if starts_item else previous_item if carries_on else None
         if starts_item:
             text = bullet if bullet is not None else line.text
             indent = line.x0 + (line.x1 - line.x0) * (1 - len(text) / max(len(line.text), 1))
