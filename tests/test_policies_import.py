@@ -1371,3 +1371,18 @@ def test_numbered_headings_in_bold_stood_in_like_a_list_are_headings(school: Pat
         ("3.2", "Interviews", 3),
     ]
     assert sections[0].passages[0].text.startswith("The statement of purpose of the school is set out here")
+
+
+def test_a_section_number_typed_with_a_comma_is_read_with_its_dot_only_where_its_neighbours_say_so() -> None:
+    outline = Outline("recruitment.pdf", "PDF", "Safe Recruitment Policy", None, [
+        block
+        for heading in ("3 Recruitment", "3.3 Interviews", "3,4 Employment Offer", "3.5 Confidentiality",
+                        "4 Appendices", "2,5 Litres of Water a Day")
+        for block in (Block("heading", heading, strength=24), Block("paragraph", f"The policy's {heading}."))
+    ])
+    tidied = tidy(outline)
+    assert [(b.text, b.level) for b in tidied.blocks if b.kind == "heading"] == [
+        ("3 Recruitment", 1), ("3.3 Interviews", 2), ("3.4 Employment Offer", 2), ("3.5 Confidentiality", 2),
+        ("4 Appendices", 1), ("2,5 Litres of Water a Day", 2),  # no section 2.4 or 2.6 around it: left as written
+    ]
+    assert any("'3,4 Employment Offer'" in note and "3.4" in note for note in tidied.notes)
