@@ -1386,3 +1386,24 @@ def test_a_section_number_typed_with_a_comma_is_read_with_its_dot_only_where_its
         ("4 Appendices", 1), ("2,5 Litres of Water a Day", 2),  # no section 2.4 or 2.6 around it: left as written
     ]
     assert any("'3,4 Employment Offer'" in note and "3.4" in note for note in tidied.notes)
+
+
+def test_headings_in_a_font_drawn_bold_but_not_named_bold_are_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument(nameless_fonts=True)  # "F1" and "F2", as Microsoft Print to PDF names every font
+    page = pdf.page()
+    page.text(60, 780, "First Aid Policy", 18, bold=True)
+    y = 740.0
+    for heading in ("Policy statement", "Procedures", "Legal framework"):
+        page.text(60, y, heading, 11, bold=True)  # the body's size: only its weight tells it is a heading
+        y = _write_lines(page, y - 14, _wrapped(
+            f"The {heading.lower()} of the pre-school says what staff do when a child or an adult is hurt, "
+            "who is trained in first aid, and where the first aid box is kept in the setting."
+        )) - 14
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "first-aid.md").sections
+    assert [s.heading for s in sections] == ["Policy statement", "Procedures", "Legal framework"]
+    assert all(len(s.passages) == 1 and s.passages[0].text.startswith("The ") for s in sections)

@@ -24,6 +24,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from bot.importing.outline import Block, ImportRefused, Outline
 from bot.importing.pdf_columns import find_borderless_tables, is_bold_font
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
+from bot.importing.pdf_weight import drawn_bold_fonts, font_name
 from bot.importing.table_cells import ITEM_BREAK, flat_cell, row_passages
 from bot.importing.wording import (
     POLICY_WORDS,
@@ -119,9 +120,11 @@ def _read(pdf: Any, path: Path) -> Outline:
     items: list[_Line | _Table] = []
     characters = 0
     unread: list[int] = []
+    bold_fonts = drawn_bold_fonts(path)
     for number, page in enumerate(pages, start=1):
         try:
             characters += sum(1 for c in page.chars if c.get("text", "").strip())
+            _name_bold_fonts(page, bold_fonts)
             items.extend(_page_items(page, number))
         except (PDFPasswordIncorrect, PDFEncryptionError):
             raise
@@ -162,6 +165,20 @@ def _read(pdf: Any, path: Path) -> Outline:
 
 def _is_bold(char: dict[str, Any]) -> bool:
     return is_bold_font(str(char.get("fontname", "")))
+
+
+def _name_bold_fonts(page: Any, bold_fonts: frozenset[str]) -> None:
+    """The page's characters in fonts drawn bold but not named so (`pdf_weight`) are given a bold font's name.
+
+    Every later test of boldness (a line's, a table's heading row's, a borderless table's label)
+    reads pdfplumber's font names, so it then sees them as bold.
+    """
+    if not bold_fonts:
+        return
+    for char in page.chars:
+        name = str(char.get("fontname", ""))
+        if font_name(name) in bold_fonts:
+            char["fontname"] = f"{name},Bold"
 
 
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
