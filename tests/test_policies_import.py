@@ -1407,3 +1407,23 @@ def test_headings_in_a_font_drawn_bold_but_not_named_bold_are_headings(school: P
     sections = policy(school / "first-aid.md").sections
     assert [s.heading for s in sections] == ["Policy statement", "Procedures", "Legal framework"]
     assert all(len(s.passages) == 1 and s.passages[0].text.startswith("The ") for s in sections)
+
+
+def test_a_heading_that_names_a_policy_is_not_the_title_when_larger_text_heads_the_document(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "3.2 First Aid", 14, bold=True)  # the title: larger, though it says no "policy"
+    page.text(60, 740, "Policy statement", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 14
+    page.text(60, y, "Procedures", 11, bold=True)
+    _write_lines(page, y - 28, ["The first aid box is kept in the office, out of the reach of children."])
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "first-aid.md")
+    assert document.title == "3.2 First Aid"
+    assert [s.heading for s in document.sections] == ["Policy statement", "Procedures"]
