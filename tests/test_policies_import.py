@@ -1427,3 +1427,29 @@ def test_a_heading_that_names_a_policy_is_not_the_title_when_larger_text_heads_t
     document = policy(school / "first-aid.md")
     assert document.title == "3.2 First Aid"
     assert [s.heading for s in document.sections] == ["Policy statement", "Procedures"]
+
+
+def test_a_paragraph_in_wide_line_spacing_stays_whole_when_a_few_lines_elsewhere_are_set_closer(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "First Aid Policy", 18, bold=True)
+    # A box of two lines set close, as a template's statutory requirement at the head of a page.
+    _write_lines(page, 750, ["At least one person with a current paediatric first aid certificate is on",
+                             "the premises and available at all times when children are present."], pitch=12)
+    page.text(60, 706, "Defibrillator", 11, bold=True)
+    wide = [  # 1.5 line spacing; the second line starts with a capital, as a place name does
+        "Our nearest defibrillator is on the outside wall of the village hall, next to",
+        "Loddon Road. Ring 999 and you are given the code that opens its cabinet.",
+    ]
+    y = _write_lines(page, 688, wide, pitch=18) - 18
+    y = _write_lines(page, y, _wrapped(" ".join(_OPENING), 75), pitch=18) - 18
+    _write_lines(page, y, ["Staff check the first aid box every term and replace what has been used."], pitch=18)
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    defibrillator = next(s for s in policy(school / "first-aid.md").sections if s.heading == "Defibrillator")
+    assert defibrillator.passages[0].text == " ".join(wide)

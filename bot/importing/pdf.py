@@ -562,7 +562,11 @@ def _line_pitch(lines: list[_Line]) -> float:
         pitch = line.top - previous.top
         if line.page == previous.page and line.size == previous.size and 0 < pitch < 3 * line.size:
             pitches[round(pitch * 2) / 2] += 1
-    return min(pitches.most_common(3))[0] if pitches else 14.0
+    if not pitches:
+        return 14.0
+    usual = pitches.most_common(1)[0][1]
+    # Of the commonest three, the closest spacing, unless it is a few lines' only (a box at the head of each page).
+    return min(pitch for pitch, count in pitches.most_common(3) if count >= max(2, usual / 10) or count == usual)
 
 
 def _right_margins(lines: list[_Line]) -> dict[float, float]:
