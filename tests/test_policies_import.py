@@ -1453,3 +1453,16 @@ def test_a_paragraph_in_wide_line_spacing_stays_whole_when_a_few_lines_elsewhere
     assert status == 0, out
     defibrillator = next(s for s in policy(school / "first-aid.md").sections if s.heading == "Defibrillator")
     assert defibrillator.passages[0].text == " ".join(wide)
+
+
+def test_a_pdf_of_a_cover_page_alone_is_refused_for_having_no_policy_text(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Lettings Policy", 18, bold=True)
+    page.text(60, 740, "1. To be written", 11, bold=True)
+    source = pdf.save(tmp_path / "lettings.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 1
+    assert "lettings.pdf: no policy text found in the document" in out

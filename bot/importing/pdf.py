@@ -653,7 +653,8 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
 
     previous_item: _Line | None = None  # the line that started the numbered list item going on
     body_lines = [item for item in items if isinstance(item, _Line) and not item.note]
-    following_line = dict(zip(map(id, body_lines), [*body_lines[1:], None], strict=True))
+    following_line: dict[int, _Line | None] = {id(line): None for line in body_lines[-1:]}
+    following_line.update(zip(map(id, body_lines), body_lines[1:], strict=False))
     for item in items:
         if isinstance(item, _Line) and item.note:
             notes.setdefault(item.note, []).append(item)
