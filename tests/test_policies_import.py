@@ -1455,6 +1455,52 @@ def test_a_paragraph_in_wide_line_spacing_stays_whole_when_a_few_lines_elsewhere
     assert defibrillator.passages[0].text == " ".join(wide)
 
 
+_TRICKY_TEXT = [
+    "The Fire & Rescue Service is called by the Manager.",
+    "Write &amp; or &#169; or &copy; and they stay as typed.",
+    "Children aged <5 and > 3, a <b>tag</b>, <https://example.org> and </p> are text.",
+    "See https://hub.careinspectorate.com/early-years/#Review for the guidance.",
+    "# not a heading", "Section #3 of the policy", "Fire safety ##", "~~~ not a fence", "a ~struck~ word",
+    "| a | b |", "a | b", "1. not a list", "- not a bullet", "> not a quote", "+ not a bullet",
+    "a\\b", "`code`", "*stars* and _lines_ and [brackets](link)",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY_TEXT)
+def test_markdown_written_by_the_import_reads_back_as_the_document_s_words(text: str, tmp_path: Path) -> None:
+    from bot.importing.markdown_writer import escape
+    from intents.policy_library import parse_policy
+
+    markdown = f"---\ntitle: T\n---\n\n## {escape(text, line_start=False)}\n\n{escape(text)}\n\n- {escape(text)}\n"
+    document, problems = parse_policy(tmp_path / "t.md", markdown)
+
+    assert document is not None, problems
+    section = document.sections[0]
+    heading = f"{section.number}. {section.heading}" if section.number else section.heading
+    assert heading == text
+    assert [p.body for p in section.passages] == [text, text] or [p.text for p in section.passages] == [
+        f"{text}\n• {text}"
+    ]
+
+
+def test_an_ampersand_hash_or_bar_is_written_as_it_is_and_shown_to_staff_as_it_is(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Critical Incidents Policy", 18, bold=True)
+    page.text(60, 740, "1. Fire & Evacuation", 11, bold=True)
+    words = "The Fire & Rescue Service is called first | see hub.example.org/fire/#Review for guidance."
+    _write_lines(page, _write_lines(page, 712, [words]) - 14, _OPENING)
+    source = pdf.save(tmp_path / "incidents.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    written = (school / "incidents.md").read_text("utf-8")
+    assert "## 1. Fire & Evacuation" in written and f"\n{words}\n" in written
+    section = policy(school / "incidents.md").sections[0]
+    assert section.heading == "Fire & Evacuation" and section.passages[0].text == words
+
+
 def test_a_pdf_of_a_cover_page_alone_is_refused_for_having_no_policy_text(school: Path, tmp_path: Path) -> None:
     pdf = PdfDocument()
     page = pdf.page()
