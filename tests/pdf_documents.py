@@ -1,7 +1,8 @@
 """Small PDFs written out byte by byte for import tests: text placed where Word would put it.
 
 Only what the tests need: pages of text in the standard Courier fonts (every character 0.6 of the
-size wide, so where a line ends is known), at any size and height, level or turned (a column heading set sideways), thin filled rules (Word's
+size wide, so where a line ends is known), or in two fonts named only "F1" and "F2" (as Windows'
+"Microsoft Print to PDF" names them; only the second font's description says it is drawn bold), at any size and height, level or turned (a column heading set sideways), thin filled rules (Word's
 footnote separator, a table's ruling) and filled boxes (shading). The cross-reference table is
 computed, so pdfminer reads it as it reads Word's.
 """
@@ -50,6 +51,20 @@ class PdfPage:
 @dataclass
 class PdfDocument:
     pages: list[PdfPage] = field(default_factory=list)
+    nameless_fonts: bool = False  # the fonts named "F1" and "F2", so no name says which is bold
+
+    def _fonts(self) -> tuple[bytes, bytes]:
+        if not self.nameless_fonts:
+            return (b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold >>")
+        widths = " ".join(["600"] * 224)
+        return tuple(  # type: ignore[return-value]
+            f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} /FirstChar 32 /LastChar 255 /Widths [{widths}] "
+            f"/FontDescriptor << /Type /FontDescriptor /FontName /{name} /Flags {flags} /FontWeight {weight} "
+            f"/StemV {stem} /FontBBox [0 -200 600 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 600 >> >>"
+            "".encode()
+            for name, flags, weight, stem in (("F1", 34, 400, 80), ("F2", 34 + 262144, 700, 165))
+        )
 
     def page(self, *, landscape: bool = False) -> PdfPage:
         self.pages.append(PdfPage(width=PAGE_HEIGHT, height=PAGE_WIDTH) if landscape else PdfPage())
@@ -61,8 +76,8 @@ class PdfDocument:
         objects: dict[int, bytes] = {
             1: b"<< /Type /Catalog /Pages 2 0 R >>",
             2: f"<< /Type /Pages /Kids [{' '.join(f'{i} 0 R' for i in page_ids)}] /Count {count} >>".encode(),
-            3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
-            4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold >>",
+            3: self._fonts()[0],
+            4: self._fonts()[1],
         }
         for page_id, page in zip(page_ids, self.pages, strict=True):
             stream = "\n".join(page.operations).encode("latin-1")

@@ -1298,3 +1298,217 @@ def test_a_poster_title_far_larger_than_the_headings_heads_only_its_own_page(sch
         ("Policy Statements", 2), ("Education of Pupils", 3), ("Education of Parents", 3), ("Our Class Charter", 2), ("Using Technology", 3),
         ("Staff Agreement", 2),  # not nested under the poster's title
     ]
+
+
+def test_a_sub_bullet_drawn_below_its_line_is_an_item_and_its_sentence_stays_whole(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Critical Incidents Policy", 18, bold=True)
+    page.text(60, 740, "1. Intruders", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 6
+    y = _bullet(page, y, ["Stay calm and call for help from the nearest adult."]) - 4
+    # Word's second-level bullet is a Courier New "o", whose box sits lower than the line of its text
+    # (Arial's): pdfplumber reads the "o" as a line of its own between the item's first two lines.
+    for first, rest in (
+        ("Try to isolate the potential aggressor from as many adults and", "children as possible."),
+        ("Keep yourself between the aggressor and a way out of the room,", "so that you can leave."),
+    ):
+        page.text(92, y - 4.5, "o", 11)
+        page.text(106, y, first, 11)
+        page.text(106, y - 14, rest, 11)
+        y -= 32
+    _write_lines(page, y - 6, ["Once the police arrive, they take charge of the situation."])
+    source = pdf.save(tmp_path / "incidents.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    written = (school / "incidents.md").read_text("utf-8")
+    assert not re.search(r"^\s*o\s*$", written, re.M)
+    passages = policy(school / "incidents.md").sections[0].passages
+    assert [(p.lead[-1:], p.body) for p in passages] == [  # each sub-bullet quoted with the bullet above it
+        (("Stay calm and call for help from the nearest adult.",),
+         "Try to isolate the potential aggressor from as many adults and children as possible."),
+        (("Stay calm and call for help from the nearest adult.",),
+         "Keep yourself between the aggressor and a way out of the room, so that you can leave."),
+        ((), "Once the police arrive, they take charge of the situation."),
+    ]
+
+
+def test_numbered_headings_in_bold_stood_in_like_a_list_are_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Safe Recruitment Policy", 18, bold=True)
+    y = 740.0
+    for number, heading, subheadings in (
+        ("1.", "Statement of Purpose", []),
+        ("2.", "Registration Requirements", []),
+        ("3.", "Recruitment Procedures", ["3.1 Job Description", "3.2 Interviews"]),
+    ):
+        # Word's numbered heading style: the number stood in from the text, as a list's is, in the body's size.
+        page.text(72, y, f"{number} {heading}", 11, bold=True)
+        y = _write_lines(page, y - 14, _wrapped(f"The {heading.lower()} of the school is set out here, so that "
+                                                "every applicant is treated fairly and every child is kept safe."))
+        if number == "2.":  # a list straight under the heading, its bullets where the number is
+            y = _bullet(page, y - 6, ["Every applicant is registered with the regulatory body."], text_x=96) - 6
+        for subheading in subheadings:
+            page.text(60, y - 14, subheading, 11, bold=True)
+            y = _write_lines(page, y - 28, [f"What the school does for the {subheading[4:].lower()}."])
+        y -= 20
+    source = pdf.save(tmp_path / "recruitment.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "recruitment.md").sections
+    assert [(s.number, s.heading, s.level) for s in sections] == [
+        ("1", "Statement of Purpose", 2),
+        ("2", "Registration Requirements", 2),
+        ("3", "Recruitment Procedures", 2),
+        ("3.1", "Job Description", 3),
+        ("3.2", "Interviews", 3),
+    ]
+    assert sections[0].passages[0].text.startswith("The statement of purpose of the school is set out here")
+
+
+def test_a_section_number_typed_with_a_comma_is_read_with_its_dot_only_where_its_neighbours_say_so() -> None:
+    outline = Outline("recruitment.pdf", "PDF", "Safe Recruitment Policy", None, [
+        block
+        for heading in ("3 Recruitment", "3.3 Interviews", "3,4 Employment Offer", "3.5 Confidentiality",
+                        "4 Appendices", "2,5 Litres of Water a Day")
+        for block in (Block("heading", heading, strength=24), Block("paragraph", f"The policy's {heading}."))
+    ])
+    tidied = tidy(outline)
+    assert [(b.text, b.level) for b in tidied.blocks if b.kind == "heading"] == [
+        ("3 Recruitment", 1), ("3.3 Interviews", 2), ("3.4 Employment Offer", 2), ("3.5 Confidentiality", 2),
+        ("4 Appendices", 1), ("2,5 Litres of Water a Day", 2),  # no section 2.4 or 2.6 around it: left as written
+    ]
+    assert any("'3,4 Employment Offer'" in note and "3.4" in note for note in tidied.notes)
+
+
+def test_headings_in_a_font_drawn_bold_but_not_named_bold_are_headings(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument(nameless_fonts=True)  # "F1" and "F2", as Microsoft Print to PDF names every font
+    page = pdf.page()
+    page.text(60, 780, "First Aid Policy", 18, bold=True)
+    y = 740.0
+    for heading in ("Policy statement", "Procedures", "Legal framework"):
+        page.text(60, y, heading, 11, bold=True)  # the body's size: only its weight tells it is a heading
+        y = _write_lines(page, y - 14, _wrapped(
+            f"The {heading.lower()} of the pre-school says what staff do when a child or an adult is hurt, "
+            "who is trained in first aid, and where the first aid box is kept in the setting."
+        )) - 14
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "first-aid.md").sections
+    assert [s.heading for s in sections] == ["Policy statement", "Procedures", "Legal framework"]
+    assert all(len(s.passages) == 1 and s.passages[0].text.startswith("The ") for s in sections)
+
+
+def test_a_heading_that_names_a_policy_is_not_the_title_when_larger_text_heads_the_document(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "3.2 First Aid", 14, bold=True)  # the title: larger, though it says no "policy"
+    page.text(60, 740, "Policy statement", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 14
+    page.text(60, y, "Procedures", 11, bold=True)
+    _write_lines(page, y - 28, ["The first aid box is kept in the office, out of the reach of children."])
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "first-aid.md")
+    assert document.title == "3.2 First Aid"
+    assert [s.heading for s in document.sections] == ["Policy statement", "Procedures"]
+
+
+def test_a_paragraph_in_wide_line_spacing_stays_whole_when_a_few_lines_elsewhere_are_set_closer(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "First Aid Policy", 18, bold=True)
+    # A box of two lines set close, as a template's statutory requirement at the head of a page.
+    _write_lines(page, 750, ["At least one person with a current paediatric first aid certificate is on",
+                             "the premises and available at all times when children are present."], pitch=12)
+    page.text(60, 706, "Defibrillator", 11, bold=True)
+    wide = [  # 1.5 line spacing; the second line starts with a capital, as a place name does
+        "Our nearest defibrillator is on the outside wall of the village hall, next to",
+        "Loddon Road. Ring 999 and you are given the code that opens its cabinet.",
+    ]
+    y = _write_lines(page, 688, wide, pitch=18) - 18
+    y = _write_lines(page, y, _wrapped(" ".join(_OPENING), 75), pitch=18) - 18
+    _write_lines(page, y, ["Staff check the first aid box every term and replace what has been used."], pitch=18)
+    source = pdf.save(tmp_path / "first-aid.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    defibrillator = next(s for s in policy(school / "first-aid.md").sections if s.heading == "Defibrillator")
+    assert defibrillator.passages[0].text == " ".join(wide)
+
+
+_TRICKY_TEXT = [
+    "The Fire & Rescue Service is called by the Manager.",
+    "Write &amp; or &#169; or &copy; and they stay as typed.",
+    "Children aged <5 and > 3, a <b>tag</b>, <https://example.org> and </p> are text.",
+    "See https://hub.careinspectorate.com/early-years/#Review for the guidance.",
+    "# not a heading", "Section #3 of the policy", "Fire safety ##", "~~~ not a fence", "a ~struck~ word",
+    "| a | b |", "a | b", "1. not a list", "- not a bullet", "> not a quote", "+ not a bullet",
+    "a\\b", "`code`", "*stars* and _lines_ and [brackets](link)",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY_TEXT)
+def test_markdown_written_by_the_import_reads_back_as_the_document_s_words(text: str, tmp_path: Path) -> None:
+    from bot.importing.markdown_writer import escape
+    from intents.policy_library import parse_policy
+
+    markdown = f"---\ntitle: T\n---\n\n## {escape(text, line_start=False)}\n\n{escape(text)}\n\n- {escape(text)}\n"
+    document, problems = parse_policy(tmp_path / "t.md", markdown)
+
+    assert document is not None, problems
+    section = document.sections[0]
+    heading = f"{section.number}. {section.heading}" if section.number else section.heading
+    assert heading == text
+    assert [p.body for p in section.passages] == [text, text] or [p.text for p in section.passages] == [
+        f"{text}\n• {text}"
+    ]
+
+
+def test_an_ampersand_hash_or_bar_is_written_as_it_is_and_shown_to_staff_as_it_is(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Critical Incidents Policy", 18, bold=True)
+    page.text(60, 740, "1. Fire & Evacuation", 11, bold=True)
+    words = "The Fire & Rescue Service is called first | see hub.example.org/fire/#Review for guidance."
+    _write_lines(page, _write_lines(page, 712, [words]) - 14, _OPENING)
+    source = pdf.save(tmp_path / "incidents.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    written = (school / "incidents.md").read_text("utf-8")
+    assert "## 1. Fire & Evacuation" in written and f"\n{words}\n" in written
+    section = policy(school / "incidents.md").sections[0]
+    assert section.heading == "Fire & Evacuation" and section.passages[0].text == words
+
+
+def test_a_pdf_of_a_cover_page_alone_is_refused_for_having_no_policy_text(school: Path, tmp_path: Path) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Lettings Policy", 18, bold=True)
+    page.text(60, 740, "1. To be written", 11, bold=True)
+    source = pdf.save(tmp_path / "lettings.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 1
+    assert "lettings.pdf: no policy text found in the document" in out

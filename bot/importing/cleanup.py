@@ -77,9 +77,10 @@ def tidy(outline: Outline) -> Tidied:
     title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
     blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
     blocks = _form_fields(blocks)
+    notes = list(outline.notes)
+    _mend_mistyped_numbers(blocks, notes)
     assign_levels(blocks)
     blocks = _rows_under_their_lead(_headings_with_text(blocks))
-    notes = list(outline.notes)
     blocks = _unique_headings(blocks, notes, title)
     return Tidied(title, outline.school or school, _review(cover, blocks), blocks, notes)
 
@@ -310,6 +311,37 @@ def _form_fields(blocks: list[Block]) -> list[Block]:
         else:
             result.append(Block("paragraph", block.text, page=block.page))
     return result
+
+
+def _successor(number: str) -> str:
+    """The number of the next section at the same depth: "3.3" → "3.4"."""
+    *parents, last = number.split(".")
+    return ".".join([*parents, str(int(last) + 1)])
+
+
+def _mend_mistyped_numbers(blocks: list[Block], notes: list[str]) -> None:
+    """A section number typed with a comma for its dot ("3,4 Employment Offer") is read as the number it is.
+
+    Only where the headings around it say so: the numbered heading before it is the section before
+    ("3.3"), or the one after it is the section after ("3.5"), and no other heading has the number.
+    """
+    headings = [block for block in blocks if block.kind == "heading"]
+    numbers = [_split(block.text)[0] for block in headings]
+    for position, block in enumerate(headings):
+        match = re.match(r"(\d+(?:\.\d+)*),(\d+)(\s+)(?=[A-Z])", block.text)
+        if not match or numbers[position]:
+            continue
+        number = f"{match.group(1)}.{match.group(2)}"
+        before = next((n for n in reversed(numbers[:position]) if n), "")
+        after = next((n for n in numbers[position + 1 :] if n), "")
+        if number in numbers or not (
+            (before and _successor(before) == number) or (after and _successor(number) == after)
+        ):
+            continue
+        written = block.text
+        block.text = f"{number}{block.text[match.end(2):]}"
+        numbers[position] = number
+        notes.append(f"the heading '{written}' is read as section {number}: check the document's numbering")
 
 
 def _headings_with_text(blocks: list[Block]) -> list[Block]:

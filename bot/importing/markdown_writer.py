@@ -16,15 +16,20 @@ from bot.importing.outline import Block
 from bot.importing.passages import split_passage
 from intents.policy_library import MAX_PASSAGE_CHARS
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&#~|])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)](\s|$)))")
+#: What CommonMark reads as formatting anywhere in a line: escapes, code, emphasis, links, an HTML tag
+#: or an autolink ("<" before a letter, "/", "!" or "?"), a character reference ("&amp;", "&#169;").
+#: A plain "&", "#", "~", "|" or ">" is text, so it is written as it is ("Fire & Rescue Service").
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]]|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;))")
+_LINE_START = re.compile(r"^(\s*)([-+=>#~]|\d+(?=[.)](\s|$)))")
+#: A heading's closing run of "#" ("## Safety #"), which CommonMark drops.
+_CLOSING_HASHES = re.compile(r"(?<=\s)(#+)(\s*)$")
 #: The line that introduces a list is quoted with every bullet, so it is kept short enough to share.
 _LEAD_LIMIT = 400
 
 
 def escape(text: str, *, line_start: bool = True) -> str:
     """Text that Markdown reads back as itself: no emphasis, links, HTML, or a list or heading start."""
-    escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
+    escaped = _CLOSING_HASHES.sub(r"\\\1\2", _INLINE_SPECIAL.sub(r"\\\1", text))
     match = _LINE_START.match(escaped) if line_start else None
     if match:
         if match.group(2).isdigit():

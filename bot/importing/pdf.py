@@ -24,6 +24,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from bot.importing.outline import Block, ImportRefused, Outline
 from bot.importing.pdf_columns import find_borderless_tables, is_bold_font
 from bot.importing.pdf_footnotes import char_key, chars_text, footnote_rule, reference_marks, split_at_marks
+from bot.importing.pdf_weight import drawn_bold_fonts, font_name
 from bot.importing.table_cells import ITEM_BREAK, flat_cell, row_passages
 from bot.importing.wording import (
     POLICY_WORDS,
@@ -119,9 +120,11 @@ def _read(pdf: Any, path: Path) -> Outline:
     items: list[_Line | _Table] = []
     characters = 0
     unread: list[int] = []
+    bold_fonts = drawn_bold_fonts(path)
     for number, page in enumerate(pages, start=1):
         try:
             characters += sum(1 for c in page.chars if c.get("text", "").strip())
+            _name_bold_fonts(page, bold_fonts)
             items.extend(_page_items(page, number))
         except (PDFPasswordIncorrect, PDFEncryptionError):
             raise
@@ -164,6 +167,20 @@ def _is_bold(char: dict[str, Any]) -> bool:
     return is_bold_font(str(char.get("fontname", "")))
 
 
+def _name_bold_fonts(page: Any, bold_fonts: frozenset[str]) -> None:
+    """The page's characters in fonts drawn bold but not named so (`pdf_weight`) are given a bold font's name.
+
+    Every later test of boldness (a line's, a table's heading row's, a borderless table's label)
+    reads pdfplumber's font names, so it then sees them as bold.
+    """
+    if not bold_fonts:
+        return
+    for char in page.chars:
+        name = str(char.get("fontname", ""))
+        if font_name(name) in bold_fonts:
+            char["fontname"] = f"{name},Bold"
+
+
 def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     page = _without_turned_text(page)
     tables = _tables(page.filter(_drawn), number) if (page.rects or page.lines) else []
@@ -177,7 +194,7 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
         text_page = page.filter(_kept([box for box, _ in tables], mark_keys))
     items: list[_Line | _Table] = []
     note = number * 1000
-    for raw in text_page.extract_text_lines(return_chars=True, strip=True):
+    for raw in _bullets_on_their_lines(text_page.extract_text_lines(return_chars=True, strip=True)):
         chars = [c for c in raw["chars"] if c.get("text", "").strip()]
         if rule is None or float(raw["top"]) < rule:
             pieces = [(False, chars, clean_characters(raw["text"]))]
@@ -212,6 +229,50 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _lone_bullet(raw: dict[str, Any]) -> bool:
+    """A line that is only a bullet glyph ("o", "•", a Wingdings square), with no text of its own."""
+    glyph = str(raw.get("text", "")).strip()
+    return len(glyph) == 1 and bullet_rest(clean_characters(f"{glyph} x")) == "x"
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """How far two lines share the same height on the page, in points (negative when they don't)."""
+    return min(float(a["bottom"]), float(b["bottom"])) - max(float(a["top"]), float(b["top"]))
+
+
+def _bullets_on_their_lines(raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each bullet glyph put back at the start of the line it marks.
+
+    A bullet set in another font than its text (Word's second-level bullet, a Courier New "o")
+    has a box lower or higher than the text's, so pdfplumber reads it as a line of its own
+    between the item's first two lines. It belongs to the line just right of it that it overlaps most.
+    """
+    lone = [raw for raw in raws if _lone_bullet(raw)]
+    if not lone:
+        return raws
+    merged: dict[int, dict[str, Any]] = {}
+    taken: set[int] = set()
+    for glyph in lone:
+        height = float(glyph["bottom"]) - float(glyph["top"])
+        beside = [
+            raw for raw in raws
+            if not _lone_bullet(raw) and id(raw) not in merged
+            and 0 <= float(raw["x0"]) - float(glyph["x1"]) <= 4 * height
+            and _overlap(glyph, raw) > height / 3
+        ]
+        if not beside:
+            continue
+        line = max(beside, key=lambda raw: _overlap(glyph, raw))
+        merged[id(line)] = {
+            **line,
+            "text": f"{str(glyph['text']).strip()} {line['text']}",
+            "x0": glyph["x0"],
+            "chars": [*glyph["chars"], *line["chars"]],
+        }
+        taken.add(id(glyph))
+    return [merged.get(id(raw), raw) for raw in raws if id(raw) not in taken]
 
 
 def _turned(char: dict[str, Any]) -> bool:
@@ -455,7 +516,8 @@ def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, str
         if g not in school_lines and POLICY_WORDS.search(text_of(g)) and len(text_of(g).split()) <= 20
     ]
     named.sort(key=lambda group: (group[0].page, group[0].top))  # a policy's name comes first
-    chosen = (named or large or [[]])[0]
+    # A heading in bold at the body's size that names a policy ("Policy statement") is no title when larger text is.
+    chosen = ([g for g in named if g in large] or large or named or [[]])[0]
     school = text_of(school_lines[0]).rstrip(". ") if school_lines and chosen else ""
     taken = {id(line) for line in chosen} | ({id(line) for line in school_lines[0]} if school else set())
     title = " ".join(line.text for line in chosen)
@@ -500,7 +562,11 @@ def _line_pitch(lines: list[_Line]) -> float:
         pitch = line.top - previous.top
         if line.page == previous.page and line.size == previous.size and 0 < pitch < 3 * line.size:
             pitches[round(pitch * 2) / 2] += 1
-    return min(pitches.most_common(3))[0] if pitches else 14.0
+    if not pitches:
+        return 14.0
+    usual = pitches.most_common(1)[0][1]
+    # Of the commonest three, the closest spacing, unless it is a few lines' only (a box at the head of each page).
+    return min(pitch for pitch, count in pitches.most_common(3) if count >= max(2, usual / 10) or count == usual)
 
 
 def _right_margins(lines: list[_Line]) -> dict[float, float]:
@@ -535,6 +601,29 @@ def _indented_item(line: _Line, margin: float, body_size: float) -> bool:
     return line.bold and line.size <= body_size + 0.6 and line.x0 > margin + 6
 
 
+def _numbered_heading(line: _Line, previous_item: _Line | None, following: _Line | None, margin: float) -> bool:
+    """A numbered line in bold, stood in from the text, with its paragraph back at the margin straight under it
+    (or a bulleted list no further in than its number): a heading (Word's numbered heading styles indent the
+    number as a list's), not an item of a list in bold.
+
+    A list's items follow one another, or wrap under their text, and its last item is not alone:
+    the numbered item before it (`previous_item`, the line that started it) is at the same place.
+    """
+    return (
+        following is not None
+        and following.page == line.page
+        and not following.bold
+        and (
+            abs(following.x0 - margin) <= 3
+            or (bullet_rest(following.text) is not None and following.x0 <= line.x0 + 3)  # a list not under it
+        )
+        and not re.search(r"[.:;,]$", line.text)
+        and not (
+            previous_item is not None and previous_item.page == line.page and abs(previous_item.x0 - line.x0) <= 3
+        )
+    )
+
+
 def _heading_style(line: _Line, body_size: float) -> bool:
     return line.bold or (line.size >= body_size + 1.5 and line.size >= body_size * 1.15)
 
@@ -562,6 +651,10 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             groups.append(_Group(lines, "", lines[0].x0, note=True))
         notes.clear()
 
+    previous_item: _Line | None = None  # the line that started the numbered list item going on
+    body_lines = [item for item in items if isinstance(item, _Line) and not item.note]
+    following_line: dict[int, _Line | None] = {id(line): None for line in body_lines[-1:]}
+    following_line.update(zip(map(id, body_lines), body_lines[1:], strict=False))
     for item in items:
         if isinstance(item, _Line) and item.note:
             notes.setdefault(item.note, []).append(item)
@@ -583,13 +676,20 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
                 last.rows.extend(rows)
             else:
                 groups.append(item)
-            previous = None
+            previous = previous_item = None
             continue
         line = item
         bullet = bullet_rest(line.text)
         number = None if bullet is not None else number_marker(line.text)
         starts_item = bullet is not None or (
-            number is not None and (not _heading_style(line, body_size) or _indented_item(line, margin, body_size))
+            number is not None
+            and (
+                not _heading_style(line, body_size)
+                or (
+                    _indented_item(line, margin, body_size)
+                    and not _numbered_heading(line, previous_item, following_line[id(line)], margin)
+                )
+            )
         )
         current = groups[-1] if groups and isinstance(groups[-1], _Group) else None
         carries_on = (
@@ -599,6 +699,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
         if not carries_on and not starts_item:  # a note goes after the list, not between its items
             place_notes()
             current = groups[-1] if groups and isinstance(groups[-1], _Group) and not groups[-1].note else None
+        previous_item = (line if bullet is None else None) if starts_item else previous_item if carries_on else None
         if starts_item:
             text = bullet if bullet is not None else line.text
             indent = line.x0 + (line.x1 - line.x0) * (1 - len(text) / max(len(line.text), 1))
