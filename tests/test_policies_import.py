@@ -1512,3 +1512,45 @@ def test_a_pdf_of_a_cover_page_alone_is_refused_for_having_no_policy_text(school
 
     assert status == 1
     assert "lettings.pdf: no policy text found in the document" in out
+
+
+def test_two_documents_with_the_same_title_in_one_import_never_overwrite_each_other(
+    school: Path, tmp_path: Path
+) -> None:
+    """A title is how an updated document finds the file its earlier import wrote; two different documents
+    of one run that share a title each keep their own file, and the folder check says what to look at."""
+    paths = []
+    for name, line in (("first-policy", "The first aid box is kept in the office."), ("second-policy", "Visitors sign in.")):
+        pdf = PdfDocument()
+        page = pdf.page()
+        page.text(60, 780, "Policy Statement", 16, bold=True)
+        y = _write_lines(page, 740, _OPENING) - 14
+        page.text(60, y, "Procedures", 11, bold=True)
+        _write_lines(page, y - 28, [line])
+        paths.append(pdf.save(tmp_path / f"{name}.pdf"))
+
+    status, out = run("policies", "import", *map(str, paths), "--into", str(school))
+
+    assert "replaced" not in out
+    assert "first aid box" in (school / "first-policy.md").read_text()
+    assert "Visitors sign in" in (school / "second-policy.md").read_text()
+    assert status == 1 and "duplicate title" in out
+
+
+def test_the_title_is_the_first_candidate_not_a_larger_numbered_heading_under_it(school: Path, tmp_path: Path) -> None:
+    """A title in bold at the body's size, over a first heading set larger ("1. Policy Statement"), is the title."""
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Oakfield Primary School Staff Probation Policy", 11, bold=True)
+    page.text(60, 750, "1. Policy Statement", 14, bold=True)
+    y = _write_lines(page, 722, _OPENING) - 14
+    page.text(60, y, "2. Scope", 14, bold=True)
+    _write_lines(page, y - 28, ["This policy applies to all new staff during their first six months."])
+    source = pdf.save(tmp_path / "probation.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "probation.md")
+    assert document.title == "Oakfield Primary School Staff Probation Policy"
+    assert [s.heading for s in document.sections][:2] == ["Policy Statement", "Scope"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -90,12 +90,18 @@ def _front_matter(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _target(folder: Path, file_name: str, title: str) -> Path:
-    """The file this document goes to: the one an earlier import of it wrote, else one named after it."""
+def _target(folder: Path, file_name: str, title: str, written: Collection[Path] = ()) -> Path:
+    """The file this document goes to: the one an earlier import of it wrote, else one named after it.
+
+    A file another document of the same run has just written is not an earlier import of this one, even
+    with the same title: two documents never overwrite each other.
+    """
     named = folder / f"{_slug(file_name)}.md"
     if named.exists():
         return named
     for existing in sorted(folder.glob("*.md")):
+        if existing in written:
+            continue
         meta = _front_matter(existing)
         source = str(meta.get("source") or "")
         if str(meta.get("title") or "") == title and _IMPORTED_SOURCE.search(source):
@@ -108,8 +114,12 @@ def _source(outline: Outline, path: Path) -> str:
     return f"{path.name} ({outline.kind}, {dated.day} {dated:%B %Y})"
 
 
-def import_document(path: Path, folder: Path, out: TextIO) -> bool:
-    """Import one document into the folder, printing what happened. False when nothing was written."""
+def import_document(path: Path, folder: Path, out: TextIO, written: set[Path] | None = None) -> bool:
+    """Import one document into the folder, printing what happened. False when nothing was written.
+
+    `written` collects the files this run has written, so a later document of the run never replaces one.
+    """
+    written = set() if written is None else written
     try:
         outline = _reader(path)(path)
         tidied = tidy(outline)
@@ -117,7 +127,7 @@ def import_document(path: Path, folder: Path, out: TextIO) -> bool:
             raise ImportRefused(f"{path.name}: no policy text found in the document")
         notes = list(tidied.notes)
         text = render(tidied, _source(outline, path), notes)
-        target = _target(folder, path.name, tidied.title)
+        target = _target(folder, path.name, tidied.title, written)
         document, problems = _read_back(target, text)
         if document is None and all("too long to quote" in p.message for p in problems):
             notes = [*tidied.notes, "lists nested too deep to quote each bullet with its lines above were "
@@ -131,6 +141,7 @@ def import_document(path: Path, folder: Path, out: TextIO) -> bool:
             return False
         earlier, _ = read_policy_file(target) if target.exists() else (None, [])
         replace_file(target, text)
+        written.add(target)
     except ImportRefused as refusal:
         print(f"{refusal} (nothing written)", file=out)
         return False
@@ -190,7 +201,8 @@ def import_policies(arguments: Sequence[Path], folder: Path, out: TextIO | None 
         print("Nothing to import.", file=out)
         return 1
     folder.mkdir(parents=True, exist_ok=True)
-    imported = sum(import_document(path, folder, out) for path in files)
+    written: set[Path] = set()
+    imported = sum(import_document(path, folder, out, written) for path in files)
     failed = len(files) - imported
     folder_problems = check_folder(folder)
     if folder_problems:

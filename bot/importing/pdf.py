@@ -516,8 +516,10 @@ def _take_title(items: list[_Line | _Table], body_size: float) -> tuple[str, str
         if g not in school_lines and POLICY_WORDS.search(text_of(g)) and len(text_of(g).split()) <= 20
     ]
     named.sort(key=lambda group: (group[0].page, group[0].top))  # a policy's name comes first
-    # A heading in bold at the body's size that names a policy ("Policy statement") is no title when larger text is.
-    chosen = ([g for g in named if g in large] or large or named or [[]])[0]
+    # The title comes first: a heading below it ("1. Policy Statement", larger; "Policy statement", in bold at the
+    # body's size) is no title, whichever of the two it is.
+    candidates = sorted([*large, *(g for g in named if g not in large)], key=lambda g: (g[0].page, g[0].top))
+    chosen = (candidates or [[]])[0]
     school = text_of(school_lines[0]).rstrip(". ") if school_lines and chosen else ""
     taken = {id(line) for line in chosen} | ({id(line) for line in school_lines[0]} if school else set())
     title = " ".join(line.text for line in chosen)
