@@ -851,3 +851,35 @@ def test_the_question_asked_alone_is_answered_only_from_a_policy_the_whole_messa
     # Asked alone, the same question is that policy's.
     alone = router.route("at what point do we get the parents involved?", TODAY)
     assert "every point of the consultation" in alone.matches[0].passage.text
+
+
+SIGNS_AND_ACCIDENTS_POLICY = """---
+title: Keeping Children Safe Policy
+---
+## Recognising abuse
+
+Staff look out for indicators of abuse such as unexplained bruising or a sudden change in behaviour.
+
+## Agreements
+
+All staff sign the acceptable use agreement and the code of conduct each September.
+
+## Accidents
+
+Accidents to pupils are recorded in the accident book in the school office.
+
+## Records
+
+Records of concerns are kept in the child's file in a locked cabinet.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("what signs of abuse should I look out for?", "unexplained bruising"),
+        ("a child fell over at break, where do I record it?", "accident book"),
+    ],
+)
+def test_signs_are_what_shows_abuse_and_a_fall_is_an_accident(tmp_path: Path, question: str, quoted: str) -> None:
+    assert quoted in _answered(tmp_path, SIGNS_AND_ACCIDENTS_POLICY, question)
