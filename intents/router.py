@@ -31,6 +31,8 @@ ANSWER_THRESHOLD = 0.5
 #: A safeguarding question is answered on less: the answer always adds the DSL passage.
 #: Below this it is declined, and the decline still quotes who to go to.
 SAFEGUARDING_THRESHOLD = 0.3
+#: A question asked alone is answered only from the policy of one of the whole message's nearest passages.
+RETRY_NEAREST = 3
 #: When the best-ranked passage falls short, the most confident of this many may answer instead.
 PROMOTE_FROM = 5
 #: A passage sharing less weight than this with a message shares only everyday words ("work", "staff").
@@ -312,9 +314,10 @@ class Router:
         routing = self._route_policy(plain, asked_units, asked_ideas, trace)
         if routing.intent is not Intent.POLICY:
             return None
-        # …and only from the policy the whole message came nearest: "My Y5 keeps forgetting homework. At
-        # what point do I get the parents involved?" is not answered by a passage on consulting parents.
-        if whole.matches and routing.matches[0].passage.citation.document != whole.matches[0].passage.citation.document:
+        # …and only from a policy the whole message came near: "My Y5 keeps forgetting homework. At what point
+        # do I get the parents involved?" is not answered by a passage on consulting parents.
+        near = {m.passage.citation.document for m in whole.matches[:RETRY_NEAREST]}
+        if near and routing.matches[0].passage.citation.document not in near:
             if trace is not None:
                 trace.add(Stage.DECIDE, "the question alone is answered by another policy than the message's")
             return None

@@ -670,3 +670,16 @@ def test_requests_made_here_are_still_cancelled_and_listed(router: Router, text:
 def test_told_me_is_a_worry_when_a_child_told(router: Router, text: str, safeguarding: bool) -> None:
     """A child telling an adult something is a possible disclosure; a parent or a GP telling is not."""
     assert router.route(text, MONDAY).safeguarding is safeguarding
+
+
+def test_a_question_asked_alone_is_answered_when_the_rest_of_the_message_is_only_how_someone_feels(
+    router: Router,
+) -> None:
+    """The whole message covers too little; its question, asked alone, is answered from a policy the whole
+    message came near."""
+    routing = router.route(
+        "is it ok to do report checking at home for a day? end of term and i cant concentrate in school", MONDAY
+    )
+    assert routing.intent is Intent.POLICY
+    assert routing.matches[0].passage.citation.document == "Working from Home Policy"
+
