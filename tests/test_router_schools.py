@@ -911,3 +911,42 @@ Records of concerns are kept in the child's file in a locked cabinet.
 )
 def test_signs_are_what_shows_abuse_and_a_fall_is_an_accident(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, SIGNS_AND_ACCIDENTS_POLICY, question)
+
+
+FIRST_AID_POLICY = """---
+title: First Aid Policy
+---
+## Training
+
+At least one member of staff with a current paediatric first aid certificate is on site at all times.
+
+## Defibrillator
+
+The defibrillator is kept in the cabinet by the front door; the code is given at induction.
+
+## Hospital
+
+Parents give consent at registration for staff to take their child to Accident and Emergency.
+
+## Head injuries
+
+Parents are telephoned straight away about any head injury, however minor.
+
+## Records
+
+Every incident of biting is noted down in the incident log the same day.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("how many of us need a paeds first aid cert?", "paediatric first aid certificate"),
+        ("where's the defib?", "by the front door"),
+        ("can we take a child to A&E before mum gets there?", "Accident and Emergency"),
+        ("a child bumped her head on the table, do I ring mum?", "telephoned straight away"),
+        ("do I have to write it down when a child bites?", "incident log"),
+    ],
+)
+def test_first_aid_words_and_short_forms_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
+    assert quoted in _answered(tmp_path, FIRST_AID_POLICY, question)
