@@ -108,8 +108,12 @@ _BY_WHOM = frozenset({"me", "you", "him", "her", "them", "us", "the", "a", "an",
                       "someone", "somebody", "anyone", "who", "whom", "staff", "teachers", "parents"})
 #: Passages scoring within this share of the best are tied: the one holding the detail asked for goes first.
 TIED_RATIO = 0.9
-#: A person named with a title in a passage: "Mrs Khan", "Dr. Patel".
-_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+")
+#: A person named in a passage: with a title ("Mrs Khan", "Dr. Patel"), or by full name as who a role is
+#: ("Our designated person is: Ellen Mussell, Playleader", "…are Kirsty Collins and …").
+_PERSON = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+"
+    r"|(?:\b(?:is|are)\b:?|:)\s+[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+)+(?=\s*(?:[,;(]|and\b|$))"
+)
 #: A question for a name is answered when one of this many of the best passages names someone.
 NAMED_FROM = 3
 #: A telephone number or an email address in a passage.

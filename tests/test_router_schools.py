@@ -950,3 +950,22 @@ Every incident of biting is noted down in the incident log the same day.
 )
 def test_first_aid_words_and_short_forms_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, FIRST_AID_POLICY, question)
+
+
+NAMED_LEAD_POLICY = """---
+title: Safeguarding Policy
+---
+## Designated person
+
+Our designated safeguarding lead is: Jane Okafor, Nursery Manager, who has completed lead training.
+
+## Records
+
+Concerns are written on the concern form and kept in the locked cabinet.
+"""
+
+
+def test_a_question_for_a_name_is_answered_when_the_policy_names_the_person_without_a_title(tmp_path: Path) -> None:
+    """ "Who's our DSL?" is answered when the policy names her ("is: Jane Okafor, Nursery Manager"), not only
+    when it writes "Mrs Okafor"."""
+    assert "Jane Okafor" in _answered(tmp_path, NAMED_LEAD_POLICY, "who's our DSL?")
