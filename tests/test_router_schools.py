@@ -969,3 +969,33 @@ def test_a_question_for_a_name_is_answered_when_the_policy_names_the_person_with
     """ "Who's our DSL?" is answered when the policy names her ("is: Jane Okafor, Nursery Manager"), not only
     when it writes "Mrs Okafor"."""
     assert "Jane Okafor" in _answered(tmp_path, NAMED_LEAD_POLICY, "who's our DSL?")
+
+
+PHYSICAL_INTERVENTION_POLICY = """---
+title: Behaviour Policy
+---
+## Physical intervention
+
+If reasonable force is used, parents are told on the same day and it is recorded in the incident book.
+
+## Punishment
+
+Corporal punishment of children of any kind is never used or threatened.
+
+## Rewards
+
+Children are praised for kind choices with stickers.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("I had to hold a child back today, when do parents need to know?", "same day"),
+        ("is it ever ok to smack a child?", "never used or threatened"),
+    ],
+)
+def test_holding_back_is_physical_intervention_and_a_smack_is_corporal_punishment(
+    tmp_path: Path, question: str, quoted: str
+) -> None:
+    assert quoted in _answered(tmp_path, PHYSICAL_INTERVENTION_POLICY, question)
