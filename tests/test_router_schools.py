@@ -935,6 +935,14 @@ Parents are telephoned straight away about any head injury, however minor.
 ## Records
 
 Every incident of biting is noted down in the incident log the same day.
+
+## First aid box
+
+The first aid box is easily accessible to adults and kept out of the reach of children.
+
+## Checking the box
+
+The deputy manager checks and replenishes the first aid box every half term.
 """
 
 
@@ -946,6 +954,8 @@ Every incident of biting is noted down in the incident log the same day.
         ("can we take a child to A&E before mum gets there?", "Accident and Emergency"),
         ("a child bumped her head on the table, do I ring mum?", "telephoned straight away"),
         ("do I have to write it down when a child bites?", "incident log"),
+        ("who restocks the first aid box?", "checks and replenishes"),
+        ("should the first aid box be easy to get to?", "easily accessible"),
     ],
 )
 def test_first_aid_words_and_short_forms_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
