@@ -1009,3 +1009,31 @@ def test_holding_back_is_physical_intervention_and_a_smack_is_corporal_punishmen
     tmp_path: Path, question: str, quoted: str
 ) -> None:
     assert quoted in _answered(tmp_path, PHYSICAL_INTERVENTION_POLICY, question)
+
+
+PARENT_CONCERNS_POLICY = """---
+title: Making a Complaint
+---
+## Stage 1
+
+A parent with a complaint about the setting first talks it over with the Playleader.
+
+## Stage 3
+
+If agreement cannot be reached, an external mediator is invited to help settle the complaint.
+
+## Records
+
+A written record of complaints is kept in the office.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("a mum is moaning about the setting - who does she talk to first?", "talks it over with the Playleader"),
+        ("who is the go-between in a complaint?", "external mediator"),
+    ],
+)
+def test_a_moan_is_a_complaint_and_a_go_between_is_a_mediator(tmp_path: Path, question: str, quoted: str) -> None:
+    assert quoted in _answered(tmp_path, PARENT_CONCERNS_POLICY, question)
