@@ -1037,3 +1037,30 @@ A written record of complaints is kept in the office.
 )
 def test_a_moan_is_a_complaint_and_a_go_between_is_a_mediator(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, PARENT_CONCERNS_POLICY, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nobody has come to collect a child and it's 20 minutes after we closed, what do we do?",
+        "what's the procedure if we can't find a child during outdoor play?",
+        "is it ok to put suncream on the children if the parents haven't sent any in?",
+    ],
+)
+def test_early_years_topics_no_policy_covers_are_declined(tmp_path: Path, question: str) -> None:
+    assert _declined(tmp_path, FIRST_AID_POLICY, question) is DeclineReason.NOT_COVERED
+
+
+UNCOLLECTED_POLICY = """---
+title: Uncollected Child Policy
+---
+## Procedure
+
+If a child has not been collected within 15 minutes of closing, the manager telephones the emergency contacts.
+"""
+
+
+def test_an_uncollected_child_is_answered_where_a_policy_covers_it(tmp_path: Path) -> None:
+    assert "emergency contacts" in _answered(
+        tmp_path, UNCOLLECTED_POLICY, "nobody has come to collect a child after we closed, what do we do?"
+    )
