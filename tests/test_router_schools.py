@@ -1064,3 +1064,22 @@ def test_an_uncollected_child_is_answered_where_a_policy_covers_it(tmp_path: Pat
     assert "emergency contacts" in _answered(
         tmp_path, UNCOLLECTED_POLICY, "nobody has come to collect a child after we closed, what do we do?"
     )
+
+
+PREVENT_POLICY = """---
+title: Safeguarding Policy
+---
+## The Prevent Duty
+
+Staff who notice a change in a child's behaviour that suggests radicalisation share it with the designated person.
+
+## Records
+
+Concerns are recorded on the concern form the same day.
+"""
+
+
+def test_extremism_is_the_radicalisation_a_prevent_section_speaks_of(tmp_path: Path) -> None:
+    assert "radicalisation" in _answered(
+        tmp_path, PREVENT_POLICY, "what do we do about extremism?"
+    )
