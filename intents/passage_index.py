@@ -217,6 +217,10 @@ class PassageIndex:
             and holders[feature][number] >= TOPIC_SHARE * sum(holders[feature].values())
         )
 
+    def names_a_policy_topic(self, unit: Unit) -> bool:
+        """Whether a unit names what one policy is about (a word of its title mostly found in it)."""
+        return not unit.features.isdisjoint(self._topics)
+
     def unmatched(self, unit: Unit) -> bool:
         """Whether no passage or section of the library matches a unit at all."""
         return not unit.known or not (
@@ -232,7 +236,7 @@ class PassageIndex:
         weights = [self.passage_postings.idf[f] for f in unit.features if f in self.passage_postings.idf]
         weights += [self.section_postings.idf[f] for f in unit.features if f in self.section_postings.idf]
         weight = max(weights) * self._everyday_damping(unit)
-        if not unit.features.isdisjoint(self._topics):
+        if self.names_a_policy_topic(unit):
             weight = max(weight, TOPIC_WEIGHT * self.max_weight)
         return weight
 

@@ -541,6 +541,10 @@ class Router:
             if unknown:
                 unheld = dict.fromkeys(u.surface for u in unknown)
                 trace.add(Stage.UNDERSTAND, "not in any passage: " + ", ".join(unheld))
+            topics = dict.fromkeys(u.surface for u in units if self.index.names_a_policy_topic(u))
+            if topics:
+                trace.add(Stage.UNDERSTAND, "names what a policy is about (weighed as the rarest word): "
+                          + ", ".join(topics))
             if safeguarding:
                 trace.add(Stage.UNDERSTAND, "about safeguarding: the answer always points to the DSL")
             for s in found[:5]:

@@ -713,6 +713,9 @@ def test_a_word_naming_what_a_whole_policy_is_about_outweighs_the_rest_of_the_qu
     # The other policy's own question is still its own.
     data = router.route("what day do we collect attendance data?", TODAY)
     assert "set day each week" in data.matches[0].passage.text
+    # --explain says so.
+    _, trace = router.explain("which days do we set and collect year 6 homework?", TODAY)
+    assert any("names what a policy is about" in text and "homework" in text for _, text in trace.lines)
 
 
 CAMERAS_AND_LEAVE_POLICY = """---
