@@ -1,10 +1,11 @@
 """Small PDFs written out byte by byte for import tests: text placed where Word would put it.
 
 Only what the tests need: pages of text in the standard Courier fonts (every character 0.6 of the
-size wide, so where a line ends is known), or in two fonts named only "F1" and "F2" (as Windows'
-"Microsoft Print to PDF" names them; only the second font's description says it is drawn bold), at any size and height, level or turned (a column heading set sideways), thin filled rules (Word's
-footnote separator, a table's ruling) and filled boxes (shading). The cross-reference table is
-computed, so pdfminer reads it as it reads Word's.
+size wide, so where a line ends is known): regular, bold and oblique (italic), or in three fonts named
+only "F1", "F2" and "F3" (as Windows' "Microsoft Print to PDF" names them; only the fonts' descriptions
+say the second is drawn bold and the third italic), at any size and height, level or turned (a column
+heading set sideways), thin filled rules (Word's footnote separator, a table's ruling) and filled boxes
+(shading). The cross-reference table is computed, so pdfminer reads it as it reads Word's.
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ class PdfPage:
     width: float = PAGE_WIDTH
     height: float = PAGE_HEIGHT
 
-    def text(self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False, grey: float = 0.0) -> float:
+    def text(
+        self, x: float, y: float, text: str, size: float = 11, *, bold: bool = False, italic: bool = False,
+        grey: float = 0.0,
+    ) -> float:
         """Writes `text` with its baseline at y, in black or (grey=1) white; returns the x where it ends."""
-        font = "F2" if bold else "F1"
+        font = "F2" if bold else "F3" if italic else "F1"
         self.operations.append(f"{grey:.2f} g BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({_escape(text)}) Tj ET 0 g")
         return x + 0.6 * size * len(text)
 
@@ -51,19 +55,23 @@ class PdfPage:
 @dataclass
 class PdfDocument:
     pages: list[PdfPage] = field(default_factory=list)
-    nameless_fonts: bool = False  # the fonts named "F1" and "F2", so no name says which is bold
+    nameless_fonts: bool = False  # the fonts named "F1", "F2" and "F3", so no name says which is bold or italic
 
-    def _fonts(self) -> tuple[bytes, bytes]:
+    def _fonts(self) -> tuple[bytes, ...]:
         if not self.nameless_fonts:
-            return (b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
-                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold >>")
+            return tuple(
+                f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} >>".encode()
+                for name in ("Courier", "Courier-Bold", "Courier-Oblique")
+            )
         widths = " ".join(["600"] * 224)
-        return tuple(  # type: ignore[return-value]
+        return tuple(
             f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} /FirstChar 32 /LastChar 255 /Widths [{widths}] "
             f"/FontDescriptor << /Type /FontDescriptor /FontName /{name} /Flags {flags} /FontWeight {weight} "
-            f"/StemV {stem} /FontBBox [0 -200 600 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 600 >> >>"
-            "".encode()
-            for name, flags, weight, stem in (("F1", 34, 400, 80), ("F2", 34 + 262144, 700, 165))
+            f"/StemV {stem} /FontBBox [0 -200 600 800] /ItalicAngle {angle} /Ascent 800 /Descent -200 "
+            "/CapHeight 600 >> >>".encode()
+            for name, flags, weight, stem, angle in (
+                ("F1", 34, 400, 80, 0), ("F2", 34 + 262144, 700, 165, 0), ("F3", 34 + 64, 400, 80, -12)
+            )
         )
 
     def page(self, *, landscape: bool = False) -> PdfPage:
@@ -72,18 +80,17 @@ class PdfDocument:
 
     def save(self, path: Path) -> Path:
         count = len(self.pages)
-        page_ids = [5 + 2 * i for i in range(count)]
+        page_ids = [6 + 2 * i for i in range(count)]
         objects: dict[int, bytes] = {
             1: b"<< /Type /Catalog /Pages 2 0 R >>",
             2: f"<< /Type /Pages /Kids [{' '.join(f'{i} 0 R' for i in page_ids)}] /Count {count} >>".encode(),
-            3: self._fonts()[0],
-            4: self._fonts()[1],
+            **dict(enumerate(self._fonts(), start=3)),
         }
         for page_id, page in zip(page_ids, self.pages, strict=True):
             stream = "\n".join(page.operations).encode("latin-1")
             objects[page_id] = (
                 f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page.width:g} {page.height:g}] "
-                f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {page_id + 1} 0 R >>"
+                f"/Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R >> >> /Contents {page_id + 1} 0 R >>"
             ).encode()
             objects[page_id + 1] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
         out = bytearray(b"%PDF-1.5\n")

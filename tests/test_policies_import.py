@@ -1409,6 +1409,85 @@ def test_headings_in_a_font_drawn_bold_but_not_named_bold_are_headings(school: P
     assert all(len(s.passages) == 1 and s.passages[0].text.startswith("The ") for s in sections)
 
 
+def _behaviour_policy_in_three_fonts(path: Path, *, nameless: bool) -> Path:
+    """A pre-school's behaviour policy printed to PDF: bold headings, sub-headings in italic at the body's size,
+    and lines in italic that are no headings (a number to ring, a rule in a sentence, a title too long for a line).
+    """
+    pdf = PdfDocument(nameless_fonts=nameless)
+    page = pdf.page()
+    page.text(60, 780, "7.1 Promoting positive behaviour", 14, bold=True)
+    page.text(60, 740, "Procedures", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 14
+    page.text(60, y, "Initial intervention approach", 11, italic=True)
+    y = _bullet(page, y - 14, ["We use an initial problem solving intervention when children are in conflict."])
+    y = _bullet(page, y, ["Periodically the effectiveness of the approach is checked and reflected on."]) - 14
+    page.text(60, y, "Motivation and consequences", 11, italic=True)
+    y = _write_lines(page, y - 14, _wrapped(
+        "All children need consistent messages, clear boundaries and guidance to manage their behaviour "
+        "through self-reflection and control."
+    )) - 14
+    page.text(60, y, "Out of hours ring the duty team on 0344 800 8020", 11, italic=True)
+    y = _write_lines(page, y - 14, ["The senior person in charge makes the call and records it."]) - 14
+    page.text(60, y, "Children are never shouted at.", 11, italic=True)
+    y = _write_lines(page, y - 14, ["A child who is upset is helped to calm down with an adult beside them."]) - 14
+    page.text(60, y, "The role of Ofsted and of the Local Safeguarding Children Board in", 11, italic=True)
+    page.text(60, y - 20, "Complaints About the Setting", 11, italic=True)  # the same title, spaced wide
+    _write_lines(page, y - 48, ["Parents may approach Ofsted directly at any stage of the complaints procedure."])
+    return pdf.save(path)
+
+
+@pytest.mark.parametrize("nameless", [True, False], ids=["fonts named F1 F2 F3", "fonts named Courier"])
+def test_sub_headings_in_a_font_of_their_own_are_headings_under_the_bold_ones(
+    school: Path, tmp_path: Path, nameless: bool
+) -> None:
+    source = _behaviour_policy_in_three_fonts(tmp_path / "behaviour.pdf", nameless=nameless)
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "behaviour.md").sections
+    assert [(s.heading, s.level) for s in sections] == [
+        ("Procedures", 2), ("Initial intervention approach", 3), ("Motivation and consequences", 3)
+    ]
+    assert [p.text for p in sections[1].passages] == [
+        "We use an initial problem solving intervention when children are in conflict.",
+        "Periodically the effectiveness of the approach is checked and reflected on.",
+    ]
+    kept_as_text = [p.text for p in sections[2].passages]
+    assert "Out of hours ring the duty team on 0344 800 8020" in kept_as_text
+    assert "Children are never shouted at." in kept_as_text
+    assert any(fold(text).startswith("The role of Ofsted") for text in kept_as_text)
+    assert "Complaints About the Setting" in " ".join(kept_as_text)
+
+
+def test_a_number_to_ring_or_a_rule_in_bold_is_not_a_heading_but_a_question_in_bold_is(
+    school: Path, tmp_path: Path
+) -> None:
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Safeguarding Policy", 18, bold=True)
+    page.text(60, 740, "Procedures", 11, bold=True)
+    y = _write_lines(page, 712, _OPENING) - 14
+    page.text(60, y, "Out of Hours Ring the Emergency Duty Team 0344 800 8020", 11, bold=True)
+    y = _write_lines(page, y - 14, ["The designated person makes the call and keeps a note of what was said."]) - 14
+    page.text(60, y, "All allegations of abuse by those who work with children must be taken seriously", 11, bold=True)
+    y = _write_lines(page, y - 14, ["We ensure that all parents know how to complain about the staff."]) - 14
+    page.text(60, y, "What should be done when a child tells staff something worrying?", 11, bold=True)
+    _write_lines(page, y - 14, ["They listen, stay calm and tell the designated person the same day."])
+    source = pdf.save(tmp_path / "safeguarding.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "safeguarding.md").sections
+    assert [s.heading for s in sections] == [
+        "Procedures", "What should be done when a child tells staff something worrying?"
+    ]
+    texts = [p.text for p in sections[0].passages]
+    assert "Out of Hours Ring the Emergency Duty Team 0344 800 8020" in texts
+    assert "All allegations of abuse by those who work with children must be taken seriously" in texts
+
+
 def test_a_heading_that_names_a_policy_is_not_the_title_when_larger_text_heads_the_document(
     school: Path, tmp_path: Path
 ) -> None:

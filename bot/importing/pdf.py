@@ -47,6 +47,11 @@ _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
 _REVIEW_LOG = re.compile(
     r"\b(?:review date|date of review|reviewed by|signed off|sign off|approved by|next review)\b", re.I
 )
+#: What a sentence lays down, a rule ("must be taken seriously"), unless asked as a question ("What should be done?").
+_DUTY = re.compile(r"\b(must|should|shall|will)\s+(not\s+)?be\b")
+_QUESTION = re.compile(r"^(what|how|when|who|why|where|which)\b|\?$", re.I)
+#: Digits run together or in groups, as a telephone number is written ("0344 800 8020", "+44 (0)1603 286353").
+_DIGIT_RUN = re.compile(r"\+?[\d(][\d() -]*\d")
 #: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
 _STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
 
@@ -64,6 +69,7 @@ class _Line:
     page_height: float
     note: int = 0  # a line of a footnote: which note (unique in the document); 0 for the body text
     page_width: float = 0.0  # a landscape page's lines end further right than a portrait page's
+    face: str = ""  # the font (without its subset tag) nine in ten of its characters are set in; "" for a mix
 
 
 @dataclass
@@ -224,11 +230,19 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
                     float(page.height),
                     note if rule is not None and float(raw["top"]) >= rule else 0,
                     float(page.width),
+                    _face(part),
                 )
             )
     items.extend(table for _, table in tables)
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _face(chars: list[dict[str, Any]]) -> str:
+    """The font a line is set in (nine in ten of its characters; a bullet in a symbol font aside), or ""."""
+    fonts = Counter(font_name(str(c.get("fontname", ""))) for c in chars)
+    name, count = fonts.most_common(1)[0] if fonts else ("", 0)
+    return name if count >= 0.9 * len(chars) else ""
 
 
 def _lone_bullet(raw: dict[str, Any]) -> bool:
@@ -643,6 +657,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
     lines = [i for i in items if isinstance(i, _Line)]
     pitch = _line_pitch(lines)
     margin = _left_margin(lines, body_size)
+    body_face = _body_face(lines, body_size)
     right_margins = _right_margins(lines)
     groups: list[_Group | _Table] = []
     previous: _Line | None = None
@@ -716,7 +731,7 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             groups.append(_Group([line], "", line.x0, tight))
         previous = line
     place_notes()
-    return _to_blocks(groups, body_size, vocabulary)
+    return _to_blocks(groups, body_size, body_face, vocabulary)
 
 
 def _continues(group: _Group, previous: _Line, line: _Line, pitch: float, right: float, body: float) -> bool:
@@ -811,7 +826,9 @@ def _runs_on_in_bold(group: _Group, previous: _Line, line: _Line, pitch: float, 
     )
 
 
-def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Vocabulary) -> list[Block]:
+def _to_blocks(
+    groups: list[_Group | _Table], body_size: float, body_face: str, vocabulary: Vocabulary
+) -> list[Block]:
     blocks: list[Block] = []
     item_indents: list[float] = []
     spaced_items = False  # the list written without bullets that is open has space between its lines
@@ -863,7 +880,11 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
             blocks.append(Block("item", text, depth=0, page=first.page))
             continue
         item_indents = []
-        if _plain_heading(group, text, following):
+        preceding = groups[position - 1] if position else None
+        if _set_apart_heading(group, text, (preceding, following), body_size, body_face):
+            # A level under the bold headings of the body's size (an italic "Stepped approach" under "Procedures").
+            blocks.append(Block("heading", text, strength=first.size * 2 + 0.5, page=first.page))
+        elif _plain_heading(group, text, following):
             blocks.append(Block("heading", text, strength=first.size * 2 + 1.5, page=first.page))
         elif (
             _styled_as_heading(group, body_size)
@@ -875,6 +896,58 @@ def _to_blocks(groups: list[_Group | _Table], body_size: float, vocabulary: Voca
         else:
             blocks.append(Block("paragraph", text, page=first.page))
     return blocks
+
+
+def _body_face(lines: list[_Line], body_size: float) -> str:
+    """The font the body text is set in: the one setting the most characters of plain lines at the body's size."""
+    faces: Counter[str] = Counter()
+    for line in lines:
+        if not line.bold and abs(line.size - body_size) <= 0.6:
+            faces[line.face] += len(line.text)
+    return faces.most_common(1)[0][0] if faces else ""
+
+
+def _set_apart_heading(
+    group: _Group, text: str, around: tuple[_Group | _Table | None, _Group | _Table | None], body_size: float,
+    body_face: str,
+) -> bool:
+    """A short title set wholly in a font of its own, neither bold nor larger (an italic "Stepped approach"),
+    standing alone with the body's text or a list under it: a sub-heading.
+
+    Not a sentence or a clause (no closing stop, comma or colon), not a phone number or a web address,
+    and a few words only, so an instruction or a quotation set in italic stays text; nor the end of
+    a longer line in the same font that stopped mid-phrase above it (`around` is the groups before and after).
+    """
+    preceding, following = around
+    face = group.lines[0].face
+    if (
+        isinstance(preceding, _Group) and not preceding.note and preceding.lines[-1].face == face
+        and not re.search(r"[.:;!?]$", preceding.lines[-1].text)
+    ):
+        return False
+    words = text.split()
+    if (
+        group.marker or group.note or len(group.lines) > 2 or not face or face == body_face
+        or any(line.face != face or line.bold or abs(line.size - body_size) > 0.6 for line in group.lines)
+    ):
+        return False
+    under = (
+        isinstance(following, _Group) and not following.note
+        and (bool(following.marker) or following.lines[0].face != face)
+    ) or isinstance(following, _Table)
+    return (
+        under
+        and 1 <= len(words) <= 12
+        and not re.search(r"[.,;:!?]$", text)
+        and bool(re.match(r"[A-Z0-9]", text))
+        and not _has_phone_number(text)
+        and not re.search(r"(https?://|www\.|@)\S", text)
+    )
+
+
+def _has_phone_number(text: str) -> bool:
+    """Whether a line gives a telephone number: ten digits or more written as one ("0344 800 8020")."""
+    return any(sum(c.isdigit() for c in run.group()) >= 10 for run in _DIGIT_RUN.finditer(text))
 
 
 def _in_capitals(text: str) -> bool:
@@ -942,6 +1015,8 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
         return False  # the end of a sentence in bold, or a web address: not a heading
     if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
         return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
+    if _has_phone_number(text) or (len(text.split()) >= 8 and _DUTY.search(text) and not _QUESTION.search(text)):
+        return False  # whom to ring, or a rule without its full stop ("All allegations … must be taken seriously")
     introduces = (isinstance(following, _Table) and not SECTION_WORD.match(text)) or (
         isinstance(following, _Group) and bool(following.marker)
     )
