@@ -90,6 +90,13 @@ def test_a_question_about_the_rules_is_not_a_request(router: Router) -> None:
     assert router.route("who approves working from home?", MONDAY).intent is Intent.POLICY
 
 
+def test_thinking_about_a_child_s_home_is_no_request_but_thinking_of_working_there_is(router: Router) -> None:
+    """ "Thinking about" asks for a day only as the speaker's own plan; a child's home life is no request."""
+    question = "should we be thinking about stuff at home like a new baby when a child starts acting up?"
+    assert router.route(question, MONDAY).intent is not Intent.REQUEST_WFH
+    assert router.route("I'm thinking of working from home on Friday", MONDAY).intent is Intent.REQUEST_WFH
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
