@@ -1488,24 +1488,39 @@ def test_a_number_to_ring_or_a_rule_in_bold_is_not_a_heading_but_a_question_in_b
     assert "All allegations of abuse by those who work with children must be taken seriously" in texts
 
 
-def test_a_heading_that_names_a_policy_is_not_the_title_when_larger_text_heads_the_document(
-    school: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("title", "first", "second", "sections"),
+    [
+        # The title, larger, though it says no "policy"; a bold heading at the body's size that names one is no title.
+        (("3.2 First Aid", 14), ("Policy statement", 11), ("Procedures", 11), ["Policy statement", "Procedures"]),
+        # A title in bold at the body's size, over a first heading set larger ("1. Policy Statement"), is the title.
+        (
+            ("Oakfield Primary School Staff Probation Policy", 11),
+            ("1. Policy Statement", 14),
+            ("2. Scope", 14),
+            ["Policy Statement", "Scope"],
+        ),
+    ],
+)
+def test_the_title_is_the_first_title_like_line_not_a_heading_under_it(
+    school: Path, tmp_path: Path, title: tuple[str, int], first: tuple[str, int], second: tuple[str, int],
+    sections: list[str],
 ) -> None:
     pdf = PdfDocument()
     page = pdf.page()
-    page.text(60, 780, "3.2 First Aid", 14, bold=True)  # the title: larger, though it says no "policy"
-    page.text(60, 740, "Policy statement", 11, bold=True)
-    y = _write_lines(page, 712, _OPENING) - 14
-    page.text(60, y, "Procedures", 11, bold=True)
+    page.text(60, 780, title[0], title[1], bold=True)
+    page.text(60, 748, first[0], first[1], bold=True)
+    y = _write_lines(page, 720, _OPENING) - 14
+    page.text(60, y, second[0], second[1], bold=True)
     _write_lines(page, y - 28, ["The first aid box is kept in the office, out of the reach of children."])
-    source = pdf.save(tmp_path / "first-aid.pdf")
+    source = pdf.save(tmp_path / "policy.pdf")
 
     status, out = run("policies", "import", str(source), "--into", str(school))
 
     assert status == 0, out
-    document = policy(school / "first-aid.md")
-    assert document.title == "3.2 First Aid"
-    assert [s.heading for s in document.sections] == ["Policy statement", "Procedures"]
+    document = policy(school / "policy.md")
+    assert document.title == title[0]
+    assert [s.heading for s in document.sections][:2] == sections
 
 
 def test_a_paragraph_in_wide_line_spacing_stays_whole_when_a_few_lines_elsewhere_are_set_closer(
@@ -1614,22 +1629,3 @@ def test_two_documents_with_the_same_title_in_one_import_never_overwrite_each_ot
     assert "first aid box" in (school / "first-policy.md").read_text()
     assert "Visitors sign in" in (school / "second-policy.md").read_text()
     assert status == 1 and "duplicate title" in out
-
-
-def test_the_title_is_the_first_candidate_not_a_larger_numbered_heading_under_it(school: Path, tmp_path: Path) -> None:
-    """A title in bold at the body's size, over a first heading set larger ("1. Policy Statement"), is the title."""
-    pdf = PdfDocument()
-    page = pdf.page()
-    page.text(60, 780, "Oakfield Primary School Staff Probation Policy", 11, bold=True)
-    page.text(60, 750, "1. Policy Statement", 14, bold=True)
-    y = _write_lines(page, 722, _OPENING) - 14
-    page.text(60, y, "2. Scope", 14, bold=True)
-    _write_lines(page, y - 28, ["This policy applies to all new staff during their first six months."])
-    source = pdf.save(tmp_path / "probation.pdf")
-
-    status, out = run("policies", "import", str(source), "--into", str(school))
-
-    assert status == 0, out
-    document = policy(school / "probation.md")
-    assert document.title == "Oakfield Primary School Staff Probation Policy"
-    assert [s.heading for s in document.sections][:2] == ["Policy Statement", "Scope"]
