@@ -633,6 +633,9 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("when would I be expected to reply?", "~new_and_expectant_mothers"),  # not "I am expecting"
         ("is online safety covered in assemblies?", "~in_school"),  # assemblies, not only being at school
         ("can the brownies have a party in the hall?", "~in_school"),  # the hall is a place of its own
+        ("can I claim for driving to a course?", "~hard_drive"),  # staff drive cars
+        ("how do I get my train fares back?", "~cpd"),  # "train" stems as "training" does
+        ("where do my till slips go?", "~slips_trips_and_falls"),  # a till slip is a receipt
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
@@ -1086,3 +1089,41 @@ def test_extremism_is_the_radicalisation_a_prevent_section_speaks_of(tmp_path: P
     assert "radicalisation" in _answered(
         tmp_path, PREVENT_POLICY, "what do we do about extremism?"
     )
+
+
+EXPENSES_POLICY = """---
+title: Expenses Policy
+---
+## Mileage
+
+Business mileage in staff's own cars is reimbursed at a rate of 45p per mile for the first 10,000 miles in a year.
+
+## Receipts
+
+Receipts must be uploaded within 72 hours of the purchase.
+
+## Public transport
+
+Train and bus fares for journeys to training are reimbursed on production of the ticket.
+
+## Subcontractors
+
+Subcontractors claim travel costs in their own invoice.
+
+## Data storage
+
+Files are saved to the network drive, never to a personal hard drive.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("what's the rate per mile when I drive?", "45p per mile"),
+        ("how long have I got to put my till slips in?", "within 72 hours"),
+        ("how do I get my train fares back?", "production of the ticket"),
+        ("I'm self employed, how do I claim travel?", "their own invoice"),
+    ],
+)
+def test_expenses_words_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
+    assert quoted in _answered(tmp_path, EXPENSES_POLICY, question)
