@@ -636,6 +636,9 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("can I claim for driving to a course?", "~hard_drive"),  # staff drive cars
         ("how do I get my train fares back?", "~cpd"),  # "train" stems as "training" does
         ("where do my till slips go?", "~slips_trips_and_falls"),  # a till slip is a receipt
+        ("do I get paid for it?", "~payroll"),  # "PAYE" stems as "pay": it is read as payroll before stemming
+        ("is that going to get flagged?", "~contact"),  # going to, not who to go to
+        ("our IT contractor touches learner data", "~physical_contact"),
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
@@ -659,6 +662,9 @@ def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None
     assert "~lesson_observation" in ideas("my lesson obs went badly")
     assert "~role" in ideas("is every job suitable for home working?")
     assert "~responsible" in ideas("whose job is it to order first aid kits?")
+    assert "~payroll" in ideas("I'm on PAYE, how do I claim?")
+    assert "~contact" in ideas("who do I go to about it?")
+    assert "~recruitment" in ideas("how many people sit on an interview panel?")
 
 
 FIRST_AID_LESSONS_POLICY = """---
