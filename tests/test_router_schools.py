@@ -639,6 +639,7 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("do I get paid for it?", "~payroll"),  # "PAYE" stems as "pay": it is read as payroll before stemming
         ("is that going to get flagged?", "~contact"),  # going to, not who to go to
         ("our IT contractor touches learner data", "~physical_contact"),
+        ("how do we teach spiritual, moral, social and cultural development?", "~wellbeing"),  # "morale" stems as "moral"
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
