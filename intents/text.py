@@ -48,7 +48,10 @@ _WHOLE_WORD_SUFFIXES = ("ful", "fully")
 # "reports" (to parents) are not "report" (an absence), "computing" (a subject) is not a "computer",
 # and "lateness" (arriving late) is not "late" in the evening.
 _UNSTEMMED = frozenset(
-    {"homeworking", "allowance", "allowances", "accountable", "reports", "computing", "lateness"}
+    {"homeworking", "allowance", "allowances", "accountable", "reports", "computing", "lateness",
+     # Words whose stem is another word's of a different meaning: the local "authority" is not "authorise", a
+     # "victim" is not victimisation, "capable" is no capability procedure, "political" is not "polite".
+     "authority", "authorities", "victimisation", "victimization", "capability", "political", "politics"}
 )
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.

@@ -640,6 +640,9 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("is that going to get flagged?", "~contact"),  # going to, not who to go to
         ("our IT contractor touches learner data", "~physical_contact"),
         ("how do we teach spiritual, moral, social and cultural development?", "~wellbeing"),  # "morale" stems as "moral"
+        ("do we tell the local authority?", "~approve"),  # "authority" stems as "authorise" does
+        ("what if a parent says I'm not capable?", "~grievance"),  # not the capability procedure
+        ("can I share my political views in class?", "~respectful"),  # "political" stems as "polite"
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
