@@ -51,7 +51,9 @@ _UNSTEMMED = frozenset(
     {"homeworking", "allowance", "allowances", "accountable", "reports", "computing", "lateness",
      # Words whose stem is another word's of a different meaning: the local "authority" is not "authorise", a
      # "victim" is not victimisation, "capable" is no capability procedure, "political" is not "polite".
-     "authority", "authorities", "victimisation", "victimization", "capability", "political", "politics"}
+     "authority", "authorities", "victimisation", "victimization", "capability", "political", "politics",
+     # "Closely" is no closure.
+     "closely"}
 )
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.

@@ -639,6 +639,7 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("do I get paid for it?", "~payroll"),  # "PAYE" stems as "pay": it is read as payroll before stemming
         ("is that going to get flagged?", "~contact"),  # going to, not who to go to
         ("our IT contractor touches learner data", "~physical_contact"),
+        ("will my sessions be watched more closely?", "~enforced_closure"),  # "closely" is no closure
         ("how do we teach spiritual, moral, social and cultural development?", "~wellbeing"),  # "morale" stems as "moral"
         ("do we tell the local authority?", "~approve"),  # "authority" stems as "authorise" does
         ("what if a parent says I'm not capable?", "~grievance"),  # not the capability procedure
@@ -1114,11 +1115,15 @@ Receipts must be uploaded within 72 hours of the purchase.
 
 ## Public transport
 
-Train and bus fares for journeys to training are reimbursed on production of the ticket.
+Train and bus fares for journeys to training are paid back on production of the ticket.
 
 ## Subcontractors
 
-Subcontractors claim travel costs in their own invoice.
+Subcontractors include travel costs in their own invoice.
+
+## Subcontractors' mileage
+
+Mileage is not reimbursed for subcontractors.
 
 ## Data storage
 
@@ -1133,6 +1138,8 @@ Files are saved to the network drive, never to a personal hard drive.
         ("how long have I got to put my till slips in?", "within 72 hours"),
         ("how do I get my train fares back?", "production of the ticket"),
         ("I'm self employed, how do I claim travel?", "their own invoice"),
+        ("can I claim for train fares?", "production of the ticket"),
+        ("can a subcontractor claim mileage?", "not reimbursed for subcontractors"),
     ],
 )
 def test_expenses_words_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
