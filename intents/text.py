@@ -52,8 +52,8 @@ _UNSTEMMED = frozenset(
      # Words whose stem is another word's of a different meaning: the local "authority" is not "authorise", a
      # "victim" is not victimisation, "capable" is no capability procedure, "political" is not "polite".
      "authority", "authorities", "victimisation", "victimization", "capability", "political", "politics",
-     # "Closely" is no closure.
-     "closely"}
+     # "Closely" is no closure; "informal" and "informally" are not "inform".
+     "closely", "informal", "informally"}
 )
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.

@@ -640,6 +640,7 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("is that going to get flagged?", "~contact"),  # going to, not who to go to
         ("our IT contractor touches learner data", "~physical_contact"),
         ("will my sessions be watched more closely?", "~enforced_closure"),  # "closely" is no closure
+        ("can I sort it out informally?", "~contact"),  # "informal" stems as "inform" does
         ("how do we teach spiritual, moral, social and cultural development?", "~wellbeing"),  # "morale" stems as "moral"
         ("do we tell the local authority?", "~approve"),  # "authority" stems as "authorise" does
         ("what if a parent says I'm not capable?", "~grievance"),  # not the capability procedure
