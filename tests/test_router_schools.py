@@ -1145,3 +1145,16 @@ Files are saved to the network drive, never to a personal hard drive.
 )
 def test_expenses_words_meet_the_policy_s(tmp_path: Path, question: str, quoted: str) -> None:
     assert quoted in _answered(tmp_path, EXPENSES_POLICY, question)
+
+
+def test_how_to_reset_a_password_is_never_in_the_policies_even_where_they_name_the_system(tmp_path: Path) -> None:
+    """A policy that names the school's Google Workspace says how it is used, not how to reset one's password."""
+    policy = """---
+title: Digital Safety Policy
+---
+## Google Workspace
+
+Shared documents in Google Workspace are restricted to staff accounts, and passwords are never shared.
+"""
+    assert _declined(tmp_path, policy, "how do I reset my google workspace password?") is DeclineReason.NEVER_IN_POLICIES
+
