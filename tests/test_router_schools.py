@@ -1158,3 +1158,15 @@ Shared documents in Google Workspace are restricted to staff accounts, and passw
 """
     assert _declined(tmp_path, policy, "how do I reset my google workspace password?") is DeclineReason.NEVER_IN_POLICIES
 
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who makes sure my probation reviews actually get booked in?",  # booked, not a room booking
+        "I'm coming back to work here after a few years away, is there a review meeting?",  # not a sickness RTW
+    ],
+)
+def test_everyday_words_near_a_topic_do_not_make_the_question_that_topic(tmp_path: Path, question: str) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": PROBATION_REVIEWS_POLICY}))
+    assert router.route(question, TODAY).reason is not DeclineReason.NOT_COVERED
