@@ -1170,3 +1170,14 @@ Shared documents in Google Workspace are restricted to staff accounts, and passw
 def test_everyday_words_near_a_topic_do_not_make_the_question_that_topic(tmp_path: Path, question: str) -> None:
     router = Router.from_folder(_school(tmp_path, "a", {"policy.md": PROBATION_REVIEWS_POLICY}))
     assert router.route(question, TODAY).reason is not DeclineReason.NOT_COVERED
+
+
+def test_a_salary_is_the_pay_a_policy_speaks_of(tmp_path: Path) -> None:
+    policy = """---
+title: Family Leave Policy
+---
+## Paternity pay
+
+Paternity pay is paid at the statutory rate for two weeks.
+"""
+    assert "statutory rate" in _answered(tmp_path, policy, "is paternity pay my full salary?")
