@@ -1180,4 +1180,4 @@ title: Family Leave Policy
 
 Paternity pay is paid at the statutory rate for two weeks.
 """
-    assert "statutory rate" in _answered(tmp_path, policy, "is paternity pay my full salary?")
+    assert "statutory rate" in _answered(tmp_path, policy, "how much salary is paternity pay?")
