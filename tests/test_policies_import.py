@@ -1629,3 +1629,21 @@ def test_two_documents_with_the_same_title_in_one_import_never_overwrite_each_ot
     assert "first aid box" in (school / "first-policy.md").read_text()
     assert "Visitors sign in" in (school / "second-policy.md").read_text()
     assert status == 1 and "duplicate title" in out
+
+
+def test_a_sentence_under_a_word_title_is_the_policy_s_wording_not_cover_matter(school: Path, tmp_path: Path) -> None:
+    """ "December 2025" under the title is cover matter; "Applies to: all staff …" is the policy's own sentence."""
+    word = WordBuilder()
+    word.paragraph("Expenses Policy", "Title")
+    word.paragraph("December 2025")
+    word.paragraph("Applies To: All practitioners and staff engaged with the school.")
+    word.heading("Introduction", 1)
+    word.paragraph("Expenses must be incurred solely for the purpose of the pupils' education and be reasonable.")
+    source = word.save(tmp_path / "expenses.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    text = (school / "expenses.md").read_text("utf-8")
+    assert "Applies To: All practitioners and staff engaged with the school." in text
+    assert "\nDecember 2025\n" not in text

@@ -155,7 +155,11 @@ def _without_contents_lists(blocks: list[Block]) -> list[Block]:
 
 
 def _without_cover_fields(blocks: list[Block]) -> tuple[list[Block], list[str], str]:
-    """Cover lines (dates, approvals, the school's name) from the first pages, taken out of the text."""
+    """Cover lines (dates, approvals, the school's name) from the first pages, taken out of the text.
+
+    A short line on the first page before any text is cover matter, unless it is a sentence ("Applies to: all
+    staff engaged with the school."): that is the policy's own wording, and is kept.
+    """
     kept: list[Block] = []
     cover: list[str] = []
     school = ""
@@ -169,7 +173,9 @@ def _without_cover_fields(blocks: list[Block]) -> tuple[list[Block], list[str], 
         if early and not body_started and words <= 8 and _SCHOOL.match(block.text):
             school = school or block.text
             continue
-        if block.page <= 1 and not body_started and not kept and block.kind != "heading" and words <= 12:
+        sentence = words >= 6 and block.text.rstrip().endswith(".")
+        first_lines = block.page <= 1 and not body_started and not kept and block.kind != "heading"
+        if first_lines and words <= 12 and not sentence:
             cover.append(block.text)
             continue
         if words > 15:
