@@ -306,7 +306,8 @@ class Router:
     ) -> Routing | None:
         """ "Is report checking ok to do at home? End of term and I can't focus": when the whole
         message covers too little, the question asked may answer on its own, unless the rest names
-        a topic the policies don't cover ("…? It's for a wedding")…"""
+        a topic the policies don't cover ("…? It's for a wedding"), and only from a policy the whole message
+        came near."""
         asked = _question_asked(text)
         if asked is None or self.index.unknown_topics(units):
             return None
@@ -318,8 +319,8 @@ class Router:
         routing = self._route_policy(plain, asked_units, asked_ideas, trace)
         if routing.intent is not Intent.POLICY:
             return None
-        # …and only from a policy the whole message came near: "My Y5 keeps forgetting homework. At what point
-        # do I get the parents involved?" is not answered by a passage on consulting parents.
+        # "My Y5 keeps forgetting homework. At what point do I get the parents involved?" is not answered by
+        # a passage on consulting parents.
         near = {m.passage.citation.document for m in whole.matches[:RETRY_NEAREST]}
         if near and routing.matches[0].passage.citation.document not in near:
             if trace is not None:
