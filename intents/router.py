@@ -532,7 +532,9 @@ class Router:
         if found and confidence(found[0]) < floor:
             # The best-ranked passage may carry more of the same words while another covers more
             # of the question: a near one that clears the bar answers instead.
-            near = max(found[:PROMOTE_FROM], key=confidence)
+            # Not one from a policy that never speaks of what the message names as a policy's subject.
+            on_topic = [s for s in found[:PROMOTE_FROM] if not self.index.off_topic(s.index, units)]
+            near = max(on_topic or found[:PROMOTE_FROM], key=confidence)
             found = [near, *(s for s in found if s is not near)]
         matches = [self._match(s) for s in found]
         least = min(MIN_MATCHED_WEIGHT, MIN_MATCHED_SHARE * self.index.max_weight)
