@@ -1266,3 +1266,39 @@ title: Family Leave Policy
 Paternity pay is paid at the statutory rate for two weeks.
 """
     assert "statutory rate" in _answered(tmp_path, policy, "how much salary is paternity pay?")
+
+
+ESA_POLICY = """---
+title: Curriculum Policy
+---
+## Home learning
+
+Our Education Support Assistants will be directed to focus on the needs of children not progressing as expected.
+
+## Reading
+
+Every class has a quiet reading time after lunch.
+"""
+
+
+def test_a_short_form_of_a_name_the_policy_spells_out_is_read_as_that_name(tmp_path: Path) -> None:
+    """Staff type "ESAs" for the policy's "Education Support Assistants": the router reads the initials as the name."""
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": ESA_POLICY}))
+    routing = router.route("what are the ESAs supposed to focus on?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "Education Support Assistants" in routing.matches[0].passage.text
+    _, trace = router.explain("what are the ESAs supposed to focus on?", TODAY)
+    assert any("education support assistants" in text for _, text in trace.lines)
+
+
+def test_only_unambiguous_initials_that_are_no_word_already_are_spelled_out() -> None:
+    from intents.acronyms import spelled_out
+
+    found = spelled_out(
+        ["Our Education Support Assistants help.", "The School Improvement Plan and the Senior Improvement Panel.",
+         "Ask the Chair Of Governors."],
+        taken={"cog"},
+    )
+    assert found["esa"] == found["esas"] == "education support assistants"
+    assert "sip" not in found  # two names share the initials
+    assert "cog" not in found  # already a word
