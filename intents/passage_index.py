@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from intents.acronyms import title_initials
 from intents.field_labels import repeated_labels, without_labels
 from intents.policy_library import PolicyLibrary
 from intents.text import MAX_UNKNOWN_WEIGHT, Analyzer, Unit, english_rarity
@@ -151,6 +152,11 @@ class PassageIndex:
             document_units = analyzer.units(section.document)
             bag.update(_bag(document_units))
             whole = set(_whole(units) | _whole(document_units))
+            # The policy's initials name it too ("EDI" for "Equality, Diversity & Inclusion Policy"): a question
+            # naming them is covered by its passages, though they add nothing to any passage's score.
+            initials = title_initials(section.document)
+            if initials:
+                whole |= _whole(analyzer.units(initials))
             heading_whole.append(_whole(units))
             # A table's column headings, repeated in every row, are read once for the section.
             labels = repeated_labels(p.body for p in section.passages)

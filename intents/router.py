@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from intents.acronyms import spelled_out
+from intents.acronyms import spelled_out, title_initials
 from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
 from intents.lexicon import SCHOOL_LEXICON_NAME, Lexicon, load_lexicon
@@ -144,10 +144,13 @@ class Router:
             sections.setdefault(passage.citation, []).append(passage)
         self._sections = {p: tuple(items) for items in sections.values() for p in items}
         self._policy_name_features = self._policy_names(library, analyzer)
+        # A title is named by its words and ideas, or by its initials ("the EDI policy").
         self._title_features = [
-            (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features))
+            (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features)
+             | _initials_features(document.title, analyzer))
             for document in library.documents
         ]
+        self._policy_name_features |= {f for _, features in self._title_features for f in features}
         # The ideas the policies' titles name ("working from home", "remote learning", "anti-bullying").
         self._all_title_ideas = frozenset(
             f for _, features in self._title_features for f in features if f.startswith("~")
@@ -742,6 +745,11 @@ def _holds_date(text: str) -> bool:
 
 
 #: Words of a message that make it the speaker's own: "cancel my day", "I no longer need Friday", "please scrap it".
+def _initials_features(title: str, analyzer: Analyzer) -> frozenset[str]:
+    initials = title_initials(title)
+    return frozenset(f for u in analyzer.units(initials) for f in u.features) if initials else frozenset()
+
+
 def _add_spelled_out_short_forms(lexicon: Lexicon, library: PolicyLibrary, corpus_words: set[str]) -> None:
     """The initials of names the policies spell out ("ESAs": "Education Support Assistants") read as those names,
     unless the short form is already a word of the policies, of English or of the lexicon."""

@@ -1302,3 +1302,22 @@ def test_only_unambiguous_initials_that_are_no_word_already_are_spelled_out() ->
     assert found["esa"] == found["esas"] == "education support assistants"
     assert "sip" not in found  # two names share the initials
     assert "cog" not in found  # already a word
+
+
+EDI_POLICY = """---
+title: Equality, Diversity & Inclusion Policy
+---
+## Reporting incidents
+
+Any learner who experiences discrimination should report it to their key worker first.
+"""
+
+
+def test_a_policy_named_by_its_initials_is_the_policy_the_school_holds(tmp_path: Path) -> None:
+    """ "The EDI policy" is the school's "Equality, Diversity & Inclusion Policy", not a policy it lacks."""
+    router = Router.from_folder(_school(tmp_path, "a", {"edi.md": EDI_POLICY}))
+    routing = router.route("what does the EDI policy say about reporting discrimination?", TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    assert "key worker first" in routing.matches[0].passage.text
+    # A policy the school does not hold is still one it does not hold.
+    assert router.route("what does the SEND policy say about reporting?", TODAY).reason is DeclineReason.OTHER_POLICY
