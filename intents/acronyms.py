@@ -4,8 +4,9 @@ Staff type the initials of what their policies write in full ("who do the ESAs r
 SIP on the drive?"). Every run of three to six capitalised words in a policy ("Education Support
 Assistants", "School Improvement Plan") gives the initials it may be typed as; the words "of", "and",
 "for", "the", "in", "on" and "to" inside a run, and commas, are passed over ("Special Educational
-Needs and Disabilities" is "SEND", "Equality, Diversity & Inclusion" is "EDI"). A short form is read as its words only when it is not already a word of the
-policies, of English or of the lexicon, and when no other run of the policies has the same initials.
+Needs and Disabilities" is "SEND", "Equality, Diversity & Inclusion" is "EDI"). A short form is read
+as its words only when it is not already a word of the policies, of English or of the lexicon, and
+when no other run of the policies has the same initials.
 """
 
 from __future__ import annotations
