@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from intents.acronyms import title_initials
 from intents.field_labels import repeated_labels, without_labels
 from intents.policy_library import PolicyLibrary
 from intents.text import MAX_UNKNOWN_WEIGHT, Analyzer, Unit, english_rarity
@@ -37,6 +38,8 @@ NUMBER_WORDS = frozenset({
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
 })
+#: The people every policy speaks of: none of them is what one policy is about.
+EVERYONE = frozenset({"~pupils", "~parents", "~families", "~staff"})
 #: At least this many passages, by score, are ranked by score and coverage.
 MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
@@ -54,6 +57,10 @@ MIN_EVERYDAY_DAMPING = 0.25
 #: `preamble_headings` in intents/data/intents.yaml) counts in ranking, unless the message names that
 #: section: "Clearly define what bullying is" states an aim; the section defining it answers.
 PREAMBLE_WEIGHT = 0.7
+#: How much a passage counts in ranking when the message names what one policy is about ("is the CCTV on at
+#: night?") and the passage's own policy never speaks of it: next to nothing, as another policy's weekends
+#: answer no CCTV question. It comes after every passage of a policy that does, unless none is a candidate.
+OFF_TOPIC_WEIGHT = 0.02
 #: A word of a policy's title is that policy's topic when at least this share of the passages holding it are
 #: the policy's own ("cctv" in the CCTV policy, not "staff" in a staff policy)…
 TOPIC_SHARE = 0.6
@@ -145,6 +152,11 @@ class PassageIndex:
             document_units = analyzer.units(section.document)
             bag.update(_bag(document_units))
             whole = set(_whole(units) | _whole(document_units))
+            # The policy's initials name it too ("EDI" for "Equality, Diversity & Inclusion Policy"): a question
+            # naming them is covered by its passages, though they add nothing to any passage's score.
+            initials = title_initials(section.document)
+            if initials:
+                whole |= _whole(analyzer.units(initials))
             heading_whole.append(_whole(units))
             # A table's column headings, repeated in every row, are read once for the section.
             labels = repeated_labels(p.body for p in section.passages)
@@ -211,11 +223,21 @@ class PassageIndex:
         return frozenset(
             feature
             for title, number in documents.items()
-            for feature in _whole(self.analyzer.units(title))
+            for feature in _whole(self._naming_units(self.analyzer.units(title)))
             if feature in holders
             and not feature.isdigit()
             and holders[feature][number] >= TOPIC_SHARE * sum(holders[feature].values())
         )
+
+    def _naming_units(self, units: Sequence[Unit]) -> list[Unit]:
+        """The words of a title that can name what a policy is about: not a number ("7.1"), not the people
+        every policy speaks of ("children", "staff")."""
+        return [u for u in units if not _is_number(u.surface) and u.features.isdisjoint(EVERYONE)]
+
+    def off_topic(self, index: int, units: Sequence[Unit]) -> bool:
+        """Whether a message names what a policy is about and a passage's own policy never speaks of it."""
+        spoken = self._document_whole[self.document_of[index]]
+        return any(self.names_a_policy_topic(u) and u.features.isdisjoint(spoken) for u in units)
 
     def names_a_policy_topic(self, unit: Unit) -> bool:
         """Whether a unit names what one policy is about (a word of its title mostly found in it)."""
@@ -354,6 +376,8 @@ class PassageIndex:
         document_coverage: dict[int, float] = {}
         # A number ("at 2", "two boys") names nothing a policy is about.
         naming = [not _is_number(u.surface) for u in units]
+        topics = [u.features for u in units if self.names_a_policy_topic(u)]
+        off_topic: dict[int, bool] = {}
         for index in candidates:
             document = self.document_of[index]
             across = document_coverage.get(document)
@@ -376,6 +400,13 @@ class PassageIndex:
             score = scores[index]
             coverage = covered / total_weight
             rank = score * (1 + RANK_COVERAGE * coverage) * (1 + DOCUMENT_COVERAGE * across)
+            if topics:
+                away = off_topic.get(document)
+                if away is None:
+                    spoken = self._document_whole[document]
+                    away = off_topic[document] = any(features.isdisjoint(spoken) for features in topics)
+                if away:
+                    rank *= OFF_TOPIC_WEIGHT
             if self._preamble[index] and all(
                 features.isdisjoint(self._heading_whole[self.section_of[index]]) for _, _, features, _ in terms
             ):

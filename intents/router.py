@@ -14,15 +14,16 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from intents.acronyms import spelled_out, title_initials
 from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
-from intents.lexicon import SCHOOL_LEXICON_NAME, load_lexicon
+from intents.lexicon import SCHOOL_LEXICON_NAME, Lexicon, load_lexicon
 from intents.passage_index import PassageIndex, Scored
 from intents.phrases import PhraseSet
 from intents.policy_library import Passage, PolicyLibrary, load_library
 from intents.reasons import parse_reason
 from intents.routing import DeclineReason, Intent, Match, RequestSlots, Routing
-from intents.text import Analyzer, Unit, normalise
+from intents.text import Analyzer, Unit, english, normalise
 from intents.topics import TOPICS_FILE_NAME, read_topics
 from intents.trace import Stage, Trace
 
@@ -143,10 +144,13 @@ class Router:
             sections.setdefault(passage.citation, []).append(passage)
         self._sections = {p: tuple(items) for items in sections.values() for p in items}
         self._policy_name_features = self._policy_names(library, analyzer)
+        # A title is named by its words and ideas, or by its initials ("the EDI policy").
         self._title_features = [
-            (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features))
+            (document.title, frozenset(f for u in analyzer.units(document.title) for f in u.features)
+             | _initials_features(document.title, analyzer))
             for document in library.documents
         ]
+        self._policy_name_features |= {f for _, features in self._title_features for f in features}
         # The ideas the policies' titles name ("working from home", "remote learning", "anti-bullying").
         self._all_title_ideas = frozenset(
             f for _, features in self._title_features for f in features if f.startswith("~")
@@ -219,6 +223,7 @@ class Router:
         # The school's own words for its sections are its vocabulary too: a topic word it lists ("sabbatical",
         # taught with `staffroom questions teach`) is then known, not a topic the policies never mention.
         corpus_words |= {w for phrases in keywords.values() for phrase in phrases for w in normalise(phrase).split()}
+        _add_spelled_out_short_forms(lexicon, library, corpus_words)
         analyzer = Analyzer(lexicon, corpus_words)
         wfh_group = next((g for g in lexicon.groups if "~" + "_".join(normalise(g[0]).split()) == WFH), [])
         cues = Cues.load([BUNDLED_CUES, folder / SCHOOL_CUES_NAME], wfh_group)
@@ -532,7 +537,9 @@ class Router:
         if found and confidence(found[0]) < floor:
             # The best-ranked passage may carry more of the same words while another covers more
             # of the question: a near one that clears the bar answers instead.
-            near = max(found[:PROMOTE_FROM], key=confidence)
+            # Not one from a policy that never speaks of what the message names as a policy's subject.
+            on_topic = [s for s in found[:PROMOTE_FROM] if not self.index.off_topic(s.index, units)]
+            near = max(on_topic or found[:PROMOTE_FROM], key=confidence)
             found = [near, *(s for s in found if s is not near)]
         matches = [self._match(s) for s in found]
         least = min(MIN_MATCHED_WEIGHT, MIN_MATCHED_SHARE * self.index.max_weight)
@@ -738,6 +745,24 @@ def _holds_date(text: str) -> bool:
 
 
 #: Words of a message that make it the speaker's own: "cancel my day", "I no longer need Friday", "please scrap it".
+def _initials_features(title: str, analyzer: Analyzer) -> frozenset[str]:
+    initials = title_initials(title)
+    return frozenset(f for u in analyzer.units(initials) for f in u.features) if initials else frozenset()
+
+
+def _add_spelled_out_short_forms(lexicon: Lexicon, library: PolicyLibrary, corpus_words: set[str]) -> None:
+    """The initials of names the policies spell out ("ESAs": "Education Support Assistants") read as those names,
+    unless the short form is already a word of the policies, of English or of the lexicon."""
+    taken = set(corpus_words) | {w for s in lexicon.stopwords for w in normalise(s).split()}
+    taken |= {w for group in lexicon.groups for entry in group for w in normalise(entry).split()}
+    taken |= {w for s in (*lexicon.topic_words, *lexicon.shorthand) for w in normalise(s).split()}
+    texts = [p.text for p in library.passages] + [s.heading for s in library.sections()]
+    dictionary = english()
+    for typed, meant in spelled_out(texts, taken).items():
+        if not dictionary.known([typed]):
+            lexicon.shorthand.setdefault(typed, meant)
+
+
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|my|me|mine|please|pls|plz)\b")
 
 

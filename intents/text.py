@@ -97,6 +97,8 @@ _MESSAGED = frozenset(
      "phones", "called", "calls", "contacted", "contacts", "asked", "asks", "chased", "chases", "pinged", "wrote"}
 )
 _WHO_WAS_TOLD = frozenset({"me", "us"})
+#: Verbs whose "in" carries something in, stemmed: "bring in cake", "hand in homework", "send in photos".
+_CARRYING_IN = frozenset({"bring", "brought", "send", "sent", "hand", "pop", "drop", "post", "email"})
 #: At most this many words between being messaged and "about": "rang me late on Sunday about".
 MAX_WORDS_BEFORE_MESSAGE = 6
 #: At most this many words (determiners, everyday adjectives) between a preposition and its noun.
@@ -149,6 +151,12 @@ def _fold_possessive(match: re.Match[str]) -> str:
 #: "One" counting a period of time ("a one-month review", "one week's notice").
 _ONE_PERIOD = re.compile(r"\bone(?=[\s-]+(?:hour|day|week|month|year|term|half term)s?\b)")
 
+#: Something brought or carried from home (at most four words between): "bring my own fan from home".
+_CARRIED_FROM_HOME = re.compile(r"(\b(?:bring|brings|bringing|brought|fetch|fetches|fetching|fetched)"
+                                r"\b(?:[\s/,&-]+(?!work)\w+){0,4}?[\s/,&-]+)from home\b")
+#: "11+" and "11 +": the eleven plus.
+_ELEVEN_PLUS = re.compile(r"\b11\s?\+")
+
 
 def normalise(text: str) -> str:
     """Fold typography and case; keep words and numbers only."""
@@ -170,6 +178,12 @@ def normalise(text: str) -> str:
         text = _LATIN_ABBREVIATIONS.sub(" ", text)
     if "'" in text:
         text = _POSSESSIVE.sub(_fold_possessive, text).replace("'", "")
+    if "+" in text:
+        # "11+" is the eleven plus, the grammar schools' entrance test: the "+" is more than punctuation.
+        text = _ELEVEN_PLUS.sub(" eleven plus ", text)
+    if "from home" in text:
+        # "Bring my own kettle from home": something carried from home, not working from home.
+        text = _CARRIED_FROM_HOME.sub(r"\1from house", text)
     if "one" in text:
         # "One" is a stopword ("one of us"), but "one month" is the "1 Month" of a heading.
         text = _ONE_PERIOD.sub("1", text)
@@ -468,7 +482,10 @@ class Analyzer:
         for back in range(start - 1, max(start - 2 - MAX_WORDS_BEFORE_PLACE, -1), -1):
             word, known = tokens[back]
             if word in PLACE_PREPOSITIONS:
-                # "Send in birthday cake": the "in" of a phrasal verb the lexicon knows is no place.
+                # "Send in birthday cake": the "in" of a phrasal verb the lexicon knows, or of one that
+                # carries something in ("bring in", "hand in"), is no place.
+                if back >= 1 and stem(word) == "in" and stem(tokens[back - 1][0]) in _CARRYING_IN:
+                    return False
                 return not (back >= 1 and (stem(tokens[back - 1][0]), stem(word)) in self.phrases)
             if word == "about":
                 # "the head emailed me (on Sunday) about a data drop": what a message was about, not the

@@ -23,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from bot.cli import main
 from bot.importing.cleanup import tidy
 from bot.importing.outline import Block, Outline
+from bot.importing.pdf import _looks_like_heading
 from bot.importing.word_numbering import format_number
 from bot.importing.wording import Vocabulary
 from intents.policy_library import MAX_PASSAGE_CHARS, PolicyDocument, read_policy_file
@@ -628,6 +629,20 @@ def test_a_paragraph_that_starts_in_bold_and_a_sentence_in_bold_in_a_pdf_stay_pa
     assert [p.text for p in document.sections[0].passages][-3:] == [
         " ".join(warning), "Every day of school is important.", "Pupils who miss school fall behind their classmates."
     ]
+
+
+def test_a_long_bold_line_in_sentence_case_is_said_and_one_in_title_case_is_a_heading() -> None:
+    """Both end with a full stop and hold no verb the importer knows ("is", "will"…): the sentence is in sentence
+    case, the title capitalises its words."""
+    assert not _looks_like_heading(
+        "Our curriculum meets the needs of our students whilst maintaining an ambitious approach to meeting their needs.",
+        1, None,
+    )
+    assert _looks_like_heading(
+        "The Duties of the Senior Management Team, Subject Leaders, Extended services leader, Caretaker and Kitchen Manager.",
+        1, None,
+    )
+    assert _looks_like_heading("Our Proposed Curriculum", 1, None)
 
 
 def test_a_heading_numbered_like_1_0_heads_the_sections_numbered_1_1() -> None:

@@ -398,6 +398,7 @@ Year 1 children read for ten minutes a day; the procedure is set by the class te
     "question",
     [
         "are parents allowed to send in birthday cake to share with the class?",  # "send in" is no place
+        "can kids bring in birthday cake to share with the class?",  # nor is "bring in"
         "it's ten past four and a year 1 child still hasn't been picked up. what's the procedure?",
     ],
 )
@@ -646,6 +647,10 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("do we tell the local authority?", "~approve"),  # "authority" stems as "authorise" does
         ("what if a parent says I'm not capable?", "~grievance"),  # not the capability procedure
         ("can I share my political views in class?", "~respectful"),  # "political" stems as "polite"
+        ("can I bring my own fan / kettle from home into my classroom?", "~work_from_home"),  # carried from home
+        ("will most of them reach the early learning goals?", "~contact"),  # reaching a goal, not a person
+        ("a parent wants them to try for grammar school", "~english"),  # a kind of school, not grammar lessons
+        ("how many hours of maths do year 11 get?", "~grammar_school"),  # eleven, not the eleven plus
     ],
 )
 def test_everyday_words_are_not_read_as_a_sector_idea_they_only_look_like(
@@ -672,6 +677,34 @@ def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None
     assert "~payroll" in ideas("I'm on PAYE, how do I claim?")
     assert "~contact" in ideas("who do I go to about it?")
     assert "~recruitment" in ideas("how many people sit on an interview panel?")
+    assert "~contact" in ideas("what's the best way to reach you in the holidays?")
+    assert "~grammar_school" in ideas("will we help a child sit the eleven plus?")
+    assert "~work_from_home" in ideas("can I mark books from home?")
+    assert "~grammar_school" in ideas("our most able may enter for the 11+ examinations")
+
+
+@pytest.mark.parametrize(
+    ("message", "passage_words", "idea"),
+    [
+        ("does the temp teacher have a part to play?", "including temporary staff and volunteers", "~supply_staff"),
+        ("how many parents evenings are there?", "a formal meeting for parents twice a year", "~parents_evening"),
+        ("new arrival with very little english", "pupils for whom english is an additional language", "~eal"),
+        ("which law is it based on?", "replaces previous legislation", "~statutory"),
+        ("what's the advice on keeping my cool?", "keep calm and do not over react", "~keep_calm"),
+        ("is risky play allowed?", "we encourage the children to take risks", "~risk"),
+        ("any training in handling tricky behaviour?", "dealing with negative behaviour", "~handle"),
+        ("which email do I use when handling pupil data?", "when accessing personal data", "~access"),
+    ],
+)
+def test_the_sector_s_everyday_words_meet_a_policy_s_own(tmp_path: Path, message: str, passage_words: str, idea: str) -> None:
+    """The same idea in a message's words and in a policy's: temp and temporary staff, a parents' evening and a
+    formal meeting for parents, the law and legislation, keeping one's cool and keeping calm."""
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": PROBATION_REVIEWS_POLICY}))
+
+    def ideas(text: str) -> set[str]:
+        return {f for unit in router.analyzer.units(text) for f in unit.features}
+
+    assert idea in ideas(message) & ideas(passage_words)
 
 
 FIRST_AID_LESSONS_POLICY = """---
@@ -732,6 +765,57 @@ def test_a_word_naming_what_a_whole_policy_is_about_outweighs_the_rest_of_the_qu
     # --explain says so.
     _, trace = router.explain("which days do we set and collect year 6 homework?", TODAY)
     assert any("names what a policy is about" in text and "homework" in text for _, text in trace.lines)
+
+
+CCTV_POLICY = """---
+title: CCTV Policy
+---
+## System
+
+The CCTV system records continuously and the cameras cover the entrances and the car park.
+
+## Access to images
+
+Only the headteacher and the site manager may view CCTV images.
+"""
+
+LETTINGS_EVENINGS_POLICY = """---
+title: Lettings Policy
+---
+## When the school is let
+
+The hall may be let to community groups at weekends, in the evenings and during the holidays.
+"""
+
+
+def test_a_question_naming_what_a_policy_is_about_is_not_answered_from_another_policy(tmp_path: Path) -> None:
+    """ "Is the CCTV on at weekends and in the evenings?" names the CCTV policy's subject: the lettings policy,
+    which speaks of weekends and evenings and never of CCTV, does not answer it."""
+    router = Router.from_folder(
+        _school(tmp_path, "a", {"cctv.md": CCTV_POLICY, "lettings.md": LETTINGS_EVENINGS_POLICY})
+    )
+    for question in ("is the cctv on at weekends and in the evenings and holidays?", "is the cctv on at weekends?"):
+        routing = router.route(question, TODAY)
+        # The CCTV policy says only that it records continuously: quoted or declined, never the lettings.
+        assert all(m.passage.citation.document == "CCTV Policy" for m in routing.matches[:1])
+    assert router.route("who can view cctv images?", TODAY).matches[0].passage.citation.document == "CCTV Policy"
+    # The lettings policy still answers its own question.
+    assert "community groups" in router.route("can groups use the hall at weekends?", TODAY).matches[0].passage.text
+
+
+def test_numbers_and_the_people_every_policy_speaks_of_are_not_what_a_policy_is_about(tmp_path: Path) -> None:
+    """A title "7.1 Safeguarding children and young people" is about safeguarding, not about seven or children."""
+    router = Router.from_folder(_school(tmp_path, "a", {
+        "safeguarding.md": "---\ntitle: 7.1 Safeguarding children\n---\n## Concerns\n\n"
+                           "Every child's safeguarding concern is passed to the DSL the same day.\n",
+        "meals.md": "---\ntitle: Meals Policy\n---\n## Lunch\n\nPupils eat lunch in the hall.\n",
+    }))
+
+    def naming(text: str) -> set[str]:
+        return {u.surface for u in router.analyzer.units(text) if router.index.names_a_policy_topic(u)}
+
+    assert naming("who do I tell about a safeguarding worry?") == {"safeguarding"}
+    assert naming("the seven children in my group") == set()
 
 
 CAMERAS_AND_LEAVE_POLICY = """---
@@ -1182,3 +1266,58 @@ title: Family Leave Policy
 Paternity pay is paid at the statutory rate for two weeks.
 """
     assert "statutory rate" in _answered(tmp_path, policy, "how much salary is paternity pay?")
+
+
+ESA_POLICY = """---
+title: Curriculum Policy
+---
+## Home learning
+
+Our Education Support Assistants will be directed to focus on the needs of children not progressing as expected.
+
+## Reading
+
+Every class has a quiet reading time after lunch.
+"""
+
+
+def test_a_short_form_of_a_name_the_policy_spells_out_is_read_as_that_name(tmp_path: Path) -> None:
+    """Staff type "ESAs" for the policy's "Education Support Assistants": the router reads the initials as the name."""
+    router = Router.from_folder(_school(tmp_path, "a", {"policy.md": ESA_POLICY}))
+    routing = router.route("what are the ESAs supposed to focus on?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "Education Support Assistants" in routing.matches[0].passage.text
+    _, trace = router.explain("what are the ESAs supposed to focus on?", TODAY)
+    assert any("education support assistants" in text for _, text in trace.lines)
+
+
+def test_only_unambiguous_initials_that_are_no_word_already_are_spelled_out() -> None:
+    from intents.acronyms import spelled_out
+
+    found = spelled_out(
+        ["Our Education Support Assistants help.", "The School Improvement Plan and the Senior Improvement Panel.",
+         "Ask the Chair Of Governors."],
+        taken={"cog"},
+    )
+    assert found["esa"] == found["esas"] == "education support assistants"
+    assert "sip" not in found  # two names share the initials
+    assert "cog" not in found  # already a word
+
+
+EDI_POLICY = """---
+title: Equality, Diversity & Inclusion Policy
+---
+## Reporting incidents
+
+Any learner who experiences discrimination should report it to their key worker first.
+"""
+
+
+def test_a_policy_named_by_its_initials_is_the_policy_the_school_holds(tmp_path: Path) -> None:
+    """ "The EDI policy" is the school's "Equality, Diversity & Inclusion Policy", not a policy it lacks."""
+    router = Router.from_folder(_school(tmp_path, "a", {"edi.md": EDI_POLICY}))
+    routing = router.route("what does the EDI policy say about reporting discrimination?", TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    assert "key worker first" in routing.matches[0].passage.text
+    # A policy the school does not hold is still one it does not hold.
+    assert router.route("what does the SEND policy say about reporting?", TODAY).reason is DeclineReason.OTHER_POLICY

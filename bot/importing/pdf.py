@@ -52,6 +52,9 @@ _DUTY = re.compile(r"\b(must|should|shall|will)\s+(not\s+)?be\b")
 _QUESTION = re.compile(r"^(what|how|when|who|why|where|which)\b|\?$", re.I)
 #: Digits run together or in groups, as a telephone number is written ("0344 800 8020", "+44 (0)1603 286353").
 _DIGIT_RUN = re.compile(r"\+?[\d(][\d() -]*\d")
+#: A bold line ending with a full stop and this many words or more, in sentence case, is a sentence, not a title
+#: ("Our curriculum meets the needs of our students whilst maintaining an ambitious approach to meeting their needs.").
+LONGEST_TITLE_WITH_FULL_STOP = 12
 #: A sentence's verb, or its speaker: what a bold line ending with a full stop has when it is a statement.
 _STATEMENT = re.compile(r"\b(is|are|was|were|will|must|should|shall|may|can|be|has|have)\b")
 
@@ -1008,12 +1011,22 @@ def _plain_heading(group: _Group, text: str, following: _Group | _Table | None) 
     )
 
 
+def _long_sentence(text: str) -> bool:
+    """Many words, most of the longer ones in lower case: a sentence ("…meets the needs of our students…"),
+    not a long title in title case ("The Duties of the Senior Management Team, Subject Leaders…")."""
+    words = text.split()
+    long_words = [w for w in words[1:] if len(w) >= 4]
+    return len(words) > 20 or (
+        len(words) >= LONGEST_TITLE_WITH_FULL_STOP and sum(w[0].isupper() for w in long_words) < 0.4 * len(long_words)
+    )
+
+
 def _looks_like_heading(text: str, line_count: int, following: _Group | _Table | None) -> bool:
     if len(text) > 160 or line_count > 3 or len(re.findall(r"[A-Za-z]", text)) <= 2 or re.search(r"[,;]$", text):
         return False  # long, a letter or two (a box's label in a diagram), or a clause that goes on
     if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
         return False  # the end of a sentence in bold, or a web address: not a heading
-    if (text.endswith(".") and (len(text.split()) > 20 or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
+    if (text.endswith(".") and (_long_sentence(text) or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
         return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
     if _has_phone_number(text) or (len(text.split()) >= 8 and _DUTY.search(text) and not _QUESTION.search(text)):
         return False  # whom to ring, or a rule without its full stop ("All allegations … must be taken seriously")
