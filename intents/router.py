@@ -44,6 +44,7 @@ WFH = "~work_from_home"
 SAFEGUARDING_IDEAS = frozenset({"~safeguarding", "~dsl", "~child_protection_policy", "~lado"})
 #: The ideas a passage about pupils or their parents speaks of.
 PUPIL_IDEAS = ("~pupils", "~parents", "~families")
+STAFF = "~staff"
 #: The idea of a policy being reviewed (intents/data/english.yaml).
 REVIEWED = "~reviewed"
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
@@ -424,9 +425,12 @@ class Router:
 
     def _about_pupils_elsewhere(self, plain: str, best: int) -> bool:
         """ "Can pupils borrow laptops?": what pupils or parents do or get is not answered by a
-        passage that speaks only of staff (the staff laptop loan)."""
-        return bool(self.cues.pupil_subject.search(plain)) and not any(
-            self.index.covers_idea(best, idea) for idea in PUPIL_IDEAS
+        passage that speaks only of staff (the staff laptop loan). One that speaks of no one ("Sweatshirts with
+        the school logo are available") may answer what parents buy."""
+        return (
+            bool(self.cues.pupil_subject.search(plain))
+            and not any(self.index.covers_idea(best, idea) for idea in PUPIL_IDEAS)
+            and self.index.covers_idea(best, STAFF)
         )
 
     def _detail_tests(self, plain: str, ideas: set[str]) -> list[Callable[[Passage], bool]]:

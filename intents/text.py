@@ -53,7 +53,9 @@ _UNSTEMMED = frozenset(
      # "victim" is not victimisation, "capable" is no capability procedure, "political" is not "polite".
      "authority", "authorities", "victimisation", "victimization", "capability", "political", "politics",
      # "Closely" is no closure; "informal" and "informally" are not "inform".
-     "closely", "informal", "informally"}
+     "closely", "informal", "informally",
+     # "Expensive" is what something costs, not the expenses a member of staff claims.
+     "expensive", "inexpensive"}
 )
 
 #: Feature emitted for a telephone number in a passage, shared with the "phone" idea.

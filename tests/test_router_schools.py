@@ -647,6 +647,7 @@ def test_writing_something_down_is_keeping_a_written_record(tmp_path: Path) -> N
         ("do we tell the local authority?", "~approve"),  # "authority" stems as "authorise" does
         ("what if a parent says I'm not capable?", "~grievance"),  # not the capability procedure
         ("can I share my political views in class?", "~respectful"),  # "political" stems as "polite"
+        ("the uniform is too expensive for them", "~expenses"),  # "expensive" stems as "expenses"
         ("can I bring my own fan / kettle from home into my classroom?", "~work_from_home"),  # carried from home
         ("will most of them reach the early learning goals?", "~contact"),  # reaching a goal, not a person
         ("a parent wants them to try for grammar school", "~english"),  # a kind of school, not grammar lessons
@@ -694,6 +695,7 @@ def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None
         ("is risky play allowed?", "we encourage the children to take risks", "~risk"),
         ("any training in handling tricky behaviour?", "dealing with negative behaviour", "~handle"),
         ("which email do I use when handling pupil data?", "when accessing personal data", "~access"),
+        ("can we buy the lad some boots?", "all purchases must be approved in advance", "~buy"),
     ],
 )
 def test_the_sector_s_everyday_words_meet_a_policy_s_own(tmp_path: Path, message: str, passage_words: str, idea: str) -> None:
@@ -1321,3 +1323,31 @@ def test_a_policy_named_by_its_initials_is_the_policy_the_school_holds(tmp_path:
     assert "key worker first" in routing.matches[0].passage.text
     # A policy the school does not hold is still one it does not hold.
     assert router.route("what does the SEND policy say about reporting?", TODAY).reason is DeclineReason.OTHER_POLICY
+
+
+UNIFORM_POLICY = """---
+title: Uniform Policy
+---
+## Our uniform
+
+Sweatshirts and polo shirts with the school logo are available, but plain ones from any shop are just as welcome.
+
+## Concerns
+
+Parents may raise a concern about the uniform with the class teacher.
+
+## Staff
+
+Staff may borrow a school laptop for use at home.
+"""
+
+
+def test_a_passage_that_speaks_of_no_one_in_particular_answers_what_parents_do(tmp_path: Path) -> None:
+    """ "Do parents have to get the logo sweatshirt?" is answered by the uniform passage, which names no one;
+    "can pupils borrow a laptop?" is still not answered by the passage about staff borrowing them."""
+    router = Router.from_folder(_school(tmp_path, "a", {"uniform.md": UNIFORM_POLICY}))
+    routing = router.route("do parents HAVE to get the logo sweatshirt?", TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    assert "plain ones from any shop" in routing.matches[0].passage.text
+    # A passage about staff still answers nothing pupils do: see the explain test of each decline kind.
+    assert router.route("can pupils borrow a school laptop for use at home?", TODAY).intent is Intent.FALLBACK
