@@ -21,7 +21,9 @@ from bot.importing.wording import SECTION_WORD as _SECTION_WORD
 from bot.importing.wording import Vocabulary, fold, is_blank_field
 
 _LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
-_CONTENTS = re.compile(r"^(table of )?contents:?$|^index$", re.I)
+_CONTENTS = re.compile(r"^(table of )?contents?:?$|^index$", re.I)
+#: The column label over a table of contents' page numbers.
+_PAGE_LABEL = re.compile(r"^(page|pages|page no\.?|page number)$", re.I)
 _TOC_ENTRY = re.compile(r"\s\d{1,3}$")
 _BOILERPLATE = re.compile(
     r"printed copies|uncontrolled (copy|document|when printed)|(document|copy) is uncontrolled"
@@ -96,7 +98,9 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
         if _CONTENTS.match(text):
             in_contents = True
             continue
-        if in_contents and (_TOC_ENTRY.search(text) or _LEADER.search(text)) and len(text) < 200:
+        if in_contents and (
+            ((_TOC_ENTRY.search(text) or _LEADER.search(text)) and len(text) < 200) or _PAGE_LABEL.match(text)
+        ):
             continue
         in_contents = False
         if _LEADER.search(text) and len(text.split()) <= 25:
