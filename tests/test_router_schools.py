@@ -1351,3 +1351,21 @@ def test_a_passage_that_speaks_of_no_one_in_particular_answers_what_parents_do(t
     assert "plain ones from any shop" in routing.matches[0].passage.text
     # A passage about staff still answers nothing pupils do: see the explain test of each decline kind.
     assert router.route("can pupils borrow a school laptop for use at home?", TODAY).intent is Intent.FALLBACK
+
+
+UNIFORM_TIMES_POLICY = """---
+title: Uniform Policy
+---
+## Pupils
+
+Pupils are expected to wear the correct uniform at all times while on the school premises or on school trips.
+
+## Costs
+
+Branded items are kept to a minimum to keep the cost of uniform down.
+"""
+
+
+def test_at_all_times_says_when(tmp_path: Path) -> None:
+    """ "When are pupils supposed to be in uniform?" asks for a time; "at all times while on the premises" gives it."""
+    assert "at all times" in _answered(tmp_path, UNIFORM_TIMES_POLICY, "when are pupils supposed to be in uniform?")
