@@ -572,6 +572,23 @@ def test_a_table_of_contents_run_together_into_one_paragraph_is_left_out() -> No
                                                                       "4 Cancellation"]
 
 
+def test_a_table_of_contents_headed_content_with_a_page_label_is_left_out() -> None:
+    """ "Content" over "Page" and the dotted entries: none of it is policy, and the text after it is not under it."""
+    outline = Outline("bereavement.pdf", "PDF", "Bereavement Policy", None, [
+        Block("heading", "Content", strength=24, page=3),
+        Block("paragraph", "Page", page=3),
+        Block("paragraph", "Intent………………4", page=3),
+        Block("paragraph", "Staff support………………8", page=3),
+        Block("paragraph", "Each school has a designated group of staff to co-ordinate bereavement support.", page=4),
+        Block("heading", "Intent", strength=24, page=4),
+        Block("paragraph", "The trust supports everyone affected by a bereavement.", page=4),
+    ])
+    blocks = tidy(outline).blocks
+    assert [b.text for b in blocks if b.kind == "heading"] == ["Intent"]
+    assert "Page" not in [b.text for b in blocks]
+    assert blocks[0].text.startswith("Each school has a designated group")
+
+
 def test_a_word_footnote_is_a_passage_after_the_paragraph_or_list_that_refers_to_it(
     school: Path, tmp_path: Path
 ) -> None:
