@@ -696,6 +696,9 @@ def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None
         ("any training in handling tricky behaviour?", "dealing with negative behaviour", "~handle"),
         ("which email do I use when handling pupil data?", "when accessing personal data", "~access"),
         ("can we buy the lad some boots?", "all purchases must be approved in advance", "~buy"),
+        ("who owns the bereavement policy?", "policy owner: the trust safeguarding lead", "~owner"),
+        ("can kids have whatever hairstyle they like?", "pupils may style their hair as they wish", "~hairstyle"),
+        ("can she wear a different swimsuit?", "pupils may request changes to swimwear", "~swimwear"),
     ],
 )
 def test_the_sector_s_everyday_words_meet_a_policy_s_own(tmp_path: Path, message: str, passage_words: str, idea: str) -> None:
