@@ -283,7 +283,7 @@ class Router:
         if when.is_empty and self.cues.capability.search(plain):
             return Routing(Intent.HELP, 0.9)
         if (
-            (WFH in ideas or self.cues.at_home.search(plain))
+            (WFH in ideas or self._asks_for_time_at_home(plain))
             and self._asks_for_days(plain, when.is_empty)
             and not self.cues.school_holidays.search(plain)
         ):
@@ -353,6 +353,14 @@ class Router:
         if not no_days:
             return True
         return any(self._asks_near(plain[ask.end():]) for ask in self.cues.ask.finditer(plain))
+
+    def _asks_for_time_at_home(self, plain: str) -> bool:
+        """Without "work from home" said, being at home is asked for only close after an ask ("can I be at
+        home on Friday?"), not when something happens at home ("stuff going on at home, can I mention it to
+        the coach on Thursday?")."""
+        return bool(self.cues.at_home.search(plain)) and any(
+            self._asks_near(plain[ask.end():]) for ask in self.cues.ask.finditer(plain)
+        )
 
     def _asks_near(self, rest: str) -> bool:
         """The thing asked for follows the ask closely: "can I please work from home", not

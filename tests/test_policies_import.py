@@ -572,6 +572,42 @@ def test_a_table_of_contents_run_together_into_one_paragraph_is_left_out() -> No
                                                                       "4 Cancellation"]
 
 
+def test_a_letterhead_heading_above_the_policy_s_own_name_is_not_its_title(school: Path, tmp_path: Path) -> None:
+    """A club's Word policy opens with its name and then the policy's, both as headings: the policy's is the title."""
+    word = WordBuilder()
+    word.heading("Wickwar Out of School Club", 2)
+    word.heading("Data Protection Policy", 2)
+    word.paragraph("We respect the privacy of the children attending the Club and of their parents.")
+    word.heading("Confidentiality", 2)
+    word.paragraph("We will only ever share information with a parent about their own child.")
+    source = word.save(tmp_path / "data-protection.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "data-protection.md")
+    assert document.title == "Data Protection Policy"
+    assert "Wickwar Out of School Club" not in [s.heading for s in document.sections]
+    assert "respect the privacy" in document.sections[0].passages[0].text
+
+
+def test_a_table_of_contents_headed_content_with_a_page_label_is_left_out() -> None:
+    """ "Content" over "Page" and the dotted entries: none of it is policy, and the text after it is not under it."""
+    outline = Outline("bereavement.pdf", "PDF", "Bereavement Policy", None, [
+        Block("heading", "Content", strength=24, page=3),
+        Block("paragraph", "Page", page=3),
+        Block("paragraph", "Intent………………4", page=3),
+        Block("paragraph", "Staff support………………8", page=3),
+        Block("paragraph", "Each school has a designated group of staff to co-ordinate bereavement support.", page=4),
+        Block("heading", "Intent", strength=24, page=4),
+        Block("paragraph", "The trust supports everyone affected by a bereavement.", page=4),
+    ])
+    blocks = tidy(outline).blocks
+    assert [b.text for b in blocks if b.kind == "heading"] == ["Intent"]
+    assert "Page" not in [b.text for b in blocks]
+    assert blocks[0].text.startswith("Each school has a designated group")
+
+
 def test_a_word_footnote_is_a_passage_after_the_paragraph_or_list_that_refers_to_it(
     school: Path, tmp_path: Path
 ) -> None:

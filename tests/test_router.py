@@ -97,6 +97,14 @@ def test_thinking_about_a_child_s_home_is_no_request_but_thinking_of_working_the
     assert router.route("I'm thinking of working from home on Friday", MONDAY).intent is Intent.REQUEST_WFH
 
 
+def test_something_happening_at_home_with_a_day_named_is_no_request(router: Router) -> None:
+    """Being at home is asked for close after an ask; a family's home life, with a day in the message, is not."""
+    question = "dad told me about some stuff going on at home, can I mention it to the coach who collects him on thursdays"
+    assert router.route(question, MONDAY).intent is not Intent.REQUEST_WFH
+    assert router.route("can I be at home on Friday?", MONDAY).intent is Intent.REQUEST_WFH
+    assert router.route("I'll be at home on Monday for a delivery", MONDAY).intent is Intent.REQUEST_WFH
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [

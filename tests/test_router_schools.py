@@ -696,6 +696,9 @@ def test_those_ideas_are_still_read_where_they_are_meant(tmp_path: Path) -> None
         ("any training in handling tricky behaviour?", "dealing with negative behaviour", "~handle"),
         ("which email do I use when handling pupil data?", "when accessing personal data", "~access"),
         ("can we buy the lad some boots?", "all purchases must be approved in advance", "~buy"),
+        ("who owns the bereavement policy?", "policy owner: the trust safeguarding lead", "~owner"),
+        ("can kids have whatever hairstyle they like?", "pupils may style their hair as they wish", "~hairstyle"),
+        ("can she wear a different swimsuit?", "pupils may request changes to swimwear", "~swimwear"),
     ],
 )
 def test_the_sector_s_everyday_words_meet_a_policy_s_own(tmp_path: Path, message: str, passage_words: str, idea: str) -> None:
@@ -1351,3 +1354,21 @@ def test_a_passage_that_speaks_of_no_one_in_particular_answers_what_parents_do(t
     assert "plain ones from any shop" in routing.matches[0].passage.text
     # A passage about staff still answers nothing pupils do: see the explain test of each decline kind.
     assert router.route("can pupils borrow a school laptop for use at home?", TODAY).intent is Intent.FALLBACK
+
+
+UNIFORM_TIMES_POLICY = """---
+title: Uniform Policy
+---
+## Pupils
+
+Pupils are expected to wear the correct uniform at all times while on the school premises or on school trips.
+
+## Costs
+
+Branded items are kept to a minimum to keep the cost of uniform down.
+"""
+
+
+def test_at_all_times_says_when(tmp_path: Path) -> None:
+    """ "When are pupils supposed to be in uniform?" asks for a time; "at all times while on the premises" gives it."""
+    assert "at all times" in _answered(tmp_path, UNIFORM_TIMES_POLICY, "when are pupils supposed to be in uniform?")

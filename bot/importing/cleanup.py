@@ -21,7 +21,11 @@ from bot.importing.wording import SECTION_WORD as _SECTION_WORD
 from bot.importing.wording import Vocabulary, fold, is_blank_field
 
 _LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
-_CONTENTS = re.compile(r"^(table of )?contents:?$|^index$", re.I)
+#: A heading that names what kind of document it heads.
+_NAMES_A_DOCUMENT = re.compile(r"\b(polic(y|ies)|procedures?|handbook|guidance|statement|plan)\b", re.I)
+_CONTENTS = re.compile(r"^(table of )?contents?:?$|^index$", re.I)
+#: The column label over a table of contents' page numbers.
+_PAGE_LABEL = re.compile(r"^(page|pages|page no\.?|page number)$", re.I)
 _TOC_ENTRY = re.compile(r"\s\d{1,3}$")
 _BOILERPLATE = re.compile(
     r"printed copies|uncontrolled (copy|document|when printed)|(document|copy) is uncontrolled"
@@ -96,7 +100,9 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
         if _CONTENTS.match(text):
             in_contents = True
             continue
-        if in_contents and (_TOC_ENTRY.search(text) or _LEADER.search(text)) and len(text) < 200:
+        if in_contents and (
+            ((_TOC_ENTRY.search(text) or _LEADER.search(text)) and len(text) < 200) or _PAGE_LABEL.match(text)
+        ):
             continue
         in_contents = False
         if _LEADER.search(text) and len(text.split()) <= 25:
@@ -192,8 +198,18 @@ def _review(cover: list[str], blocks: list[Block]) -> str:
 
 
 def _first_heading_as_title(blocks: list[Block]) -> tuple[str, list[Block]]:
+    """The first heading near the start is the title; when it is a letterhead ("Wickwar Out of School Club")
+    straight above a heading naming the document ("Data Protection Policy"), that one is, and both go."""
     for position, block in enumerate(blocks[:5]):
         if block.kind == "heading" and block.page <= 2:
+            following = blocks[position + 1] if position + 1 < len(blocks) else None
+            if (
+                following is not None
+                and following.kind == "heading"
+                and _NAMES_A_DOCUMENT.search(following.text)
+                and not _NAMES_A_DOCUMENT.search(block.text)
+            ):
+                return following.text, blocks[:position] + blocks[position + 2 :]
             return block.text, blocks[:position] + blocks[position + 1 :]
     return "", blocks
 
