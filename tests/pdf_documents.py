@@ -47,6 +47,10 @@ class PdfPage:
     def rule(self, x: float, y: float, width: float) -> None:
         self.operations.append(f"{x:.2f} {y:.2f} {width:.2f} 0.5 re f")
 
+    def picture(self, x: float, y: float, width: float, height: float) -> None:
+        """A small black image from (x, y) up, drawn inline: Word's picture bullet is one."""
+        self.operations.append(f"q {width:.2f} 0 0 {height:.2f} {x:.2f} {y:.2f} cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q")
+
     def box(self, x: float, y: float, width: float, height: float, *, grey: float = 0.0) -> None:
         """A filled box from (x, y) up: black by default, white (grey=1) as Word's paragraph shading."""
         self.operations.append(f"{grey:.2f} g {x:.2f} {y:.2f} {width:.2f} {height:.2f} re f 0 g")

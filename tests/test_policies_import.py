@@ -591,6 +591,43 @@ def test_a_letterhead_heading_above_the_policy_s_own_name_is_not_its_title(schoo
     assert "respect the privacy" in document.sections[0].passages[0].text
 
 
+def test_items_marked_by_word_s_picture_bullets_stay_a_list(school: Path, tmp_path: Path) -> None:
+    """Word draws a picture bullet as a small image, not a character: the items after "Each early career teacher
+    will:" are a list of three, each marked by its picture, and the paragraph after them is no item."""
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Induction Policy", 18, bold=True)
+    page.text(60, 740, "Posts for induction", 11, bold=True)
+    y = _write_lines(page, 712, _wrapped(
+        "The induction programme is underpinned by the early career framework, so that every teacher new to the "
+        "profession is supported in the knowledge and skills the framework sets out, in a post suitable for it."
+    ))
+    page.text(60, y - 14, "Each early career teacher will:", 11)
+    items = ["Have an appointed induction tutor, who will have qualified teacher status and oversee the assessment "
+             "of the induction",
+             "Have an appointed mentor, who will have qualified teacher status and oversee the development aspects "
+             "of the induction",
+             "Have a reduced timetable to allow them to undertake the activities in their induction programme"]
+    y -= 36
+    for item in items:
+        page.picture(62, y - 1, 6, 10)  # as Word exports it: the picture, then the item's lines beside it
+        for line in _wrapped(item, 70):
+            page.text(74, y, line, 11)
+            y -= 14.6
+        y -= 6
+    _write_lines(page, y - 10, _wrapped(
+        "The headteacher checks that each post is suitable for induction before the teacher starts in it."
+    ))
+    source = pdf.save(tmp_path / "induction.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    text = (school / "induction.md").read_text(encoding="utf-8")
+    assert all(f"- {item}" in text for item in items), text
+    assert text.count("\n- ") == len(items)
+
+
 def test_a_table_of_contents_headed_content_with_a_page_label_is_left_out() -> None:
     """ "Content" over "Page" and the dotted entries: none of it is policy, and the text after it is not under it."""
     outline = Outline("bereavement.pdf", "PDF", "Bereavement Policy", None, [

@@ -203,7 +203,8 @@ def _page_items(page: Any, number: int) -> list[_Line | _Table]:
         text_page = page.filter(_kept([box for box, _ in tables], mark_keys))
     items: list[_Line | _Table] = []
     note = number * 1000
-    for raw in _bullets_on_their_lines(text_page.extract_text_lines(return_chars=True, strip=True)):
+    raws = _picture_bullets(page, text_page.extract_text_lines(return_chars=True, strip=True))
+    for raw in _bullets_on_their_lines(raws):
         chars = [c for c in raw["chars"] if c.get("text", "").strip()]
         if rule is None or float(raw["top"]) < rule:
             pieces = [(False, chars, clean_characters(raw["text"]))]
@@ -290,6 +291,37 @@ def _bullets_on_their_lines(raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         taken.add(id(glyph))
     return [merged.get(id(raw), raw) for raw in raws if id(raw) not in taken]
+
+
+#: A picture bullet is a small image, at most this many points each way.
+PICTURE_BULLET_SIZE = 14
+
+
+def _picture_bullets(page: Any, raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines marked by Word's picture bullets read as bulleted: the bullet is a small image just left of the line's
+    first letter, not a character, so the text alone would lose it and the list become paragraphs."""
+    pictures = [
+        image for image in page.images
+        if 1 <= float(image["x1"]) - float(image["x0"]) <= PICTURE_BULLET_SIZE
+        and 1 <= float(image["bottom"]) - float(image["top"]) <= PICTURE_BULLET_SIZE
+    ]
+    if not pictures:
+        return raws
+    marked = []
+    for raw in raws:
+        picture = next(
+            (
+                image for image in pictures
+                if 0 <= float(raw["x0"]) - float(image["x1"]) <= 4 * (float(image["bottom"]) - float(image["top"]))
+                and _overlap(image, raw) > (float(image["bottom"]) - float(image["top"])) / 3
+            ),
+            None,
+        )
+        if picture is None or _lone_bullet(raw) or bullet_rest(clean_characters(str(raw["text"]))) is not None:
+            marked.append(raw)
+        else:
+            marked.append({**raw, "text": f"\u2022 {raw['text']}", "x0": picture["x0"]})
+    return marked
 
 
 def _turned(char: dict[str, Any]) -> bool:
