@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from intents.text import english
 
@@ -58,6 +59,7 @@ def spelled_out(texts: Iterable[str], taken: set[str]) -> dict[str, str]:
 _DOCUMENT_WORDS = frozenset({"policy", "policies", "procedure", "procedures", "statement", "guidance", "plan"})
 
 
+@lru_cache(maxsize=512)
 def title_initials(title: str) -> str | None:
     """The initials a policy's title is typed as ("the EDI policy" for "Equality, Diversity & Inclusion Policy"),
     in lower case: three letters or more, from its capitalised words (not from a short form already in it,

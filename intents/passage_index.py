@@ -236,8 +236,16 @@ class PassageIndex:
 
     def off_topic(self, index: int, units: Sequence[Unit]) -> bool:
         """Whether a message names what a policy is about and a passage's own policy never speaks of it."""
-        spoken = self._document_whole[self.document_of[index]]
-        return any(self.names_a_policy_topic(u) and u.features.isdisjoint(spoken) for u in units)
+        return self._speaks_of_none(self.document_of[index], self._named_topics(units))
+
+    def _named_topics(self, units: Sequence[Unit]) -> list[frozenset[str]]:
+        """The features of each unit naming what one policy is about."""
+        return [u.features for u in units if self.names_a_policy_topic(u)]
+
+    def _speaks_of_none(self, document: int, topics: list[frozenset[str]]) -> bool:
+        """Whether a policy never speaks of one of the topics."""
+        spoken = self._document_whole[document]
+        return any(features.isdisjoint(spoken) for features in topics)
 
     def names_a_policy_topic(self, unit: Unit) -> bool:
         """Whether a unit names what one policy is about (a word of its title mostly found in it)."""
@@ -376,7 +384,7 @@ class PassageIndex:
         document_coverage: dict[int, float] = {}
         # A number ("at 2", "two boys") names nothing a policy is about.
         naming = [not _is_number(u.surface) for u in units]
-        topics = [u.features for u in units if self.names_a_policy_topic(u)]
+        topics = self._named_topics(units)
         off_topic: dict[int, bool] = {}
         for index in candidates:
             document = self.document_of[index]
@@ -403,8 +411,7 @@ class PassageIndex:
             if topics:
                 away = off_topic.get(document)
                 if away is None:
-                    spoken = self._document_whole[document]
-                    away = off_topic[document] = any(features.isdisjoint(spoken) for features in topics)
+                    away = off_topic[document] = self._speaks_of_none(document, topics)
                 if away:
                     rank *= OFF_TOPIC_WEIGHT
             if self._preamble[index] and all(
