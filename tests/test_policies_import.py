@@ -1735,3 +1735,98 @@ def test_a_sentence_under_a_word_title_is_the_policy_s_wording_not_cover_matter(
     text = (school / "expenses.md").read_text("utf-8")
     assert "Applies To: All practitioners and staff engaged with the school." in text
     assert "\nDecember 2025\n" not in text
+
+
+def _layout_table(page: PdfPage, y: float, rows: list[tuple[list[str], list[str]] | tuple[list[str], None]]) -> float:
+    """A page set out in a ruled table, as some policies are: a row is two cells (left, right), or one cell drawn
+    across both (right None) holding a bold heading or lines of a paragraph; returns the y under it."""
+    left, middle, right, pitch = 60.0, 300.0, 540.0, 14.0
+    for cells, other in rows:
+        height = pitch * max(len(cells), len(other or [])) + 8
+        page.rule(left, y, right - left)
+        page.box(left, y - height, 0.5, height)
+        page.box(right, y - height, 0.5, height)
+        if other is not None:
+            page.box(middle, y - height, 0.5, height)
+        heading = other is None and len(cells) == 1 and len(cells[0].split()) <= 4
+        for position, line in enumerate(cells):
+            page.text(left + 5, y - 14 - position * pitch, line, 11, bold=heading)
+        for position, line in enumerate(other or []):
+            page.text(middle + 5, y - 14 - position * pitch, line, 11)
+        y -= height
+    page.rule(left, y, right - left)
+    return y
+
+
+def test_a_page_set_out_in_a_table_keeps_its_headings_and_paragraphs(school: Path, tmp_path: Path) -> None:
+    """A bold line alone in a row heads what follows it, and a paragraph in a row is quoted as a paragraph, not
+    as the value of a column headed by that line ("Responsible staff: Useful contacts")."""
+    pdf = PdfDocument()
+    page = pdf.page()
+    page.text(60, 780, "Bereavement Policy", 18, bold=True)
+    page.text(60, 740, "1. Intent", 14, bold=True)
+    y = _write_lines(page, 712, ["The trust supports pupils and staff affected by a death in the school community."])
+    group = [
+        "Within each school a designated group of staff co-ordinates the",
+        "bereavement support. The group is made up of senior leaders, family",
+        "support workers and pastoral staff, who meet as soon as a death in",
+        "the school community is known.",
+    ]
+    notice = [
+        "The senior leaders make sure the list of contacts is completed and",
+        "displayed on the staff notice board in the staff room.",
+    ]
+    _layout_table(page, y - 20, [
+        (["Responsible staff"], None),
+        ([*group, *notice], None),
+        (["Useful contacts"], None),
+        (["Cruse Bereavement Support"], ["0808 808 1677"]),
+        (["Child Bereavement UK"], ["0800 028 8840"]),
+    ])
+    source = pdf.save(tmp_path / "bereavement.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    sections = policy(school / "bereavement.md").sections
+    assert [s.heading for s in sections] == ["Intent", "Responsible staff", "Useful contacts"]
+    assert [p.body for p in sections[1].passages] == [" ".join(group), " ".join(notice)]
+    assert [p.body for p in sections[2].passages] == [
+        "Cruse Bereavement Support; 0808 808 1677", "Child Bereavement UK; 0800 028 8840",
+    ]
+
+
+def test_a_running_footer_is_left_out_on_the_pages_that_print_it_without_a_page_number(
+    school: Path, tmp_path: Path
+) -> None:
+    parts = [
+        ("Aims", "The programme gives every early career teacher a reduced timetable and a mentor for two years, "
+         "so that they have the time to plan, to watch others teach and to reflect on their own lessons."),
+        ("Mentors", "Each mentor meets the early career teacher once a week and keeps a short record of the meeting, "
+         "agreeing one or two targets that the teacher works on before they next meet."),
+        ("Assessment", "Progress is reviewed each term against the teachers' standards by the induction tutor, who "
+         "watches a lesson, reads the mentor's records and writes a short report the teacher signs."),
+        ("Concerns", "If progress is not good enough, a support plan is agreed and the headteacher is told at once; "
+         "the plan names what must improve, the help given and the date it is reviewed."),
+    ]
+    pdf = PdfDocument()
+    footers = ["Induction Policy 1", "Induction Policy", "Induction Policy 3", "Induction Policy 4"]
+    for number, ((heading, text), footer) in enumerate(zip(parts, footers, strict=True), start=1):
+        page = pdf.page()
+        if number == 1:
+            page.text(60, 700, "Early Career Teacher Induction", 18, bold=True)
+        page.text(60, 660, f"{number}. {heading}", 14, bold=True)
+        y = _write_lines(page, 632, _wrapped(text))
+        _write_lines(page, y - 14, _wrapped(  # enough words that no page is taken for a cover
+            f"This part ({heading.lower()}) applies to every early career teacher in the school, whether they "
+            "work full time or part time, and to those who started their induction at another school."
+        ))
+        page.text(60, 40, footer, 11)
+    source = pdf.save(tmp_path / "induction.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    text = (school / "induction.md").read_text("utf-8")
+    assert "Induction Policy" not in text.split("---", 2)[2], text
+    assert [s.heading for s in policy(school / "induction.md").sections] == [h for h, _ in parts]

@@ -83,6 +83,9 @@ class _Table:
     page: int
     headings: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    #: Headings set in the table's own rows ("Responsible staff" over a page laid out as a table): the
+    #: body row each comes before → its text and strength.
+    titles: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 def read_pdf(path: Path) -> Outline:
@@ -405,7 +408,19 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
             ([row[col] if col < len(row) else "" for col in keep], bold[i] if i < len(bold) else False)
             for i, row in enumerate(cells)
         ]
+        sizes = [_row_size(page, row.bbox) for row in table.rows]
         pairs = [(row, is_bold) for row, is_bold in pairs if any(row)]
+        sizes = [size for size, row in zip(sizes, cells, strict=False) if any(row)]
+        titles: dict[int, list[tuple[str, float]]] = {}
+        if any(_paragraph_row(row) for row, _ in pairs):  # a page laid out in a table: its bold lone lines head it
+            kept: list[tuple[list[str], bool]] = []
+            for position, (row, is_bold) in enumerate(pairs):
+                if is_bold and position + 1 < len(pairs) and _title_row(row):
+                    strength = sizes[position] * 2 + 1.5 if position < len(sizes) else 0.0
+                    titles.setdefault(len(kept), []).append((flat_cell(next(c for c in row if c)), strength))
+                else:
+                    kept.append((row, is_bold))
+            pairs = kept
         rows = [row for row, _ in pairs]
         filled = sum(1 for row in rows if sum(1 for cell in row if cell) >= 2)
         if len(keep) < 2 or len(rows) < 2 or filled < len(rows) / 2:
@@ -424,8 +439,29 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
         body = rows[bold_rows:]
         _move_headings_over_merged_cells(headings, body)
         headings, body = _without_empty_columns(headings, body)
-        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, body)))
+        moved = {max(0, position - bold_rows): titled for position, titled in titles.items()}
+        found.append((tuple(table.bbox), _Table(float(table.bbox[1]), number, headings, body, moved)))
     return found
+
+
+def _paragraph_row(row: list[str]) -> bool:
+    """A row that is one cell of running text (30 words or more): prose set in a table, not a value."""
+    filled = [cell for cell in row if cell]
+    return len(filled) == 1 and len(filled[0].split()) >= 30
+
+
+def _title_row(row: list[str]) -> bool:
+    """A row of one short cell that is no sentence: a heading over the rows after it."""
+    filled = [cell for cell in row if cell]
+    return len(filled) == 1 and len(filled[0].split()) <= 8 and not filled[0].rstrip().endswith((".", ";", ","))
+
+
+def _row_size(page: Any, bbox: tuple[float, float, float, float] | None) -> float:
+    """The font size most of a table row's characters are set in (0 when it has none)."""
+    if bbox is None:
+        return 0.0
+    sizes = Counter(round(c["size"], 1) for c in page.crop(bbox, strict=False).chars if c.get("text", "").strip())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
 def _row_is_bold(page: Any, bbox: tuple[float, float, float, float] | None) -> bool:
@@ -486,10 +522,11 @@ def clean_cell(cell: str | None) -> str:
         return ""
     lines = [line for line in (clean_characters(raw) for raw in cell.split("\n")) if line]
     one_a_line = len(lines) >= 2 and all(line.endswith(".") for line in lines)
+    widest = max((len(line) for line in lines), default=0)
     parts: list[list[str]] = []
-    for line in lines:
+    for position, line in enumerate(lines):
         rest = bullet_rest(line)
-        if rest is not None or not parts or one_a_line:
+        if rest is not None or not parts or one_a_line or (position and _ends_paragraph(lines[position - 1], widest)):
             parts.append([rest if rest is not None else line])
         else:
             parts[-1].append(line)
@@ -497,8 +534,15 @@ def clean_cell(cell: str | None) -> str:
     return ITEM_BREAK.join(join_lines(part, vocabulary) for part in parts)
 
 
+def _ends_paragraph(line: str, widest: int) -> bool:
+    """A cell's line that ends a sentence well short of the cell's width: its paragraph ends there."""
+    return widest >= 60 and line.endswith((".", "!", "?")) and len(line) < 0.6 * widest
+
+
 def _normalised(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower()).strip()
+    """A margin line with its numbers as '#' and without a page number at its end: "FET ECT Policy 3" is the
+    running footer "FET ECT Policy" that a page or two carry without their number."""
+    return re.sub(r"\s*(page\s*)?#$", "", re.sub(r"\d+", "#", text.lower()).strip()) or "#"
 
 
 def _without_running_lines(items: list[_Line | _Table], page_count: int) -> list[_Line | _Table]:
@@ -722,10 +766,14 @@ def _blocks(items: list[_Line | _Table], body_size: float, vocabulary: Vocabular
             )
             if continues and isinstance(last, _Table):
                 rows = item.rows
-                if not rows[0][0]:  # a row broken by the page end
+                offset = len(last.rows)
+                if not rows[0][0] and 0 not in item.titles:  # a row broken by the page end
                     last.rows[-1] = [f"{a} {b}".strip() for a, b in zip(last.rows[-1], rows[0], strict=False)]
                     rows = rows[1:]
+                    offset -= 1
                 last.rows.extend(rows)
+                for position, titled in item.titles.items():
+                    last.titles.setdefault(position + offset, []).extend(titled)
             else:
                 groups.append(item)
             previous = previous_item = None
@@ -1075,6 +1123,9 @@ def _table_blocks(table: _Table) -> list[Block]:
     blocks: list[Block] = []
     grouped = False
     for position, row in enumerate(table.rows):
+        for title, strength in table.titles.get(position, []):
+            blocks.append(Block("heading", title, strength=strength, page=table.page))
+            grouped = False
         label = _group_label(row) if position + 1 < len(table.rows) else ""
         if label:  # "Daily Checks" over the rows of daily checks: their lead, as a line over a list
             blocks.append(Block("paragraph", label, page=table.page))

@@ -51,6 +51,8 @@ def row_passages(headings: list[str], row: list[str]) -> list[str]:
     context = any(value for position, value in enumerate(flat) if position != column) or (
         column < len(headings) and bool(headings[column])
     )
+    if not context and sentences and sum(1 for value in flat if value) == 1:
+        return items  # paragraphs set in a table's one cell: each its own passage, as on a page
     if not context or (not sentences and len(whole) <= _LONG_ROW):
         return [whole]
     return [
