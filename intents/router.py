@@ -455,6 +455,7 @@ class Router:
             # "What time…" is answered by a time of day, or by one relative to an event ("5 minutes before the end").
             tests.append(
                 lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
+                or bool(self.cues.promptness.search(normalise(p.text)))
             )
         # When a policy is reviewed is said as how often ("reviewed annually", "every two years").
         reviewed = REVIEWED in ideas
@@ -467,12 +468,14 @@ class Router:
                 or bool(self.cues.deadlines.search(normalise(p.text)))
                 or (reviewed and bool(self.cues.frequency_words.search(normalise(p.text))))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
+                or bool(self.cues.promptness.search(normalise(p.text)))
             )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
             tests.append(
                 lambda p: bool(self.cues.periods.search(normalise(p.text)))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
+                or bool(self.cues.promptness.search(normalise(p.text)))
             )
         elif self.cues.quantity_cues.search(plain):
             tests.append(
