@@ -81,6 +81,9 @@ class Cues:
     roles: tuple[str, ...]
     name_fillers: tuple[str, ...]
     clock_cues: PhraseSet
+    #: How soon, when a policy gives no figure ("as soon as possible", "immediately"): an answer to when,
+    #: how early and how long.
+    promptness: PhraseSet
     time_cues: PhraseSet
     time_words: PhraseSet
     contact_cues: PhraseSet
@@ -157,6 +160,7 @@ class Cues:
             roles=tuple(get("detail", "roles")),
             name_fillers=tuple(get("detail", "name_fillers")),
             clock_cues=phrase_pattern(get("detail", "clock_cues")),
+            promptness=phrase_pattern(get("detail", "promptness")),
             time_cues=phrase_pattern(get("detail", "time_cues")),
             time_words=phrase_pattern(get("detail", "time_words")),
             contact_cues=phrase_pattern(get("detail", "contact_cues")),

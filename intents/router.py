@@ -17,6 +17,7 @@ from pathlib import Path
 from intents.acronyms import spelled_out, title_initials
 from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
+from intents.definitions import asked_term, definition_test
 from intents.lexicon import SCHOOL_LEXICON_NAME, Lexicon, load_lexicon
 from intents.passage_index import PassageIndex, Scored
 from intents.phrases import PhraseSet
@@ -49,6 +50,8 @@ STAFF = "~staff"
 REVIEWED = "~reviewed"
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 5
+#: A question for a term's meaning may be answered by the passage defining it among this many matching the term.
+DEFINITION_CANDIDATES = 30
 ALSO_NEAR_RATIO = 0.8
 #: "Can I (please) work from home" asks for a day; "can I get a laptop for working at home" does not.
 MAX_WORDS_BETWEEN_ASK_AND_HOME = 1
@@ -452,6 +455,7 @@ class Router:
             # "What time…" is answered by a time of day, or by one relative to an event ("5 minutes before the end").
             tests.append(
                 lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
+                or bool(self.cues.promptness.search(normalise(p.text)))
             )
         # When a policy is reviewed is said as how often ("reviewed annually", "every two years").
         reviewed = REVIEWED in ideas
@@ -464,12 +468,14 @@ class Router:
                 or bool(self.cues.deadlines.search(normalise(p.text)))
                 or (reviewed and bool(self.cues.frequency_words.search(normalise(p.text))))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
+                or bool(self.cues.promptness.search(normalise(p.text)))
             )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
             tests.append(
                 lambda p: bool(self.cues.periods.search(normalise(p.text)))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
+                or bool(self.cues.promptness.search(normalise(p.text)))
             )
         elif self.cues.quantity_cues.search(plain):
             tests.append(
@@ -520,6 +526,25 @@ class Router:
         if holding is None:
             return None
         return [holding, *(m for m in matches if m is not holding)]
+
+    def _with_definition_first(self, plain: str, matches: list[Match]) -> list[Match]:
+        """For "what are compressed hours?", the passage defining the term comes first: one of the matches, else
+        the best matching the term alone, else any (a glossary line may share no other word with the question,
+        and a term of everyday words, "personal use", matches nothing)."""
+        term = asked_term(plain)
+        if term is None or not matches:
+            return matches
+        defines = definition_test(term)
+        holding = next((m for m in matches[:DETAIL_CANDIDATES] if defines(m.passage.body)), None)
+        if holding is None:
+            passages = self.library.passages
+            units = self.analyzer.units(term)
+            nearest = [passages[s.index] for s in self.index.search(units, DEFINITION_CANDIDATES)] if units else []
+            defining = next((p for p in [*nearest, *passages] if defines(p.body)), None)
+            holding = Match(defining, matches[0].score) if defining is not None else None
+        if holding is None:
+            return matches
+        return [holding, *(m for m in matches if m.passage is not holding.passage)]
 
     def _with_frequency_first(self, plain: str, matches: list[Match]) -> list[Match]:
         """For "how often…", the first of the near passages saying how often ("reviewed annually") comes first;
@@ -585,6 +610,7 @@ class Router:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
         scores = {self.library.passages[s.index]: s.score for s in found}
         matches = self._with_preferred_first(plain, self._with_frequency_first(plain, detailed), scores)
+        matches = self._with_definition_first(plain, matches)
         matches = self._with_short_list(matches)
         if trace is not None:
             for m in matches[:5]:

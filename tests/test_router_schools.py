@@ -1372,3 +1372,66 @@ Branded items are kept to a minimum to keep the cost of uniform down.
 def test_at_all_times_says_when(tmp_path: Path) -> None:
     """ "When are pupils supposed to be in uniform?" asks for a time; "at all times while on the premises" gives it."""
     assert "at all times" in _answered(tmp_path, UNIFORM_TIMES_POLICY, "when are pupils supposed to be in uniform?")
+
+
+LEAVE_REQUESTS_POLICY = """---
+title: Flexible Working Policy
+---
+## 4. Considering a request
+
+Before turning a request down, the headteacher will talk it through with the member of staff.
+
+Staff may bring a trade union representative or a colleague to the meeting about their request.
+
+The deadline for deciding a request may be extended by up to two weeks when both sides agree in writing.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("will they talk to me before turning my request down?", "talk it through"),
+        ("can I bring my union rep to the meeting about my request", "trade union representative"),
+        ("can the deadline for deciding my request be extended?", "may be extended"),
+    ],
+)
+def test_asking_what_happens_to_a_request_is_a_policy_question_not_a_look_at_ones_own_requests(
+    tmp_path: Path, question: str, answer: str
+) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"flexible-working.md": LEAVE_REQUESTS_POLICY}))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY
+    assert answer in routing.matches[0].passage.text
+    assert router.route("has my request been approved yet?", TODAY).intent is Intent.MY_REQUESTS
+    assert router.route("any news on my request?", TODAY).intent is Intent.MY_REQUESTS
+
+
+DISCIPLINARY_POLICY = """---
+title: Disciplinary Policy
+---
+## 6. Suspension
+
+Suspension is not a disciplinary sanction and does not imply that the employee is guilty.
+
+Suspension will be kept as brief as reasonably practicable and is on full pay.
+
+## 7. Closing the school in bad weather
+
+A decision to close the school in bad weather should be made as early as possible by the headteacher.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("how long can a suspension go on for?", "as brief as reasonably practicable"),
+        ("how early should the decision to close in bad weather be made?", "as early as possible"),
+    ],
+)
+def test_how_soon_answers_when_how_early_and_how_long_where_a_policy_gives_no_figure(
+    tmp_path: Path, question: str, answer: str
+) -> None:
+    router = Router.from_folder(_school(tmp_path, "a", {"disciplinary.md": DISCIPLINARY_POLICY}))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    assert answer in routing.matches[0].passage.text
