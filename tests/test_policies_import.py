@@ -1830,3 +1830,19 @@ def test_a_running_footer_is_left_out_on_the_pages_that_print_it_without_a_page_
     text = (school / "induction.md").read_text("utf-8")
     assert "Induction Policy" not in text.split("---", 2)[2], text
     assert [s.heading for s in policy(school / "induction.md").sections] == [h for h, _ in parts]
+
+
+def test_a_template_s_cover_line_naming_the_document_is_its_title(school: Path, tmp_path: Path) -> None:
+    """No Title style and no heading before the body: the cover line naming the document is the title, without the
+    template's "(Academy Name)" still to be filled in, not the file's name."""
+    word = WordBuilder()
+    word.paragraph("Ormiston Academies Trust")
+    word.paragraph("(Academy Name) Photography and Video Policy")
+    word.heading("1. Consent", 1)
+    word.paragraph("Consent for photographs is collected from parents when a pupil joins the academy.")
+    source = word.save(tmp_path / "oat-photos-v3.docx")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    assert policy(school / "oat-photos-v3.md").title == "Photography and Video Policy"

@@ -23,6 +23,11 @@ from bot.importing.wording import Vocabulary, fold, is_blank_field
 _LEADER = re.compile(r"(\.\s?){4,}|…{2,}|_{5,}|Error! Bookmark not defined")
 #: A heading that names what kind of document it heads.
 _NAMES_A_DOCUMENT = re.compile(r"\b(polic(y|ies)|procedures?|handbook|guidance|statement|plan)\b", re.I)
+#: A template's blank to fill in: "(Academy Name)", "[School name]", "<insert date>".
+_PLACEHOLDER = re.compile(
+    r"[\(\[<]\s*(?:insert\s+)?(?:the\s+)?(?:academy|school|setting|trust|nursery|organisation)(?:'s)?\s+name\s*[\)\]>]",
+    re.I,
+)
 _CONTENTS = re.compile(r"^(table of )?contents?:?$|^index$", re.I)
 #: The column label over a table of contents' page numbers.
 _PAGE_LABEL = re.compile(r"^(page|pages|page no\.?|page number)$", re.I)
@@ -53,7 +58,7 @@ _DATE_WORD = re.compile(
     re.I,
 )
 _CONTROL_LOG = re.compile(
-    r"^(document )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
+    r"^(document |policy )?(version|revision|change|amendment)s? (control|history|record|log)( log)?:?$", re.I
 )
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
 _TABLE_LEAD = re.compile(r"\b(below|following|as follows|this table|the table)\b", re.I)
@@ -77,7 +82,14 @@ def tidy(outline: Outline) -> Tidied:
     cover = outline.cover_lines + cover
     title = outline.title
     if not title:
-        title, blocks = _first_heading_as_title(blocks)
+        # The first heading near the start, unless it is a section's ("1. Consent") and a cover line names the
+        # document ("(Academy Name) Photography and Video Policy").
+        heading, rest = _first_heading_as_title(blocks)
+        on_cover = _title_on_cover(cover)
+        if on_cover and not _NAMES_A_DOCUMENT.search(heading):
+            title = on_cover
+        else:
+            title, blocks = heading, rest
     title = readable_title(fold(title) or _title_from_file_name(outline.file_name))
     blocks = [b for b in blocks if not (b.kind == "heading" and fold(b.text).lower() == title.lower() and b.page <= 2)]
     blocks = _form_fields(blocks)
@@ -212,6 +224,16 @@ def _first_heading_as_title(blocks: list[Block]) -> tuple[str, list[Block]]:
                 return following.text, blocks[:position] + blocks[position + 2 :]
             return block.text, blocks[:position] + blocks[position + 1 :]
     return "", blocks
+
+
+def _title_on_cover(cover: list[str]) -> str:
+    """A cover line naming the document ("(Academy Name) Photography and Video Policy"), without the template's
+    placeholder in brackets, when no heading gave the title."""
+    for line in cover:
+        named = fold(_PLACEHOLDER.sub(" ", line))
+        if _NAMES_A_DOCUMENT.search(named) and len(named.split()) <= 10 and ":" not in named:
+            return named
+    return ""
 
 
 def _title_from_file_name(name: str) -> str:
