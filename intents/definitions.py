@@ -43,16 +43,21 @@ def asked_term(plain: str) -> str | None:
     return None
 
 
+def folded(body: str) -> str:
+    """A passage's text as the definition tests read it: lower case, straight quotes and hyphens."""
+    return body.translate(_QUOTES).lower()
+
+
 def definition_test(term: str) -> Callable[[str], bool]:
-    """Whether a passage's text defines the term: opens with it and a colon or dash, says it "means", "refers
-    to" or "is defined as" something, or is the glossary row giving its definition."""
+    """Whether a passage's folded text (`folded`) defines the term: opens with it and a colon or dash, says it
+    "means", "refers to" or "is defined as" something, or is the glossary row giving its definition."""
+    first = term.split()[0]
     name = r"\W+".join(re.escape(word) for word in term.split()) + r"s?"
     opening = re.compile(rf"^\W*(?:the |a |an )?{name}\W{{0,2}}\s*(?::|-\s|is defined as\b|are defined as\b|means\b)")
     saying = re.compile(rf"\b{name}\W{{0,2}}{_WHAT_OF}\s+(?:is defined as|are defined as|means|refers(?: \w+)? to)\b")
     glossary = re.compile(rf"\b(?:term|word)\W+{name}\W*;\s*(?:definition|meaning)\b")
 
-    def test(body: str) -> bool:
-        text = body.translate(_QUOTES).lower()
-        return bool(opening.match(text) or saying.search(text) or glossary.search(text))
+    def test(text: str) -> bool:
+        return first in text and bool(opening.match(text) or saying.search(text) or glossary.search(text))
 
     return test

@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from intents.acronyms import spelled_out, title_initials
 from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
-from intents.definitions import asked_term, definition_test
+from intents.definitions import asked_term, definition_test, folded
 from intents.lexicon import SCHOOL_LEXICON_NAME, Lexicon, load_lexicon
 from intents.passage_index import PassageIndex, Scored
 from intents.phrases import PhraseSet
@@ -535,16 +536,22 @@ class Router:
         if term is None or not matches:
             return matches
         defines = definition_test(term)
-        holding = next((m for m in matches[:DETAIL_CANDIDATES] if defines(m.passage.body)), None)
+        holding = next((m for m in matches[:DETAIL_CANDIDATES] if defines(folded(m.passage.body))), None)
         if holding is None:
-            passages = self.library.passages
+            texts = self._folded_bodies
             units = self.analyzer.units(term)
-            nearest = [passages[s.index] for s in self.index.search(units, DEFINITION_CANDIDATES)] if units else []
-            defining = next((p for p in [*nearest, *passages] if defines(p.body)), None)
-            holding = Match(defining, matches[0].score) if defining is not None else None
+            nearest = [s.index for s in self.index.search(units, DEFINITION_CANDIDATES)] if units else []
+            defining = next((i for i in [*nearest, *range(len(texts))] if defines(texts[i])), None)
+            if defining is not None:
+                holding = Match(self.library.passages[defining], matches[0].score)
         if holding is None:
             return matches
         return [holding, *(m for m in matches if m.passage is not holding.passage)]
+
+    @cached_property
+    def _folded_bodies(self) -> list[str]:
+        """Each passage's text as definitions are looked for in it, worked out at the first question for one."""
+        return [folded(p.body) for p in self.library.passages]
 
     def _with_frequency_first(self, plain: str, matches: list[Match]) -> list[Match]:
         """For "how often…", the first of the near passages saying how often ("reviewed annually") comes first;

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intents.definitions import asked_term, definition_test
+from intents.definitions import asked_term, definition_test, folded
 from intents.router import Router
 from intents.routing import Intent
 from intents.text import normalise
@@ -79,7 +79,7 @@ def test_other_questions_ask_for_no_meaning(message: str) -> None:
     ],
 )
 def test_a_passage_defines_a_term_in_the_shapes_policies_use(body: str, term: str, defined: bool) -> None:
-    assert definition_test(term)(body) is defined
+    assert definition_test(term)(folded(body)) is defined
 
 
 @pytest.mark.parametrize(
