@@ -1374,6 +1374,15 @@ def test_at_all_times_says_when(tmp_path: Path) -> None:
     assert "at all times" in _answered(tmp_path, UNIFORM_TIMES_POLICY, "when are pupils supposed to be in uniform?")
 
 
+def _answers_first(tmp_path: Path, policies: dict[str, str], question: str, answer: str) -> Router:
+    """A school of these policies, which answers the question first with a passage holding `answer`."""
+    router = Router.from_folder(_school(tmp_path, "a", policies))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    assert answer in routing.matches[0].passage.text
+    return router
+
+
 LEAVE_REQUESTS_POLICY = """---
 title: Flexible Working Policy
 ---
@@ -1398,10 +1407,7 @@ The deadline for deciding a request may be extended by up to two weeks when both
 def test_asking_what_happens_to_a_request_is_a_policy_question_not_a_look_at_ones_own_requests(
     tmp_path: Path, question: str, answer: str
 ) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"flexible-working.md": LEAVE_REQUESTS_POLICY}))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.POLICY
-    assert answer in routing.matches[0].passage.text
+    router = _answers_first(tmp_path, {"flexible-working.md": LEAVE_REQUESTS_POLICY}, question, answer)
     assert router.route("has my request been approved yet?", TODAY).intent is Intent.MY_REQUESTS
     assert router.route("any news on my request?", TODAY).intent is Intent.MY_REQUESTS
 
@@ -1431,7 +1437,4 @@ A decision to close the school in bad weather should be made as early as possibl
 def test_how_soon_answers_when_how_early_and_how_long_where_a_policy_gives_no_figure(
     tmp_path: Path, question: str, answer: str
 ) -> None:
-    router = Router.from_folder(_school(tmp_path, "a", {"disciplinary.md": DISCIPLINARY_POLICY}))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.POLICY, routing.reason
-    assert answer in routing.matches[0].passage.text
+    _answers_first(tmp_path, {"disciplinary.md": DISCIPLINARY_POLICY}, question, answer)
