@@ -20,7 +20,7 @@ MAX_ANSWER_CHARS = 1200
 ALSO_QUOTE_RATIO = 0.8
 #: Then, while the reply has room, passages scoring at least this share: a question worded unlike the
 #: policy often ranks the passage that answers it just below a neighbour, and a second quote costs little.
-ALSO_FILL_RATIO = 0.3
+ALSO_FILL_RATIO = 0.4
 #: Another policy is named ("also covered in") when it scores at least this share of the best.
 ALSO_NAME_RATIO = 0.7
 #: At most this many quotes (a run of bullets of one list is one quote).
