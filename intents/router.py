@@ -620,6 +620,9 @@ class Router:
         matches = self._with_definition_first(plain, matches)
         matches = self._with_short_list(matches)
         if trace is not None:
+            term = asked_term(plain)
+            if term is not None:
+                trace.add(Stage.RANK, f"asks what \"{term}\" means: a passage defining it comes first")
             for m in matches[:5]:
                 trace.add(Stage.RANK, f"{m.score:.3f}  {m.passage.citation}: {_snippet(m.passage.body)}")
         if safeguarding:

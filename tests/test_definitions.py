@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from intents.definitions import asked_term, definition_test, folded
 from intents.router import Router
 from intents.routing import Intent
@@ -94,3 +95,11 @@ def test_the_passage_defining_the_term_answers_first(tmp_path: Path, question: s
     routing = Router.from_folder(tmp_path).route(question, TODAY)
     assert routing.intent is Intent.POLICY
     assert definition in routing.matches[0].passage.text
+
+
+def test_explain_says_a_question_asks_for_a_meaning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "flexible-working.md").write_text(FLEXIBLE_WORKING, encoding="utf-8")
+    assert main(["ask", "--explain", "--policies", str(tmp_path), "what are compressed hours"]) == 0
+    explained = capsys.readouterr().out
+    assert 'asks what "compressed hours" means: a passage defining it comes first' in explained
+    assert explained.index("working full-time hours but over fewer days") < explained.index("decide:")
