@@ -452,11 +452,15 @@ class Router:
         the EAP?"): a passage about the topic that lacks the detail does not answer.
         """
         tests: list[Callable[[Passage], bool]] = []
+
+        def says_how_soon(p: Passage) -> bool:  # "as soon as possible", "immediately": when a policy gives no figure
+            return bool(self.cues.promptness.search(normalise(p.text)))
+
         if self.cues.clock_cues.search(plain):
             # "What time…" is answered by a time of day, or by one relative to an event ("5 minutes before the end").
             tests.append(
                 lambda p: bool(_CLOCK_TIME.search(p.text)) or bool(self.cues.measures.search(normalise(p.text)))
-                or bool(self.cues.promptness.search(normalise(p.text)))
+                or says_how_soon(p)
             )
         # When a policy is reviewed is said as how often ("reviewed annually", "every two years").
         reviewed = REVIEWED in ideas
@@ -469,14 +473,14 @@ class Router:
                 or bool(self.cues.deadlines.search(normalise(p.text)))
                 or (reviewed and bool(self.cues.frequency_words.search(normalise(p.text))))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
-                or bool(self.cues.promptness.search(normalise(p.text)))
+                or says_how_soon(p)
             )
         if self.cues.length_cues.search(plain):
             # "How long…" asks for a measure: "Covid-19" or a telephone number holds a number, not a length.
             tests.append(
                 lambda p: bool(self.cues.periods.search(normalise(p.text)))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
-                or bool(self.cues.promptness.search(normalise(p.text)))
+                or says_how_soon(p)
             )
         elif self.cues.quantity_cues.search(plain):
             tests.append(

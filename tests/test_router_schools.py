@@ -53,6 +53,14 @@ def _school(tmp_path: Path, name: str, policies: dict[str, str], lexicon: str | 
         (folder / "lexicon.yaml").write_text(lexicon, encoding="utf-8")
     return folder
 
+def _answers_first(tmp_path: Path, policies: dict[str, str], question: str, answer: str) -> Router:
+    """A school of these policies, which answers the question first with a passage holding `answer`."""
+    router = Router.from_folder(_school(tmp_path, "a", policies))
+    routing = router.route(question, TODAY)
+    assert routing.intent is Intent.POLICY, routing.reason
+    assert answer in routing.matches[0].passage.text
+    return router
+
 
 def test_the_same_question_is_declined_at_one_school_and_answered_at_another_whose_policy_covers_it(
     tmp_path: Path,
@@ -1320,10 +1328,7 @@ Any learner who experiences discrimination should report it to their key worker 
 
 def test_a_policy_named_by_its_initials_is_the_policy_the_school_holds(tmp_path: Path) -> None:
     """ "The EDI policy" is the school's "Equality, Diversity & Inclusion Policy", not a policy it lacks."""
-    router = Router.from_folder(_school(tmp_path, "a", {"edi.md": EDI_POLICY}))
-    routing = router.route("what does the EDI policy say about reporting discrimination?", TODAY)
-    assert routing.intent is Intent.POLICY, routing.reason
-    assert "key worker first" in routing.matches[0].passage.text
+    router = _answers_first(tmp_path, {"edi.md": EDI_POLICY}, "what does the EDI policy say about reporting discrimination?", "key worker first")
     # A policy the school does not hold is still one it does not hold.
     assert router.route("what does the SEND policy say about reporting?", TODAY).reason is DeclineReason.OTHER_POLICY
 
@@ -1348,10 +1353,7 @@ Staff may borrow a school laptop for use at home.
 def test_a_passage_that_speaks_of_no_one_in_particular_answers_what_parents_do(tmp_path: Path) -> None:
     """ "Do parents have to get the logo sweatshirt?" is answered by the uniform passage, which names no one;
     "can pupils borrow a laptop?" is still not answered by the passage about staff borrowing them."""
-    router = Router.from_folder(_school(tmp_path, "a", {"uniform.md": UNIFORM_POLICY}))
-    routing = router.route("do parents HAVE to get the logo sweatshirt?", TODAY)
-    assert routing.intent is Intent.POLICY, routing.reason
-    assert "plain ones from any shop" in routing.matches[0].passage.text
+    router = _answers_first(tmp_path, {"uniform.md": UNIFORM_POLICY}, "do parents HAVE to get the logo sweatshirt?", "plain ones from any shop")
     # A passage about staff still answers nothing pupils do: see the explain test of each decline kind.
     assert router.route("can pupils borrow a school laptop for use at home?", TODAY).intent is Intent.FALLBACK
 
@@ -1373,14 +1375,6 @@ def test_at_all_times_says_when(tmp_path: Path) -> None:
     """ "When are pupils supposed to be in uniform?" asks for a time; "at all times while on the premises" gives it."""
     assert "at all times" in _answered(tmp_path, UNIFORM_TIMES_POLICY, "when are pupils supposed to be in uniform?")
 
-
-def _answers_first(tmp_path: Path, policies: dict[str, str], question: str, answer: str) -> Router:
-    """A school of these policies, which answers the question first with a passage holding `answer`."""
-    router = Router.from_folder(_school(tmp_path, "a", policies))
-    routing = router.route(question, TODAY)
-    assert routing.intent is Intent.POLICY, routing.reason
-    assert answer in routing.matches[0].passage.text
-    return router
 
 
 LEAVE_REQUESTS_POLICY = """---

@@ -408,15 +408,15 @@ def _tables(page: Any, number: int) -> list[tuple[tuple[float, float, float, flo
             ([row[col] if col < len(row) else "" for col in keep], bold[i] if i < len(bold) else False)
             for i, row in enumerate(cells)
         ]
-        sizes = [_row_size(page, row.bbox) for row in table.rows]
+        filled_rows = [table.rows[i] for i, row in enumerate(cells) if any(row) and i < len(table.rows)]
         pairs = [(row, is_bold) for row, is_bold in pairs if any(row)]
-        sizes = [size for size, row in zip(sizes, cells, strict=False) if any(row)]
         titles: dict[int, list[tuple[str, float]]] = {}
         if any(_paragraph_row(row) for row, _ in pairs):  # a page laid out in a table: its bold lone lines head it
             kept: list[tuple[list[str], bool]] = []
             for position, (row, is_bold) in enumerate(pairs):
                 if is_bold and position + 1 < len(pairs) and _title_row(row):
-                    strength = sizes[position] * 2 + 1.5 if position < len(sizes) else 0.0
+                    size = _row_size(page, filled_rows[position].bbox) if position < len(filled_rows) else 0.0
+                    strength = size * 2 + 1.5
                     titles.setdefault(len(kept), []).append((flat_cell(next(c for c in row if c)), strength))
                 else:
                     kept.append((row, is_bold))
