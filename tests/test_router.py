@@ -687,6 +687,33 @@ def test_told_me_is_a_worry_when_a_child_told(router: Router, text: str, safegua
     assert router.route(text, MONDAY).safeguarding is safeguarding
 
 
+@pytest.mark.parametrize(
+    ("text", "safeguarding"),
+    [
+        ("think a colleague might have hurt a child - who do i report it to?", True),
+        ("student said her stepdad hits her", True),
+        ("I saw a dad grab his son really hard at pick up", True),
+        ("the TA shouted at a child and pushed him", True),
+        ("a child says they don't want to go home tonight", True),
+        ("what if a pupil tells me a secret and asks me not to tell anyone", True),
+        ("a girl in year 8 has an older boyfriend who picks her up", True),
+        ("a child has a mark on her arm and wont say how", True),
+        # The adult harms the member of staff, not a child: no child is named apart from the adult.
+        ("a dad pushed me at the gate this morning", False),
+        ("can a parent help out in class if they have a DBS", False),
+    ],
+)
+def test_an_adult_harming_a_child_or_a_sign_of_harm_is_a_safeguarding_question(
+    router: Router, text: str, safeguarding: bool
+) -> None:
+    """However it is worded, a message telling of a child harmed by an adult, or of a sign of harm,
+    is answered with who to go to: the DSL."""
+    routing = router.route(text, MONDAY)
+    assert routing.safeguarding is safeguarding
+    if safeguarding:
+        assert any("DSL" in m.passage.text for m in routing.matches[:2])
+
+
 def test_a_question_asked_alone_is_answered_when_the_rest_of_the_message_is_only_how_someone_feels(
     router: Router,
 ) -> None:
