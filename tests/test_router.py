@@ -206,13 +206,13 @@ def test_text_speak_letters_and_apologies_do_not_count_against_a_question(router
 
 
 def test_a_near_passage_covering_more_of_the_question_answers_when_the_top_one_falls_short(router: Router) -> None:
-    # The first-ranked passage shares more words; the workstation one covers more of the question.
-    question = "back is killing me after a day on the laptop at the kitchen table"
+    # The first-ranked passage shares more words; the one on families without internet covers more of the question.
+    question = "one of my families has no wifi at home, how do they get the work?"
     first = router.index.search(router.analyzer.units(question, spellcheck=True), 6)[0]
     assert confidence(first) < ANSWER_THRESHOLD
     routing = router.route(question, MONDAY)
     assert routing.intent is Intent.POLICY
-    assert "set up an appropriate space" in routing.matches[0].passage.text
+    assert "no access to the internet" in routing.matches[0].passage.text
     routing = router.route("does the code of conduct still apply when teaching online from home", MONDAY)
     assert routing.intent is Intent.POLICY
     assert routing.matches[0].passage.citation.heading == "Safeguarding"
