@@ -44,9 +44,9 @@ EVERYONE = frozenset({"~pupils", "~parents", "~families", "~staff"})
 MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
-#: How much the words of a passage's whole section count beside its own: a question whose words are spread
-#: over a section's paragraphs ("can we give a sanction for bullying at the weekend? when would it be carried
-#: out") is near each of them, most of all the one matching best.
+#: How much the words of a passage's whole section count in ranking beside its own: a question whose words are
+#: spread over a section's paragraphs ("is it charged at cost for families on benefits?") is near each of them,
+#: most of all the one matching best.
 SECTION_TEXT_WEIGHT = 0.3
 #: Length normalisation of a section's text: sections run from a line to pages, and a long one holds many words
 #: by its length alone.
