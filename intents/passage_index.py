@@ -97,9 +97,9 @@ class _UnitMatches(NamedTuple):
 
     passages: tuple[tuple[int, float], ...]
     sections: tuple[tuple[tuple[int, ...], float], ...]
-    #: What the unit scores on a section's whole text, for each of its members: it ranks, but adds nothing to
-    #: how strong a passage's own match is (`Scored.score`).
-    context: tuple[tuple[tuple[int, ...], float], ...]
+    #: What the unit scores on each section's whole text: it ranks the section's passages matching the message,
+    #: but adds nothing to how strong a passage's own match is (`Scored.score`).
+    context: tuple[tuple[int, float], ...]
 
 
 class _Postings:
@@ -367,7 +367,7 @@ class PassageIndex:
             found = _UnitMatches(
                 tuple(by_passage.items()),
                 tuple((self._member_tuples[section], value) for section, value in by_section.items()),
-                tuple((self._member_tuples[section], value) for section, value in by_text.items()),
+                tuple(by_text.items()),
             )
             if len(self._matches_cache) >= _CACHE_SIZE:
                 self._matches_cache.clear()
@@ -392,14 +392,12 @@ class PassageIndex:
             for members, value in matches.sections:
                 for index in members:
                     scores[index] = get(index, 0.0) + value
-            for members, value in matches.context:
-                for index in members:
-                    context[index] = context_get(index, 0.0) + value
-        # What ranks: the passage's own score with its section's text.
-        ranking = dict(scores)
-        for index, value in context.items():
-            ranking[index] = ranking.get(index, 0.0) + value
-        # Ranked by score alone first; enough of them that one covering more of the message is kept.
+            for section, value in matches.context:
+                context[section] = context_get(section, 0.0) + value
+        # What ranks a passage the message matches: its own score with its section's text.
+        section_of = self.section_of
+        ranking = {index: score + context.get(section_of[index], 0.0) for index, score in scores.items()}
+        # Ranked by that score first; enough of them that one covering more of the message is kept.
         # Ties go to the passage that comes first in the policies, so the answer never depends on
         # the order sets happen to iterate in (that changes with Python's hash seed).
         candidates = _best(ranking, max(limit * 3, MIN_CANDIDATES))
@@ -437,7 +435,7 @@ class PassageIndex:
                     covered += weight
                 elif not matched_any.isdisjoint(either):
                     covered += partial_weight
-            score = scores.get(index, 0.0)
+            score = scores[index]
             coverage = covered / total_weight
             rank = ranking[index] * (1 + RANK_COVERAGE * coverage) * (1 + DOCUMENT_COVERAGE * across)
             if topics:

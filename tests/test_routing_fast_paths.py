@@ -62,19 +62,18 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
         index.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
         index.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
         index.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
-        # A section's whole text counts in ranking, not in the passage's own score.
+        # A section's whole text counts in ranking the passages the message matches, not in their own score.
         by_text: dict[int, float] = {}
         index.section_text_postings.best(unit.features, SECTION_TEXT_WEIGHT, by_text)
         index.section_text_postings.best(unit.partial, SECTION_TEXT_WEIGHT * PARTIAL_CREDIT, by_text)
         for section, value in by_text.items():
-            for passage in index.members[section]:
-                context[passage] += value
+            context[section] += value
         for passage, value in by_passage.items():
             scores[passage] += value
         for section, value in by_section.items():
             for passage in index.members[section]:
                 scores[passage] += value
-    ranking = {passage: scores.get(passage, 0.0) + context.get(passage, 0.0) for passage in sorted({*scores, *context})}
+    ranking = {passage: scores[passage] + context[index.section_of[passage]] for passage in sorted(scores)}
     candidates = sorted(ranking, key=ranking.__getitem__, reverse=True)[: max(limit * 3, 30)]
     scored = []
     ranks = {}
@@ -88,7 +87,7 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
             if not all(x.isdigit() or x in NUMBER_WORDS for x in u.surface.split())
             and any(index._covers(i, u) == 1.0 for i in same)
         ) / total_weight
-        scored.append((passage, scores.get(passage, 0.0), covered / total_weight, covered))
+        scored.append((passage, scores[passage], covered / total_weight, covered))
         ranks[passage] = ranking[passage] * (1 + RANK_COVERAGE * covered / total_weight) * (1 + DOCUMENT_COVERAGE * across)
         # A policy's aims rank lower unless the message names the section (its heading's own words).
         heading = index._heading_whole[index.section_of[passage]]
