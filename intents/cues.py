@@ -103,6 +103,9 @@ class Cues:
     software: tuple[str, ...]
     about_a_child: PhraseSet
     worry: PhraseSet
+    #: An adult, and what harms a child: with a child, a message telling of both is a safeguarding matter.
+    adult: PhraseSet
+    harm: PhraseSet
     person_cues: PhraseSet
     role_words: PhraseSet
     amount_cues: PhraseSet
@@ -184,6 +187,8 @@ class Cues:
             software=tuple(get("detail", "software")),
             about_a_child=phrase_pattern(get("safeguarding", "about_a_child")),
             worry=phrase_pattern(get("safeguarding", "worry")),
+            adult=phrase_pattern(get("safeguarding", "adult")),
+            harm=phrase_pattern(get("safeguarding", "harm")),
             person_cues=phrase_pattern(get("detail", "person_cues")),
             role_words=phrase_pattern(get("detail", "role_words")),
             amount_cues=phrase_pattern(get("detail", "amount_cues")),

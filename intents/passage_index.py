@@ -44,6 +44,13 @@ EVERYONE = frozenset({"~pupils", "~parents", "~families", "~staff"})
 MIN_CANDIDATES = 30
 #: How much a section match counts beside the passage's own text.
 SECTION_WEIGHT = 0.65
+#: How much the words of a passage's whole section count in ranking beside its own: a question whose words are
+#: spread over a section's paragraphs ("is it charged at cost for families on benefits?") is near each of them,
+#: most of all the one matching best.
+SECTION_TEXT_WEIGHT = 0.3
+#: Length normalisation of a section's text: sections run from a line to pages, and a long one holds many words
+#: by its length alone.
+SECTION_TEXT_B = 0.75
 #: Scores equal to this many decimal places are ties (sums in another order differ in the last bits).
 TIE_DIGITS = 9
 #: Far enough below a cut-off score that no score this much lower rounds (to `TIE_DIGITS` places) level with it.
@@ -57,6 +64,9 @@ MIN_EVERYDAY_DAMPING = 0.25
 #: `preamble_headings` in intents/data/intents.yaml) counts in ranking, unless the message names that
 #: section: "Clearly define what bullying is" states an aim; the section defining it answers.
 PREAMBLE_WEIGHT = 0.7
+#: The idea of whom a policy applies to (intents/data/english.yaml): a policy's opening sections say it, so a
+#: question asking it ranks them as any other.
+SCOPE = "~applies"
 #: How much a passage counts in ranking when the message names what one policy is about ("is the CCTV on at
 #: night?") and the passage's own policy never speaks of it: next to nothing, as another policy's weekends
 #: answer no CCTV question. It comes after every passage of a policy that does, unless none is a candidate.
@@ -87,12 +97,15 @@ class _UnitMatches(NamedTuple):
 
     passages: tuple[tuple[int, float], ...]
     sections: tuple[tuple[tuple[int, ...], float], ...]
+    #: What the unit scores on each section's whole text: it ranks the section's passages matching the message,
+    #: but adds nothing to how strong a passage's own match is (`Scored.score`).
+    context: tuple[tuple[int, float], ...]
 
 
 class _Postings:
     """One inverted index with BM25 term weights over a list of feature bags."""
 
-    def __init__(self, bags: Sequence[Counter[str]]) -> None:
+    def __init__(self, bags: Sequence[Counter[str]], length_norm: float = _B) -> None:
         count = max(len(bags), 1)
         average = sum(sum(b.values()) for b in bags) / count or 1.0
         frequency: Counter[str] = Counter()
@@ -101,7 +114,7 @@ class _Postings:
         self.idf = {f: math.log(1 + (count - df + 0.5) / (df + 0.5)) for f, df in frequency.items()}
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, bag in enumerate(bags):
-            norm = _K1 * (1 - _B + _B * sum(bag.values()) / average)
+            norm = _K1 * (1 - length_norm + length_norm * sum(bag.values()) / average)
             for feature, tf in bag.items():
                 self.postings[feature].append((index, self.idf[feature] * tf * (_K1 + 1) / (tf + norm)))
 
@@ -185,6 +198,10 @@ class PassageIndex:
         self._preamble = [preamble(p.citation.heading) for p in self.passages]
         self._heading_whole = heading_whole
         self.passage_postings = _Postings(passage_bags)
+        text_bags: list[Counter[str]] = [Counter() for _ in section_bags]
+        for index, bag in enumerate(passage_bags):
+            text_bags[self.section_of[index]].update(bag)
+        self.section_text_postings = _Postings(text_bags, SECTION_TEXT_B)
         self.section_postings = _Postings(section_bags)
         self.members: dict[int, list[int]] = defaultdict(list)
         for index, owner in enumerate(self.section_of):
@@ -344,9 +361,13 @@ class PassageIndex:
             self.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
             self.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
             self.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
+            by_text: dict[int, float] = {}
+            self.section_text_postings.best(unit.features, SECTION_TEXT_WEIGHT, by_text)
+            self.section_text_postings.best(unit.partial, SECTION_TEXT_WEIGHT * PARTIAL_CREDIT, by_text)
             found = _UnitMatches(
                 tuple(by_passage.items()),
                 tuple((self._member_tuples[section], value) for section, value in by_section.items()),
+                tuple(by_text.items()),
             )
             if len(self._matches_cache) >= _CACHE_SIZE:
                 self._matches_cache.clear()
@@ -362,6 +383,8 @@ class PassageIndex:
         # Each value is added in the same order as ever, so equal sums (and ties) come out the same.
         scores: dict[int, float] = {}
         get = scores.get
+        context: dict[int, float] = {}
+        context_get = context.get
         for unit in units:
             matches = self._matches(unit)
             for index, value in matches.passages:
@@ -369,10 +392,15 @@ class PassageIndex:
             for members, value in matches.sections:
                 for index in members:
                     scores[index] = get(index, 0.0) + value
-        # Ranked by score alone first; enough of them that one covering more of the message is kept.
+            for section, value in matches.context:
+                context[section] = context_get(section, 0.0) + value
+        # What ranks a passage the message matches: its own score with its section's text.
+        section_of = self.section_of
+        ranking = {index: score + context.get(section_of[index], 0.0) for index, score in scores.items()}
+        # Ranked by that score first; enough of them that one covering more of the message is kept.
         # Ties go to the passage that comes first in the policies, so the answer never depends on
         # the order sets happen to iterate in (that changes with Python's hash seed).
-        candidates = _best(scores, max(limit * 3, MIN_CANDIDATES))
+        candidates = _best(ranking, max(limit * 3, MIN_CANDIDATES))
         # Per unit: its weight, that weight with partial credit, its whole features, and all it matches by.
         terms = [
             (w, w * PARTIAL_CREDIT, u.features, u.features | u.partial if u.partial else u.features)
@@ -386,6 +414,8 @@ class PassageIndex:
         naming = [not _is_number(u.surface) for u in units]
         topics = self._named_topics(units)
         off_topic: dict[int, bool] = {}
+        # Whom a policy applies to is what its opening sections say.
+        asks_scope = any(SCOPE in u.features for u in units)
         for index in candidates:
             document = self.document_of[index]
             across = document_coverage.get(document)
@@ -407,14 +437,14 @@ class PassageIndex:
                     covered += partial_weight
             score = scores[index]
             coverage = covered / total_weight
-            rank = score * (1 + RANK_COVERAGE * coverage) * (1 + DOCUMENT_COVERAGE * across)
+            rank = ranking[index] * (1 + RANK_COVERAGE * coverage) * (1 + DOCUMENT_COVERAGE * across)
             if topics:
                 away = off_topic.get(document)
                 if away is None:
                     away = off_topic[document] = self._speaks_of_none(document, topics)
                 if away:
                     rank *= OFF_TOPIC_WEIGHT
-            if self._preamble[index] and all(
+            if self._preamble[index] and not asks_scope and all(
                 features.isdisjoint(self._heading_whole[self.section_of[index]]) for _, _, features, _ in terms
             ):
                 rank *= PREAMBLE_WEIGHT

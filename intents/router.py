@@ -428,8 +428,16 @@ class Router:
 
     def _worry_about_a_child(self, plain: str) -> bool:
         """ "A pupil told me something on the phone that worried me": a child and a worry or a
-        disclosure, in any words, make a safeguarding question."""
-        return bool(self.cues.about_a_child.search(plain)) and bool(self.cues.worry.search(plain))
+        disclosure, in any words, make a safeguarding question, as do a child and an adult harming them
+        ("I think a colleague might have hurt a child")."""
+        children = [m.group(0) for m in self.cues.about_a_child.finditer(plain)]
+        if not children:
+            return False
+        if self.cues.worry.search(plain):
+            return True
+        # The child is someone other than the adult: "a dad pushed me at the gate" is about the member of staff.
+        adults = {m.group(0) for m in self.cues.adult.finditer(plain)}
+        return bool(adults) and bool(set(children) - adults) and bool(self.cues.harm.search(plain))
 
     def _is_name(self, unit: Unit) -> bool:
         """In a question for a name, a word neither the policies nor the lexicon know is a person's ("Mrs Khan")."""

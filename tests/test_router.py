@@ -206,13 +206,13 @@ def test_text_speak_letters_and_apologies_do_not_count_against_a_question(router
 
 
 def test_a_near_passage_covering_more_of_the_question_answers_when_the_top_one_falls_short(router: Router) -> None:
-    # The first-ranked passage shares more words; the workstation one covers more of the question.
-    question = "back is killing me after a day on the laptop at the kitchen table"
+    # The first-ranked passage shares more words; the one on families without internet covers more of the question.
+    question = "one of my families has no wifi at home, how do they get the work?"
     first = router.index.search(router.analyzer.units(question, spellcheck=True), 6)[0]
     assert confidence(first) < ANSWER_THRESHOLD
     routing = router.route(question, MONDAY)
     assert routing.intent is Intent.POLICY
-    assert "set up an appropriate space" in routing.matches[0].passage.text
+    assert "no access to the internet" in routing.matches[0].passage.text
     routing = router.route("does the code of conduct still apply when teaching online from home", MONDAY)
     assert routing.intent is Intent.POLICY
     assert routing.matches[0].passage.citation.heading == "Safeguarding"
@@ -685,6 +685,33 @@ def test_requests_made_here_are_still_cancelled_and_listed(router: Router, text:
 def test_told_me_is_a_worry_when_a_child_told(router: Router, text: str, safeguarding: bool) -> None:
     """A child telling an adult something is a possible disclosure; a parent or a GP telling is not."""
     assert router.route(text, MONDAY).safeguarding is safeguarding
+
+
+@pytest.mark.parametrize(
+    ("text", "safeguarding"),
+    [
+        ("think a colleague might have hurt a child - who do i report it to?", True),
+        ("student said her stepdad hits her", True),
+        ("I saw a dad grab his son really hard at pick up", True),
+        ("the TA shouted at a child and pushed him", True),
+        ("a child says they don't want to go home tonight", True),
+        ("what if a pupil tells me a secret and asks me not to tell anyone", True),
+        ("a girl in year 8 has an older boyfriend who picks her up", True),
+        ("a child has a mark on her arm and wont say how", True),
+        # The adult harms the member of staff, not a child: no child is named apart from the adult.
+        ("a dad pushed me at the gate this morning", False),
+        ("can a parent help out in class if they have a DBS", False),
+    ],
+)
+def test_an_adult_harming_a_child_or_a_sign_of_harm_is_a_safeguarding_question(
+    router: Router, text: str, safeguarding: bool
+) -> None:
+    """However it is worded, a message telling of a child harmed by an adult, or of a sign of harm,
+    is answered with who to go to: the DSL."""
+    routing = router.route(text, MONDAY)
+    assert routing.safeguarding is safeguarding
+    if safeguarding:
+        assert any("DSL" in m.passage.text for m in routing.matches[:2])
 
 
 def test_a_question_asked_alone_is_answered_when_the_rest_of_the_message_is_only_how_someone_feels(

@@ -20,6 +20,8 @@ from intents.passage_index import (
     PARTIAL_CREDIT,
     PREAMBLE_WEIGHT,
     RANK_COVERAGE,
+    SCOPE,
+    SECTION_TEXT_WEIGHT,
     SECTION_WEIGHT,
     TIE_DIGITS,
     PassageIndex,
@@ -52,6 +54,7 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
     if not units or total_weight <= 0:
         return []
     scores: dict[int, float] = defaultdict(float)
+    context: dict[int, float] = defaultdict(float)
     for unit in units:
         by_passage: dict[int, float] = {}
         by_section: dict[int, float] = {}
@@ -59,12 +62,19 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
         index.passage_postings.best(unit.partial, PARTIAL_CREDIT, by_passage)
         index.section_postings.best(unit.features, SECTION_WEIGHT, by_section)
         index.section_postings.best(unit.partial, SECTION_WEIGHT * PARTIAL_CREDIT, by_section)
+        # A section's whole text counts in ranking the passages the message matches, not in their own score.
+        by_text: dict[int, float] = {}
+        index.section_text_postings.best(unit.features, SECTION_TEXT_WEIGHT, by_text)
+        index.section_text_postings.best(unit.partial, SECTION_TEXT_WEIGHT * PARTIAL_CREDIT, by_text)
+        for section, value in by_text.items():
+            context[section] += value
         for passage, value in by_passage.items():
             scores[passage] += value
         for section, value in by_section.items():
             for passage in index.members[section]:
                 scores[passage] += value
-    candidates = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 3, 30)]
+    ranking = {passage: scores[passage] + context[index.section_of[passage]] for passage in sorted(scores)}
+    candidates = sorted(ranking, key=ranking.__getitem__, reverse=True)[: max(limit * 3, 30)]
     scored = []
     ranks = {}
     for passage in candidates:
@@ -78,10 +88,10 @@ def _plain_search(index: PassageIndex, units: list[Unit], limit: int) -> list[tu
             and any(index._covers(i, u) == 1.0 for i in same)
         ) / total_weight
         scored.append((passage, scores[passage], covered / total_weight, covered))
-        ranks[passage] = scores[passage] * (1 + RANK_COVERAGE * covered / total_weight) * (1 + DOCUMENT_COVERAGE * across)
+        ranks[passage] = ranking[passage] * (1 + RANK_COVERAGE * covered / total_weight) * (1 + DOCUMENT_COVERAGE * across)
         # A policy's aims rank lower unless the message names the section (its heading's own words).
         heading = index._heading_whole[index.section_of[passage]]
-        if index._preamble[passage] and all(u.features.isdisjoint(heading) for u in units):
+        if index._preamble[passage] and all(SCOPE not in u.features and u.features.isdisjoint(heading) for u in units):
             ranks[passage] *= PREAMBLE_WEIGHT
     scored.sort(key=lambda s: ranks[s[0]], reverse=True)
     return scored[:limit]
