@@ -3,7 +3,8 @@
 Two levels, so each does what it is good at: a *section* is indexed by its
 heading and the school's keywords for it (staff name topics, not wordings),
 a *passage* by its own text. A message scores on a passage by the best match
-of each of its units at both levels. Its *coverage* is the share of the
+of each of its units at both levels; the section's whole text, a third index,
+counts in ranking the passages a message matches, but not in their score. Its *coverage* is the share of the
 message's weight the passage (with its section) matches, so a message about
 something the policies never mention scores low however many common words it
 shares with them.
