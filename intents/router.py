@@ -34,7 +34,7 @@ ANSWER_THRESHOLD = 0.5
 #: A safeguarding question is answered on less: the answer always adds the DSL passage.
 #: Below this it is declined, and the decline still quotes who to go to.
 SAFEGUARDING_THRESHOLD = 0.3
-#: A question asked alone is answered only from the policy of one of the whole message's nearest passages.
+#: A question asked alone is answered only from the policy of one of the whole message's nearest sections.
 RETRY_NEAREST = 3
 #: When the best-ranked passage falls short, the most confident of this many may answer instead.
 PROMOTE_FROM = 5
@@ -331,7 +331,9 @@ class Router:
             return None
         # "My Y5 keeps forgetting homework. At what point do I get the parents involved?" is not answered by
         # a passage on consulting parents.
-        near = {m.passage.citation.document for m in whole.matches[:RETRY_NEAREST]}
+        # Several passages of one section may come first: the nearest sections are counted, not passages.
+        sections = list(dict.fromkeys(m.passage.citation for m in whole.matches))[:RETRY_NEAREST]
+        near = {citation.document for citation in sections}
         if near and routing.matches[0].passage.citation.document not in near:
             if trace is not None:
                 trace.add(Stage.DECIDE, "the question alone is answered by another policy than the message's")

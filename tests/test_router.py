@@ -725,3 +725,13 @@ def test_a_question_asked_alone_is_answered_when_the_rest_of_the_message_is_only
     assert routing.intent is Intent.POLICY
     assert routing.matches[0].passage.citation.document == "Working from Home Policy"
 
+
+def test_a_question_asked_alone_may_be_answered_from_a_policy_whose_section_is_among_the_nearest(
+    router: Router,
+) -> None:
+    """The whole message's nearest passages are three of one section of one policy: the nearest sections are
+    counted, so the other policy's section, next after them, may answer the question asked alone."""
+    routing = router.route("who do I contact about IT? ring me on 07700 900123, Sam Carter", MONDAY)
+    assert routing.intent is Intent.POLICY
+    assert "Issues with IT" in routing.matches[0].passage.text
+
