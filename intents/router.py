@@ -20,7 +20,7 @@ from intents.cues import BUNDLED_CUES, SCHOOL_CUES_NAME, Cues
 from intents.dates import parse_when
 from intents.definitions import asked_term, definition_test, folded
 from intents.lexicon import SCHOOL_LEXICON_NAME, Lexicon, load_lexicon
-from intents.passage_index import PassageIndex, Scored
+from intents.passage_index import SCOPE, PassageIndex, Scored
 from intents.phrases import PhraseSet
 from intents.policy_library import Passage, PolicyLibrary, load_library
 from intents.reasons import parse_reason
@@ -82,7 +82,7 @@ _OWN_LOGIN = re.compile(
     r" (?:login|log in|logon|username|password)s?\b"
 )
 #: Asking whether a policy takes in the one asking: "does the wfh policy apply to me", "am I covered by it".
-APPLIES = "~applies"
+APPLIES = SCOPE
 _ABOUT_ME = re.compile(r"\b(?:to|for|cover|covers|include|includes|covered|included) (?:me|us|people like me)\b"
                        r"|\b(?:am i|are we|im|i am) (?:covered|included)\b")
 #: Saying who one is: "I'm a cleaner", "as the site manager".
