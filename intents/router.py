@@ -490,6 +490,7 @@ class Router:
             tests.append(
                 lambda p: bool(self.cues.periods.search(normalise(p.text)))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
+                or bool(self.cues.named_spans.search(normalise(p.text)))
                 or says_how_soon(p)
             )
         elif self.cues.quantity_cues.search(plain):

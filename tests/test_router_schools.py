@@ -1432,3 +1432,22 @@ def test_how_soon_answers_when_how_early_and_how_long_where_a_policy_gives_no_fi
     tmp_path: Path, question: str, answer: str
 ) -> None:
     _answers_first(tmp_path, {"disciplinary.md": DISCIPLINARY_POLICY}, question, answer)
+
+
+CONSENT_POLICY = """---
+title: Photography Policy
+---
+## 2. Consent
+
+Parents are asked to complete a consent form when their child joins the school.
+
+The consent form is valid for the current academic year and is refreshed each September.
+
+Consent can be withdrawn at any time by writing to the school office.
+"""
+
+
+def test_how_long_is_answered_by_a_span_named_without_a_number(tmp_path: Path) -> None:
+    """ "Valid for the current academic year" says how long, though it holds no figure."""
+    _answers_first(tmp_path, {"photography.md": CONSENT_POLICY}, "how long is a consent form valid for?",
+                   "valid for the current academic year")
