@@ -95,6 +95,8 @@ class Cues:
     #: A measure, or a period counted in a kind of unit ("within 5 working days"): what a deadline or a
     #: "how long" is answered by (not a time of day: "10 school days" is no opening time).
     periods: re.Pattern[str]
+    #: A span named without a number ("for the current academic year", "until the child is 25"): a "how long".
+    named_spans: PhraseSet
     #: A period that sets a deadline: "within 5 working days", "10 days after the meeting", "no later than
     #: two weeks before" — not a length of time ("for one day").
     deadlines: re.Pattern[str]
@@ -175,6 +177,7 @@ class Cues:
             periods=_measure_pattern(
                 get("detail", "number_words"), get("detail", "measure_units"), get("detail", "measure_kinds")
             ),
+            named_spans=phrase_pattern(get("detail", "named_spans")),
             deadlines=_deadline_pattern(
                 _measure_pattern(
                     get("detail", "number_words"), get("detail", "measure_units"), get("detail", "measure_kinds")

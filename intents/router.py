@@ -165,8 +165,18 @@ class Router:
             for i, passage in enumerate(library.passages)
             if any(SAFEGUARDING_IDEAS & u.features and "~dsl" in u.features for u in analyzer.units(passage.body))
         ]
-        # The passage that says to contact the DSL comes before one that only names the role.
-        self._dsl_passages = tuple(i for i, features in sorted(dsl_passages, key=lambda d: "~contact" not in d[1]))
+        # A school's safeguarding policy names its designated person: its passages come first, and the
+        # passage that says to contact the DSL before one that only names the role.
+        safeguarding_policies = {
+            title for title, features in self._title_features if not SAFEGUARDING_IDEAS.isdisjoint(features)
+        }
+        self._dsl_passages = tuple(
+            i for i, features in sorted(
+                dsl_passages,
+                key=lambda d: (library.passages[d[0]].citation.document not in safeguarding_policies,
+                               "~contact" not in d[1]),
+            )
+        )
 
     @staticmethod
     def _policy_names(library: PolicyLibrary, analyzer: Analyzer) -> frozenset[str]:
@@ -490,6 +500,7 @@ class Router:
             tests.append(
                 lambda p: bool(self.cues.periods.search(normalise(p.text)))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
+                or bool(self.cues.named_spans.search(normalise(p.text)))
                 or says_how_soon(p)
             )
         elif self.cues.quantity_cues.search(plain):

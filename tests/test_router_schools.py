@@ -253,6 +253,28 @@ def test_a_safeguarding_answer_points_to_the_dsl_named_by_the_policy_it_quotes(t
     assert quoted == ["Child Protection Policy", "Child Protection Policy"]
 
 
+TRIPS_POLICY = """---
+title: Trips Policy
+---
+## 1. Coach travel
+
+Pupils travelling by coach on a school trip wear seat belts and stay in their seats.
+"""
+
+
+def test_a_safeguarding_answer_from_a_policy_naming_no_dsl_points_to_the_safeguarding_policys_dsl(
+    tmp_path: Path,
+) -> None:
+    """The school's safeguarding policy names its designated person, not the first policy mentioning a DSL."""
+    folder = _school(tmp_path, "a", {"a-online.md": ONLINE_LESSONS_POLICY, "b-protection.md": CHILD_PROTECTION_POLICY,
+                                     "c-trips.md": TRIPS_POLICY})
+    routing = Router.from_folder(folder).route("a child on the coach trip has a bruise on her arm", TODAY)
+    assert routing.safeguarding
+    pointers = [m.passage for m in routing.matches if "designated safeguarding lead" in m.passage.text.lower()
+                or "DSL" in m.passage.text]
+    assert pointers and pointers[0].citation.document == "Child Protection Policy"
+
+
 STAFF_PROCEDURE_POLICY = """---
 title: Staff Disciplinary Procedure
 ---
@@ -1432,3 +1454,22 @@ def test_how_soon_answers_when_how_early_and_how_long_where_a_policy_gives_no_fi
     tmp_path: Path, question: str, answer: str
 ) -> None:
     _answers_first(tmp_path, {"disciplinary.md": DISCIPLINARY_POLICY}, question, answer)
+
+
+CONSENT_POLICY = """---
+title: Photography Policy
+---
+## 2. Consent
+
+Parents are asked to complete a consent form when their child joins the school.
+
+The consent form is valid for the current academic year and is refreshed each September.
+
+Consent can be withdrawn at any time by writing to the school office.
+"""
+
+
+def test_how_long_is_answered_by_a_span_named_without_a_number(tmp_path: Path) -> None:
+    """ "Valid for the current academic year" says how long, though it holds no figure."""
+    _answers_first(tmp_path, {"photography.md": CONSENT_POLICY}, "how long is a consent form valid for?",
+                   "valid for the current academic year")
