@@ -77,6 +77,8 @@ class Cues:
     school_holidays: PhraseSet
     policy_words: PhraseSet
     name_cues: PhraseSet
+    #: "…and what do they do?": a question for a person's name that also asks what the role does.
+    duty_cues: PhraseSet
     credential_cues: PhraseSet
     roles: tuple[str, ...]
     name_fillers: tuple[str, ...]
@@ -161,6 +163,7 @@ class Cues:
             school_holidays=phrase_pattern(get("request_wfh", "school_holidays")),
             policy_words=phrase_pattern(get("request_wfh", "policy_words")),
             name_cues=phrase_pattern(get("detail", "name_cues")),
+            duty_cues=phrase_pattern(get("detail", "duty_cues")),
             credential_cues=phrase_pattern(get("detail", "credential_cues")),
             roles=tuple(get("detail", "roles")),
             name_fillers=tuple(get("detail", "name_fillers")),

@@ -425,6 +425,7 @@ class Router:
             return True
         return (
             bool(self.cues.name_cues.search(plain))
+            and not self.cues.duty_cues.search(plain)
             and all(
                 u.features & self._role_features or u.features & self._name_filler_features or self._is_name(u)
                 for u in units

@@ -128,7 +128,12 @@ def stem(word: str) -> str:
         return word
     if word.endswith(_WHOLE_WORD_SUFFIXES) and len(word) > 5:
         return word.removesuffix("ly")
-    return str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
+    stemmed = str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
+    # "Pregnancy" and "pregnant", "absence" and "absent": the stemmer keeps -ancy/-ence apart from -ant/-ent
+    # where the word is short.
+    if len(stemmed) > 4 and stemmed.endswith(("anc", "enc")):
+        return stemmed[:-1] + "t"
+    return stemmed
 
 
 def _lengths_by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:

@@ -122,6 +122,14 @@ def test_who_is_our_dpo_is_answered_where_the_policy_names_them(tmp_path: Path, 
         assert routing.reason is DeclineReason.NEVER_IN_POLICIES
 
 
+def test_who_is_our_dpo_and_what_do_they_do_is_answered_by_what_the_role_does(tmp_path: Path) -> None:
+    """The person's name is in no policy, but what the role does is."""
+    (tmp_path / "data-protection.md").write_text(UNNAMED, encoding="utf-8")
+    routing = Router.from_folder(tmp_path).route("who's our DPO and what do they actually do?", TODAY)
+    assert routing.intent is Intent.POLICY
+    assert "advises the school on its duties" in routing.matches[0].passage.text
+
+
 MUSIC = """---
 title: Charging Policy
 ---

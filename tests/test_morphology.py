@@ -39,6 +39,31 @@ def test_irregular_forms_stem_as_their_word_and_regular_words_are_left_to_the_st
     assert stem("broke") != stem("break")
 
 
+def test_a_noun_in_ancy_or_ence_meets_its_adjective_in_ant_or_ent() -> None:
+    assert stem("pregnancy") == stem("pregnant")
+    assert stem("absence") == stem("absent")
+    assert stem("urgency") == stem("urgent")
+    assert stem("frequency") == stem("frequent")
+    assert stem("confidence") == stem("confident")
+    assert stem("pregnancy") != stem("pregnant".removesuffix("ant"))
+
+
+def test_a_question_saying_pregnant_finds_the_passage_saying_pregnancy(tmp_path: Path) -> None:
+    folder = tmp_path / "school"
+    folder.mkdir()
+    (folder / "disciplinary.md").write_text(
+        "---\ntitle: Disciplinary Policy\n---\n## 3. Fairness\n\nThe procedure is applied fairly, whatever an "
+        "employee's religion, disability, or pregnancy and maternity.\n\n## 4. Suspension\n\nSuspension is on full "
+        "pay and kept as brief as possible.\n",
+        encoding="utf-8",
+    )
+    routing = Router.from_folder(folder).route(
+        "is the disciplinary procedure applied fairly if someone is pregnant?", TODAY
+    )
+    assert routing.intent is Intent.POLICY
+    assert "pregnancy and maternity" in routing.matches[0].passage.text
+
+
 def test_a_school_break_is_not_a_fault() -> None:
     analyzer = Router.from_folder(DEMO_SCHOOL_DIR).analyzer
     assert all("~issue" not in unit.features for unit in analyzer.units("on duty at break"))
