@@ -123,6 +123,15 @@ _PERSON = re.compile(
 #: A question for a name is answered when one of this many of the best passages names someone.
 NAMED_FROM = 3
 #: A telephone number or an email address in a passage.
+#: The document itself named in a message: "when is this policy reviewed?", "the lost child procedure".
+_NAMES_THE_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|document|guidance)\b")
+#: A review word: with a date, a year or how often, a passage saying when its policy is reviewed.
+_REVIEW_WORD = re.compile(r"\breview(?:ed)?\b", re.IGNORECASE)
+#: Of those, one saying when it is next reviewed.
+_NEXT_REVIEW = re.compile(
+    r"\bnext review|\breview date|\bdate of review|\bdue for review|\bwill be reviewed", re.IGNORECASE
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
 
@@ -543,6 +552,40 @@ class Router:
             return matches
         return [holding, *(m for m in matches if m is not holding)]
 
+    def _with_review_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
+        """ "When is the careers policy due for review?", "how often is the procedure reviewed?": the passage of
+        the best match's policy saying when it is reviewed (a review word with a date or how often), however
+        little else of the question it shares; None when the question is not one, or the policy does not say."""
+        if (
+            not matches
+            or REVIEWED not in ideas
+            or not _NAMES_THE_DOCUMENT.search(plain)
+            or not (self.cues.frequency_cues.search(plain)
+                    or any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)))
+        ):
+            return None
+        near = [m.passage for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
+        # One of the best passages saying it comes first; else the policy's own passage saying it.
+        passage = next((p for p in near if self._says_when_reviewed(p)), None)
+        if passage is None:
+            document = matches[0].passage.citation.document
+            saying = [
+                p for p in self.library.passages if p.citation.document == document and self._says_when_reviewed(p)
+            ]
+            if not saying:
+                return None
+            # The next review before the last one ("Date of last review…", then "Date of next review…").
+            passage = next((p for p in saying if _NEXT_REVIEW.search(p.text)), saying[0])
+        return [Match(passage, matches[0].score), *(m for m in matches if m.passage is not passage)]
+
+    def _says_when_reviewed(self, passage: Passage) -> bool:
+        """A review word with a date, a year or how often: "Date of Review; January 2022", "reviewed annually"."""
+        return bool(_REVIEW_WORD.search(passage.text)) and (
+            _holds_date(passage.text)
+            or bool(_YEAR.search(passage.text))
+            or bool(self.cues.frequency_words.search(normalise(passage.text)))
+        )
+
     def _with_detail_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
         """The matches with the best one holding the detail asked for first, or None when none holds it."""
         tests = self._detail_tests(plain, ideas)
@@ -615,6 +658,11 @@ class Router:
         least = min(MIN_MATCHED_WEIGHT, MIN_MATCHED_SHARE * self.index.max_weight)
         best = matches[0].score if matches and found[0].matched >= least else 0.0
         unknown = self.index.unknown_topics(units)
+        review_first = self._with_review_first(plain, ideas, matches)
+        if review_first is not None and review_first[0].passage.citation.document in named:
+            # "When is the volunteers policy due for review?" names the policy and asks when it is reviewed: the
+            # passage saying so answers, however little else of the question it shares.
+            best = max(best, floor)
         if trace is not None:
             if unknown:
                 unheld = dict.fromkeys(u.surface for u in unknown)
@@ -638,7 +686,7 @@ class Router:
         reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
         if reason is not None:
             return self._decline(matches, safeguarding, reason)
-        detailed = self._with_detail_first(plain, ideas, matches)
+        detailed = review_first or self._with_detail_first(plain, ideas, matches)
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
         scores = {self.library.passages[s.index]: s.score for s in found}

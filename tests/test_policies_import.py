@@ -1846,3 +1846,41 @@ def test_a_template_s_cover_line_naming_the_document_is_its_title(school: Path, 
 
     assert status == 0, out
     assert policy(school / "oat-photos-v3.md").title == "Photography and Video Policy"
+
+
+def test_a_policy_named_only_in_its_page_header_takes_that_name_and_its_approval_line_heads_nothing(
+    school: Path, tmp_path: Path
+) -> None:
+    """"FREEDOM OF INFORMATION POLICY" atop every page names the document; "Approved at FGB on 29/03/06",
+    in bold under it, says when it was approved; "1. Introduction: what … is." is the first section."""
+    text = (
+        "The classes of information which we publish are set out in this scheme, with the manner in which the "
+        "information is published and whether it is free of charge or on payment, as the model scheme asks."
+    )
+    pdf = PdfDocument()
+    pages = [pdf.page(), pdf.page(), pdf.page()]
+    for page in pages:
+        page.text(60, 800, "Park Community School", 12, bold=True)
+        page.text(60, 786, "FREEDOM OF INFORMATION POLICY", 12, bold=True)
+    first, second, third = pages
+    first.text(60, 740, "Approved at FGB on 29/03/06", 11, bold=True)
+    first.text(60, 700, "1. Introduction: what a publication scheme is and why it has been developed.", 11, bold=True)
+    for page, y, heading, subject in ((first, 684, "", "The classes"), (second, 740, "2. Paying for information",
+                                      "The charges"), (third, 740, "3. Feedback and complaints", "The complaints")):
+        if heading:
+            page.text(60, y, heading, 11, bold=True)
+            y -= 16
+        y = _write_lines(page, y, _wrapped(text.replace("The classes", subject)))
+        _write_lines(page, y - 14, _wrapped(text.replace("The classes", f"{subject} in full")))
+    source = pdf.save(tmp_path / "foi.pdf")
+
+    status, out = run("policies", "import", str(source), "--into", str(school))
+
+    assert status == 0, out
+    document = policy(school / "foi.md")
+    assert document.title == "Freedom of Information Policy"
+    assert [(s.number, s.heading) for s in document.sections][:3] == [
+        ("1", "Introduction: what a publication scheme is and why it has been developed."),
+        ("2", "Paying for information"),
+        ("3", "Feedback and complaints"),
+    ]

@@ -1473,3 +1473,38 @@ def test_how_long_is_answered_by_a_span_named_without_a_number(tmp_path: Path) -
     """ "Valid for the current academic year" says how long, though it holds no figure."""
     _answers_first(tmp_path, {"photography.md": CONSENT_POLICY}, "how long is a consent form valid for?",
                    "valid for the current academic year")
+
+
+VOLUNTEERS_POLICY = """---
+title: Volunteering Policy
+---
+## Document control
+
+Date approved by Governors; 11 March 2019
+
+Date of Review; February 2022
+
+## Becoming a volunteer
+
+Anyone wishing to volunteer contacts the school office, who arrange a meeting with the member of staff they will
+support. Volunteers may be asked to undergo a DBS check before they start.
+
+## Code of conduct
+
+Volunteers follow the direction of the class teacher and keep what they see in school confidential.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when is the volunteers policy due to be looked at again?", "when's the volunteering policy next reviewed?"],
+)
+def test_when_a_policy_is_reviewed_is_answered_by_the_passage_saying_so(tmp_path: Path, question: str) -> None:
+    """The review date shares little else with the question: the passage saying when is found in the policy."""
+    _answers_first(tmp_path, {"volunteers.md": VOLUNTEERS_POLICY}, question, "Date of Review; February 2022")
+
+
+def test_a_review_the_policy_describes_is_not_the_policys_own(tmp_path: Path) -> None:
+    """ "When is the mid-point probation review?" asks about a meeting, not when the document is reviewed."""
+    policy = VOLUNTEERS_POLICY + "\n## Probation\n\nThe mid-point probation review takes place within three months of starting.\n"
+    _answers_first(tmp_path, {"volunteers.md": policy}, "when is the mid-point probation review?", "within three months")

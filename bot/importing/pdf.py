@@ -47,6 +47,11 @@ _PAGE_OF = re.compile(r"^page \d{1,4} of \d{1,4}$", re.I)
 _REVIEW_LOG = re.compile(
     r"\b(?:review date|date of review|reviewed by|signed off|sign off|approved by|next review)\b", re.I
 )
+#: When the document was approved or reviewed ("Approved at FGB on 29/03/06"): said of it, not a heading of it.
+_APPROVAL_LINE = re.compile(r"^(approved|adopted|ratified|agreed|reviewed|revised|updated|issued)\b.*\d", re.I)
+#: A numbered heading whose title a colon follows with what the section says ("1. Introduction: what a
+#: publication scheme is and why it has been developed."): a heading, though it reads on as a sentence.
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][A-Za-z]*(?: [A-Za-z]+){0,3}:\s+\S")
 #: What a sentence lays down, a rule ("must be taken seriously"), unless asked as a question ("What should be done?").
 _DUTY = re.compile(r"\b(must|should|shall|will)\s+(not\s+)?be\b")
 _QUESTION = re.compile(r"^(what|how|when|who|why|where|which)\b|\?$", re.I)
@@ -152,6 +157,7 @@ def _read(pdf: Any, path: Path) -> Outline:
             f"{name}: the PDF has no text to read (it looks scanned, as pictures of pages); "
             "import the original Word document, or a PDF with a text layer (run it through OCR first)"
         )
+    running_title = _running_title(items, len(pages))
     items = _without_running_lines(items, len(pages))
     lines = [i for i in items if isinstance(i, _Line)]
     body_size = _body_size(lines)
@@ -160,7 +166,7 @@ def _read(pdf: Any, path: Path) -> Outline:
     outline = Outline(
         file_name=name,
         kind="PDF",
-        title=title or _metadata_title(pdf.metadata) or "",
+        title=title or running_title or _metadata_title(pdf.metadata) or "",
         dated=_pdf_date(pdf.metadata),
         blocks=[],
         pages=len(pages),
@@ -545,22 +551,39 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s*(page\s*)?#$", "", re.sub(r"\d+", "#", text.lower()).strip()) or "#"
 
 
-def _without_running_lines(items: list[_Line | _Table], page_count: int) -> list[_Line | _Table]:
-    """Drop page headers and footers (a line repeated in the margins of many pages) and page numbers."""
+def _running_title(items: list[_Line | _Table], page_count: int) -> str:
+    """A page header naming a policy ("FREEDOM OF INFORMATION POLICY" atop every page): the title, when the
+    document sets none of its own on its first page (the header is dropped with the other running lines)."""
+    running = _running_texts(items, page_count)
+    for item in items:
+        if isinstance(item, _Line) and item.page == 1 and _in_margin(item) and _normalised(item.text) in running:
+            text = item.text.strip()
+            if POLICY_WORDS.search(text) and len(text.split()) <= 12 and not SCHOOL_NAME.match(text.rstrip(". ")):
+                return text
+    return ""
 
-    def in_margin(line: _Line) -> bool:
-        return line.top < _MARGIN_ZONE * line.page_height or line.bottom > (1 - _MARGIN_ZONE) * line.page_height
 
+def _in_margin(line: _Line) -> bool:
+    return line.top < _MARGIN_ZONE * line.page_height or line.bottom > (1 - _MARGIN_ZONE) * line.page_height
+
+
+def _running_texts(items: list[_Line | _Table], page_count: int) -> set[str]:
+    """The lines repeated in the margins of many pages."""
     pages_with: dict[str, set[int]] = {}
     for item in items:
-        if isinstance(item, _Line) and in_margin(item):
+        if isinstance(item, _Line) and _in_margin(item):
             pages_with.setdefault(_normalised(item.text), set()).add(item.page)
     needed = max(2, int(0.4 * page_count + 0.5))
-    running = {text for text, pages in pages_with.items() if len(pages) >= needed}
+    return {text for text, pages in pages_with.items() if len(pages) >= needed}
+
+
+def _without_running_lines(items: list[_Line | _Table], page_count: int) -> list[_Line | _Table]:
+    """Drop page headers and footers (a line repeated in the margins of many pages) and page numbers."""
+    running = _running_texts(items, page_count)
     kept: list[_Line | _Table] = []
     for item in items:
         if isinstance(item, _Line) and (
-            (in_margin(item) and (_normalised(item.text) in running or _PAGE_NUMBER.match(item.text)))
+            (_in_margin(item) and (_normalised(item.text) in running or _PAGE_NUMBER.match(item.text)))
             or _PAGE_OF.match(item.text)
         ):
             continue
@@ -1106,6 +1129,10 @@ def _looks_like_heading(text: str, line_count: int, following: _Group | _Table |
         return False  # long, a letter or two (a box's label in a diagram), or a clause that goes on
     if text[0].islower() or re.match(r"(https?://|www\.)\S+$", text):
         return False  # the end of a sentence in bold, or a web address: not a heading
+    if _APPROVAL_LINE.match(text):
+        return False  # when the document was approved or reviewed
+    if _NUMBERED_TITLE.match(text):
+        return True  # "1. Introduction: what a publication scheme is and why it has been developed."
     if (text.endswith(".") and (_long_sentence(text) or _STATEMENT.search(text))) or re.match(r"(I|We)\s", text):
         return False  # a sentence in bold ("The welfare of the child is paramount.", "I will…"): said, not a title
     if _has_phone_number(text) or (len(text.split()) >= 8 and _DUTY.search(text) and not _QUESTION.search(text)):
