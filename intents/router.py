@@ -49,6 +49,10 @@ PUPIL_IDEAS = ("~pupils", "~parents", "~families")
 STAFF = "~staff"
 #: The idea of a policy being reviewed (intents/data/english.yaml).
 REVIEWED = "~reviewed"
+#: The idea of other policies linked to one (intents/data/english.yaml)…
+LINKED = "~linked"
+#: …said within this many words of a passage's start to list them ("This policy should be read alongside…").
+LINKED_WITHIN = 8
 #: A question for a detail may be answered by any of the first few passages scoring this share of the best.
 DETAIL_CANDIDATES = 5
 #: A question for a term's meaning may be answered by the passage defining it among this many matching the term.
@@ -73,9 +77,10 @@ _POLICY_CONTENT = re.compile(
     r" (?:the |our |a )?((?:\w+ ){1,3})polic(?:y|ies)\b"
 )
 #: Words that end the words before a policy's name ("applies the", "follow our").
-_DETERMINERS = frozenset({"the", "our", "this", "that", "these", "a", "an", "its", "their", "any", "all", "schools"})
+_DETERMINERS = frozenset({"the", "our", "this", "that", "these", "a", "an", "its", "their", "any", "all", "schools",
+                          "another"})
 #: Words that ask which policy, and so name none: "from my desk - which policies apply".
-_WHICH = frozenset({"which", "what", "whose", "whats", "other", "relevant", "same"})
+_WHICH = frozenset({"which", "what", "whose", "whats", "other", "another", "relevant", "same"})
 #: One's own sign-in for a named system: "what's my CPOMS login", "what is my Arbor password".
 _OWN_LOGIN = re.compile(
     r"\b(?:whats|what is|what are|wheres|where is|where are)( my)?(?: \w+){0,2}"
@@ -131,6 +136,12 @@ _REVIEW_WORD = re.compile(r"\breview(?:ed)?\b", re.IGNORECASE)
 _NEXT_REVIEW = re.compile(
     r"\bnext review|\breview date|\bdate of review|\bdue for review|\bwill be reviewed", re.IGNORECASE
 )
+#: A question for the policies that go with one: "which other policies…", "is there another policy that…".
+_ASKS_OTHER_POLICIES = re.compile(
+    r"\b(?:other|another|related|linked|associated|relevant)\s+(?:polic(?:y|ies)|procedures?|documents?|guidance)\b"
+)
+#: A policy or procedure named in a passage: "Provider Access Policy", "the Capability Procedure".
+_OTHER_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|guidance|statement)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
@@ -552,30 +563,35 @@ class Router:
             return matches
         return [holding, *(m for m in matches if m is not holding)]
 
-    def _with_review_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
-        """ "When is the careers policy due for review?", "how often is the procedure reviewed?": the passage of
-        the best match's policy saying when it is reviewed (a review word with a date or how often), however
-        little else of the question it shares; None when the question is not one, or the policy does not say."""
-        if (
-            not matches
-            or REVIEWED not in ideas
-            or not _NAMES_THE_DOCUMENT.search(plain)
-            or not (self.cues.frequency_cues.search(plain)
-                    or any(_asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)))
-        ):
+    def _with_own_passage_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
+        """What a policy says of itself, however little else of the question its passage shares: "when is the
+        careers policy due for review?" is answered by the passage saying when it is reviewed (a review word with
+        a date or how often), "which other policies go with this one?" by the one naming them. One of the best
+        passages saying it comes first; else the best match's policy's own. None when the question asks neither,
+        or the policy does not say."""
+        if not matches or not _NAMES_THE_DOCUMENT.search(plain):
+            return None
+        says: Callable[[Passage], bool]
+        first: Callable[[Passage], bool]
+        asks_when = self.cues.frequency_cues.search(plain) or any(
+            _asks_when(plain, m) for m in self.cues.time_cues.finditer(plain)
+        )
+        if REVIEWED in ideas and asks_when:
+            says = self._says_when_reviewed
+            first = _says_next_review  # the next review before the last one
+        elif LINKED in ideas and _ASKS_OTHER_POLICIES.search(plain):
+            says = self._names_linked_policies
+            first = self._heads_linked_policies  # a section of them before a mention in passing
+        else:
             return None
         near = [m.passage for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
-        # One of the best passages saying it comes first; else the policy's own passage saying it.
-        passage = next((p for p in near if self._says_when_reviewed(p)), None)
+        passage = next((p for p in near if says(p)), None)
         if passage is None:
             document = matches[0].passage.citation.document
-            saying = [
-                p for p in self.library.passages if p.citation.document == document and self._says_when_reviewed(p)
-            ]
+            saying = [p for p in self.library.passages if p.citation.document == document and says(p)]
             if not saying:
                 return None
-            # The next review before the last one ("Date of last review…", then "Date of next review…").
-            passage = next((p for p in saying if _NEXT_REVIEW.search(p.text)), saying[0])
+            passage = next((p for p in saying if first(p)), saying[0])
         return [Match(passage, matches[0].score), *(m for m in matches if m.passage is not passage)]
 
     def _says_when_reviewed(self, passage: Passage) -> bool:
@@ -585,6 +601,21 @@ class Router:
             or bool(_YEAR.search(passage.text))
             or bool(self.cues.frequency_words.search(normalise(passage.text)))
         )
+
+    def _names_linked_policies(self, passage: Passage) -> bool:
+        """A passage of a section on other policies ("Links with other policies", "To be read in conjunction
+        with"), or one saying its policy is linked to another by name ("Associated documents; Provider Access
+        Policy")."""
+        opening = " ".join(passage.body.split()[:LINKED_WITHIN])
+        return self._heads_linked_policies(passage) or (
+            LINKED in {f for u in self.analyzer.units(opening) for f in u.features}
+            and bool(_OTHER_DOCUMENT.search(passage.body))
+        )
+
+    def _heads_linked_policies(self, passage: Passage) -> bool:
+        """A passage under a heading about other policies."""
+        heading = f"{passage.citation.heading} {passage.citation.section}"
+        return LINKED in {f for u in self.analyzer.units(heading) for f in u.features}
 
     def _with_detail_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
         """The matches with the best one holding the detail asked for first, or None when none holds it."""
@@ -658,8 +689,8 @@ class Router:
         least = min(MIN_MATCHED_WEIGHT, MIN_MATCHED_SHARE * self.index.max_weight)
         best = matches[0].score if matches and found[0].matched >= least else 0.0
         unknown = self.index.unknown_topics(units)
-        review_first = self._with_review_first(plain, ideas, matches)
-        if review_first is not None and review_first[0].passage.citation.document in named:
+        own_first = self._with_own_passage_first(plain, ideas, matches)
+        if own_first is not None and own_first[0].passage.citation.document in named:
             # "When is the volunteers policy due for review?" names the policy and asks when it is reviewed: the
             # passage saying so answers, however little else of the question it shares.
             best = max(best, floor)
@@ -686,7 +717,7 @@ class Router:
         reason = self._reason_to_decline(plain, units, ideas, found, best, floor, unknown, safeguarding)
         if reason is not None:
             return self._decline(matches, safeguarding, reason)
-        detailed = review_first or self._with_detail_first(plain, ideas, matches)
+        detailed = own_first or self._with_detail_first(plain, ideas, matches)
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
         scores = {self.library.passages[s.index]: s.score for s in found}
@@ -859,6 +890,10 @@ def _named_in(words: str) -> str:
         if kept[i] in _WHICH:
             return " ".join(kept[i + 1 :])
     return words
+
+
+def _says_next_review(passage: Passage) -> bool:
+    return bool(_NEXT_REVIEW.search(passage.text))
 
 
 def _holds_date(text: str) -> bool:

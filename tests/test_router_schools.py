@@ -1508,3 +1508,35 @@ def test_a_review_the_policy_describes_is_not_the_policys_own(tmp_path: Path) ->
     """ "When is the mid-point probation review?" asks about a meeting, not when the document is reviewed."""
     policy = VOLUNTEERS_POLICY + "\n## Probation\n\nThe mid-point probation review takes place within three months of starting.\n"
     _answers_first(tmp_path, {"volunteers.md": policy}, "when is the mid-point probation review?", "within three months")
+
+
+CAREERS_POLICY = """---
+title: Careers Guidance Policy
+---
+## Document control
+
+Associated documents; Provider Access Policy
+
+Date of Review; January 2022
+
+## Overview
+
+Careers guidance is part of the curriculum for all students and is regularly evaluated, reviewed and improved,
+with links between the school and local employers through work experience.
+
+## Provision
+
+Students in Year 11 have an individual interview with an independent careers adviser.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is there another policy that goes alongside the careers one?", "which other policies go with the careers policy?"],
+)
+def test_which_other_policies_go_with_one_is_answered_by_the_passage_naming_them(
+    tmp_path: Path, question: str
+) -> None:
+    """ "Another policy" names none the school lacks; the passage naming the linked policy answers, not one
+    mentioning links in passing."""
+    _answers_first(tmp_path, {"careers.md": CAREERS_POLICY}, question, "Provider Access Policy")
