@@ -140,6 +140,16 @@ _NEXT_REVIEW = re.compile(
 _ASKS_OTHER_POLICIES = re.compile(
     r"\b(?:other|another|related|linked|associated|relevant)\s+(?:polic(?:y|ies)|procedures?|documents?|guidance)\b"
 )
+#: A question who approves, signs off or wrote a policy: "who signs off the uniform policy", "when was the
+#: closure policy approved and by who", "who actually wrote our online safety policy?".
+_ASKS_WHO_APPROVES_IT = re.compile(
+    r"\bwho(?:se)?\b.*\b(?:approves?|signs? off|ratif\w+|adopts?|wrote|writes|agrees?)\b(?: \w+){0,5} polic"
+    r"|\bpolic\w*\b(?: \w+){0,2} (?:approved|signed off|ratified|adopted|written|agreed)\b.*\bwho(?:m)?\b"
+)
+#: How a passage says who approved or wrote its policy.
+_APPROVED_OR_WRITTEN = re.compile(
+    r"\b(?:approved|ratified|adopted|signed off|agreed|developed|written|drawn up) by\b", re.IGNORECASE
+)
 #: A policy or procedure named in a passage: "Provider Access Policy", "the Capability Procedure".
 _OTHER_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|guidance|statement)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -578,21 +588,29 @@ class Router:
         )
         if REVIEWED in ideas and asks_when:
             says = self._says_when_reviewed
-            first = _says_next_review  # the next review before the last one
+            # "Reviewed annually" for "how often"; else the next review before the last one.
+            first = self._says_how_often if self.cues.frequency_cues.search(plain) else _says_next_review
         elif LINKED in ideas and _ASKS_OTHER_POLICIES.search(plain):
             says = self._names_linked_policies
             first = self._heads_linked_policies  # a section of them before a mention in passing
+        elif _ASKS_WHO_APPROVES_IT.search(plain):
+            says = first = _says_approved_by
         else:
             return None
         near = [m.passage for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
-        passage = next((p for p in near if says(p)), None)
-        if passage is None:
+        near_saying = [p for p in near if says(p)]
+        if near_saying:
+            passage = next((p for p in near_saying if first(p)), near_saying[0])
+        else:
             document = matches[0].passage.citation.document
             saying = [p for p in self.library.passages if p.citation.document == document and says(p)]
             if not saying:
                 return None
             passage = next((p for p in saying if first(p)), saying[0])
         return [Match(passage, matches[0].score), *(m for m in matches if m.passage is not passage)]
+
+    def _says_how_often(self, passage: Passage) -> bool:
+        return bool(self.cues.frequency_words.search(normalise(passage.text)))
 
     def _says_when_reviewed(self, passage: Passage) -> bool:
         """A review word with a date, a year or how often: "Date of Review; January 2022", "reviewed annually"."""
@@ -720,10 +738,12 @@ class Router:
         detailed = own_first or self._with_detail_first(plain, ideas, matches)
         if detailed is None:
             return self._decline(matches, safeguarding, DeclineReason.DETAIL_NOT_HELD)
-        scores = {self.library.passages[s.index]: s.score for s in found}
-        matches = self._with_preferred_first(plain, self._with_frequency_first(plain, detailed), scores)
-        matches = self._with_definition_first(plain, matches)
-        matches = self._with_short_list(matches)
+        if own_first is None:
+            scores = {self.library.passages[s.index]: s.score for s in found}
+            detailed = self._with_preferred_first(plain, self._with_frequency_first(plain, detailed), scores)
+            detailed = self._with_definition_first(plain, detailed)
+        # What a policy says of itself (its review, its links, who approves it) answers first, as found.
+        matches = self._with_short_list(detailed)
         if trace is not None:
             term = asked_term(plain)
             if term is not None:
@@ -890,6 +910,12 @@ def _named_in(words: str) -> str:
         if kept[i] in _WHICH:
             return " ".join(kept[i + 1 :])
     return words
+
+
+def _says_approved_by(passage: Passage) -> bool:
+    """A passage saying who approves or wrote its policy: "Approved by; Education Committee", "it will be
+    approved by the Local Academy Council", "developed by a working group made up of"."""
+    return bool(_APPROVED_OR_WRITTEN.search(passage.text))
 
 
 def _says_next_review(passage: Passage) -> bool:

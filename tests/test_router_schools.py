@@ -1540,3 +1540,23 @@ def test_which_other_policies_go_with_one_is_answered_by_the_passage_naming_them
     """ "Another policy" names none the school lacks; the passage naming the linked policy answers, not one
     mentioning links in passing."""
     _answers_first(tmp_path, {"careers.md": CAREERS_POLICY}, question, "Provider Access Policy")
+
+
+COUNCIL_APPROVED_POLICY = """---
+title: Uniform Policy
+---
+## 2. Roles
+
+The headteacher approves any change to the uniform after consulting parents, and staff check pupils' uniform
+each morning.
+
+## 6. Monitoring arrangements
+
+This policy will be reviewed every three years. At every review, it will be approved by the Local Academy Council.
+"""
+
+
+@pytest.mark.parametrize("question", ["who signs off the uniform policy?", "who approves the uniform policy?"])
+def test_who_approves_a_policy_is_answered_by_the_passage_saying_so(tmp_path: Path, question: str) -> None:
+    """Not the headteacher who approves changes to the uniform: the policy is approved by the council."""
+    _answers_first(tmp_path, {"uniform.md": COUNCIL_APPROVED_POLICY}, question, "approved by the Local Academy Council")
