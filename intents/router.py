@@ -576,9 +576,9 @@ class Router:
     def _with_own_passage_first(self, plain: str, ideas: set[str], matches: list[Match]) -> list[Match] | None:
         """What a policy says of itself, however little else of the question its passage shares: "when is the
         careers policy due for review?" is answered by the passage saying when it is reviewed (a review word with
-        a date or how often), "which other policies go with this one?" by the one naming them. One of the best
-        passages saying it comes first; else the best match's policy's own. None when the question asks neither,
-        or the policy does not say."""
+        a date or how often), "which other policies go with this one?" by the one naming them, "who signs off the
+        uniform policy?" by the one saying who approved it. One of the best passages saying it comes first; else
+        the best match's policy's own. None when the question asks none of these, or the policy does not say."""
         if not matches or not _NAMES_THE_DOCUMENT.search(plain):
             return None
         says: Callable[[Passage], bool]
@@ -746,7 +746,10 @@ class Router:
         matches = self._with_short_list(detailed)
         if trace is not None:
             term = asked_term(plain)
-            if term is not None:
+            if own_first is not None:
+                trace.add(Stage.RANK, "asks what the policy says of itself (its review, the policies that go with "
+                          "it, who approves it): the passage saying so comes first")
+            elif term is not None:
                 trace.add(Stage.RANK, f"asks what \"{term}\" means: a passage defining it comes first")
             for m in matches[:5]:
                 trace.add(Stage.RANK, f"{m.score:.3f}  {m.passage.citation}: {_snippet(m.passage.body)}")

@@ -1560,3 +1560,13 @@ This policy will be reviewed every three years. At every review, it will be appr
 def test_who_approves_a_policy_is_answered_by_the_passage_saying_so(tmp_path: Path, question: str) -> None:
     """Not the headteacher who approves changes to the uniform: the policy is approved by the council."""
     _answers_first(tmp_path, {"uniform.md": COUNCIL_APPROVED_POLICY}, question, "approved by the Local Academy Council")
+
+
+def test_explain_says_a_question_asks_what_the_policy_says_of_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _school(tmp_path, "a", {"uniform.md": COUNCIL_APPROVED_POLICY})
+    assert main(["ask", "--explain", "--policies", str(folder), "who signs off the uniform policy?"]) == 0
+    explained = capsys.readouterr().out
+    assert "asks what the policy says of itself" in explained
+    assert explained.index("approved by the Local Academy Council") < explained.index("The headteacher approves")
