@@ -127,7 +127,6 @@ _PERSON = re.compile(
 )
 #: A question for a name is answered when one of this many of the best passages names someone.
 NAMED_FROM = 3
-#: A telephone number or an email address in a passage.
 #: The document itself named in a message: "when is this policy reviewed?", "the lost child procedure".
 _NAMES_THE_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|document|guidance)\b")
 #: A review word: with a date, a year or how often, a passage saying when its policy is reviewed.
@@ -152,7 +151,9 @@ _APPROVED_OR_WRITTEN = re.compile(
 )
 #: A policy or procedure named in a passage: "Provider Access Policy", "the Capability Procedure".
 _OTHER_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|guidance|statement)\b", re.IGNORECASE)
+#: A year, as a review date may be given ("review due 2026").
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+#: A telephone number or an email address in a passage.
 _CONTACT_DETAIL = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\S+@\S+\.\w+")
 
 
@@ -610,6 +611,7 @@ class Router:
         return [Match(passage, matches[0].score), *(m for m in matches if m.passage is not passage)]
 
     def _says_how_often(self, passage: Passage) -> bool:
+        """How often, in words: "annually", "every two years"."""
         return bool(self.cues.frequency_words.search(normalise(passage.text)))
 
     def _says_when_reviewed(self, passage: Passage) -> bool:
