@@ -127,8 +127,9 @@ _PERSON = re.compile(
 )
 #: A question for a name is answered when one of this many of the best passages names someone.
 NAMED_FROM = 3
-#: The document itself named in a message: "when is this policy reviewed?", "the lost child procedure".
-_NAMES_THE_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|document|guidance)\b")
+#: A document's own word, named in a message ("when is this policy reviewed?", "the lost child procedure") or in
+#: a passage naming another ("Provider Access Policy", "the Capability Procedure").
+_DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|procedures?|documents?|guidance|statement)\b", re.IGNORECASE)
 #: A review word: with a date, a year or how often, a passage saying when its policy is reviewed.
 _REVIEW_WORD = re.compile(r"\breview(?:ed)?\b", re.IGNORECASE)
 #: Of those, one saying when it is next reviewed.
@@ -149,8 +150,6 @@ _ASKS_WHO_APPROVES_IT = re.compile(
 _APPROVED_OR_WRITTEN = re.compile(
     r"\b(?:approved|ratified|adopted|signed off|agreed|developed|written|drawn up) by\b", re.IGNORECASE
 )
-#: A policy or procedure named in a passage: "Provider Access Policy", "the Capability Procedure".
-_OTHER_DOCUMENT = re.compile(r"\b(?:polic(?:y|ies)|procedures?|guidance|statement)\b", re.IGNORECASE)
 #: A year, as a review date may be given ("review due 2026").
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 #: A telephone number or an email address in a passage.
@@ -523,7 +522,7 @@ class Router:
                 lambda p: bool(self.cues.time_words.search(normalise(p.text)))
                 or _holds_date(p.text)
                 or bool(self.cues.deadlines.search(normalise(p.text)))
-                or (reviewed and bool(self.cues.frequency_words.search(normalise(p.text))))
+                or (reviewed and self._says_how_often(p))
                 or bool(self.cues.periods.search(normalise(p.citation.heading)))
                 or says_how_soon(p)
             )
@@ -580,7 +579,7 @@ class Router:
         a date or how often), "which other policies go with this one?" by the one naming them, "who signs off the
         uniform policy?" by the one saying who approved it. One of the best passages saying it comes first; else
         the best match's policy's own. None when the question asks none of these, or the policy does not say."""
-        if not matches or not _NAMES_THE_DOCUMENT.search(plain):
+        if not matches or not _DOCUMENT_WORD.search(plain):
             return None
         says: Callable[[Passage], bool]
         first: Callable[[Passage], bool]
@@ -617,9 +616,7 @@ class Router:
     def _says_when_reviewed(self, passage: Passage) -> bool:
         """A review word with a date, a year or how often: "Date of Review; January 2022", "reviewed annually"."""
         return bool(_REVIEW_WORD.search(passage.text)) and (
-            _holds_date(passage.text)
-            or bool(_YEAR.search(passage.text))
-            or bool(self.cues.frequency_words.search(normalise(passage.text)))
+            _holds_date(passage.text) or bool(_YEAR.search(passage.text)) or self._says_how_often(passage)
         )
 
     def _names_linked_policies(self, passage: Passage) -> bool:
@@ -629,7 +626,7 @@ class Router:
         opening = " ".join(passage.body.split()[:LINKED_WITHIN])
         return self._heads_linked_policies(passage) or (
             LINKED in {f for u in self.analyzer.units(opening) for f in u.features}
-            and bool(_OTHER_DOCUMENT.search(passage.body))
+            and bool(_DOCUMENT_WORD.search(passage.body))
         )
 
     def _heads_linked_policies(self, passage: Passage) -> bool:
@@ -679,7 +676,7 @@ class Router:
         if not matches or not self.cues.frequency_cues.search(plain):
             return matches
         near = [m for m in matches[:DETAIL_CANDIDATES] if m.score >= ALSO_NEAR_RATIO * matches[0].score]
-        holding = next((m for m in near if self.cues.frequency_words.search(normalise(m.passage.text))), None)
+        holding = next((m for m in near if self._says_how_often(m.passage)), None)
         if holding is None:
             return matches
         return [holding, *(m for m in matches if m is not holding)]

@@ -157,8 +157,9 @@ def _read(pdf: Any, path: Path) -> Outline:
             f"{name}: the PDF has no text to read (it looks scanned, as pictures of pages); "
             "import the original Word document, or a PDF with a text layer (run it through OCR first)"
         )
-    running_title = _running_title(items, len(pages))
-    items = _without_running_lines(items, len(pages))
+    running = _running_texts(items, len(pages))
+    running_title = _running_title(items, running)
+    items = _without_running_lines(items, running)
     lines = [i for i in items if isinstance(i, _Line)]
     body_size = _body_size(lines)
     title, school, items = _take_title(items, body_size)
@@ -551,10 +552,9 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s*(page\s*)?#$", "", re.sub(r"\d+", "#", text.lower()).strip()) or "#"
 
 
-def _running_title(items: list[_Line | _Table], page_count: int) -> str:
+def _running_title(items: list[_Line | _Table], running: set[str]) -> str:
     """A page header naming a policy ("FREEDOM OF INFORMATION POLICY" atop every page): the title, when the
     document sets none of its own on its first page (the header is dropped with the other running lines)."""
-    running = _running_texts(items, page_count)
     for item in items:
         if isinstance(item, _Line) and item.page == 1 and _in_margin(item) and _normalised(item.text) in running:
             text = item.text.strip()
@@ -577,9 +577,8 @@ def _running_texts(items: list[_Line | _Table], page_count: int) -> set[str]:
     return {text for text, pages in pages_with.items() if len(pages) >= needed}
 
 
-def _without_running_lines(items: list[_Line | _Table], page_count: int) -> list[_Line | _Table]:
-    """Drop page headers and footers (a line repeated in the margins of many pages) and page numbers."""
-    running = _running_texts(items, page_count)
+def _without_running_lines(items: list[_Line | _Table], running: set[str]) -> list[_Line | _Table]:
+    """Drop page headers and footers (the `running` lines, in the margins) and page numbers."""
     kept: list[_Line | _Table] = []
     for item in items:
         if isinstance(item, _Line) and (
